@@ -1,0 +1,61 @@
+// Command hallu measures the quantities of "Why Language Models Hallucinate"
+// (Kalai, Nachum, Vempala, Zhang 2025) on real models, corpora and eval logs.
+//
+// Each subcommand lives in its own file (cmd_<name>.go): it parses flags,
+// opens inputs, calls one library entry point and renders the result with
+// package report. No mathematics lives here.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes, documented in `hallu --help`.
+const (
+	exitOK        = 0
+	exitError     = 1 // bad input, failed computation
+	exitUsage     = 2 // bad flags or arguments
+	exitCancelled = 130
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:]))
+}
+
+// run executes the command line args and returns the process exit code.
+func run(ctx context.Context, args []string) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(os.Stderr, "hallu: interrupted")
+		return exitCancelled
+	case errors.As(err, new(usageError)):
+		fmt.Fprintf(os.Stderr, "hallu: %v\n", err)
+		return exitUsage
+	default:
+		fmt.Fprintf(os.Stderr, "hallu: %v\n", err)
+		return exitError
+	}
+}
+
+// usageError marks errors in the command line itself (flags, arguments), as
+// opposed to errors in the data, so that main can exit with exitUsage.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}

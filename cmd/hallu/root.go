@@ -1,0 +1,30 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+const rootLong = `hallu makes "Why Language Models Hallucinate" (Kalai, Nachum, Vempala,
+Zhang 2025) measurable: the bounds of the paper's reduction on a model's
+probabilities, the singleton-rate floor of a fact corpus, and the scoring of
+eval logs under explicit confidence targets.
+
+Exit status: 0 on success, 1 on bad input or a failed computation,
+2 on a bad command line, 130 when interrupted.`
+
+// newRootCmd builds the command tree. Each subcommand is defined in its own
+// cmd_<name>.go file and added here.
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "hallu",
+		Short:         "Measure why language models hallucinate",
+		Long:          rootLong,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(
+		newVersionCmd(),
+	)
+	return root
+}

@@ -1,0 +1,100 @@
+// Package input opens hallu's input files: plain, gzip or zstd (detected by
+// their magic bytes, not their names), or standard input for "-", and hashes
+// the raw bytes as they are read so that reports can name each input's sha256.
+package input
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/hallu-dev/hallu/report"
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+)
+
+var (
+	gzipMagic = []byte{0x1f, 0x8b}
+	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
+)
+
+// File is an opened input: Read returns decompressed bytes.
+type File struct {
+	Name        string // the path as given, or "-" for standard input
+	Compression string // "", "gzip" or "zstd"
+
+	r      io.Reader
+	hash   *report.HashingReader
+	closer []func() error
+}
+
+// Open opens path ("-" for standard input) and transparently decompresses it.
+func Open(path string) (*File, error) {
+	var raw io.Reader
+	f := &File{Name: path}
+	if path == "-" {
+		raw = os.Stdin
+	} else {
+		osf, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		raw = osf
+		f.closer = append(f.closer, osf.Close)
+	}
+	f.hash = report.NewHashingReader(path, raw)
+	br := bufio.NewReaderSize(f.hash, 1<<20)
+	head, err := br.Peek(4)
+	if err != nil && !errors.Is(err, io.EOF) {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	switch {
+	case bytes.HasPrefix(head, gzipMagic):
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%s: gzip: %w", path, err)
+		}
+		f.Compression, f.r = "gzip", zr
+		f.closer = append(f.closer, zr.Close)
+	case bytes.HasPrefix(head, zstdMagic):
+		zr, err := zstd.NewReader(br)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%s: zstd: %w", path, err)
+		}
+		f.Compression, f.r = "zstd", zr
+		f.closer = append(f.closer, func() error { zr.Close(); return nil })
+	default:
+		f.r = br
+	}
+	return f, nil
+}
+
+// Read reads decompressed bytes. A truncated or corrupt compressed stream is
+// an error (io.ErrUnexpectedEOF or the codec's), never a silent end of input.
+func (f *File) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = fmt.Errorf("%s: %w", f.Name, err)
+	}
+	return n, err
+}
+
+// Input reports the path and sha256 of the raw (compressed) bytes read so
+// far; after reading to EOF it describes the whole file.
+func (f *File) Input() report.Input { return f.hash.Input() }
+
+// Close releases the file and any decompressor.
+func (f *File) Close() error {
+	var errs []error
+	for i := len(f.closer) - 1; i >= 0; i-- {
+		errs = append(errs, f.closer[i]())
+	}
+	f.closer = nil
+	return errors.Join(errs...)
+}

@@ -1,0 +1,79 @@
+package input
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+)
+
+func TestOpenDetectsCompressionByMagic(t *testing.T) {
+	want := []byte("a\tb\tc\nd\te\tf\n")
+	var gz, zs bytes.Buffer
+	gw := gzip.NewWriter(&gz)
+	gw.Write(want)
+	gw.Close()
+	zw, _ := zstd.NewWriter(&zs)
+	zw.Write(want)
+	zw.Close()
+
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, compression string
+		raw               []byte
+	}{
+		{"plain.txt", "", want},
+		{"misnamed.txt", "gzip", gz.Bytes()}, // the extension is ignored
+		{"data.zst", "zstd", zs.Bytes()},
+		{"empty", "", nil},
+	} {
+		path := filepath.Join(dir, tc.name)
+		if err := os.WriteFile(path, tc.raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := Open(path)
+		if err != nil {
+			t.Fatalf("Open(%s): %v", tc.name, err)
+		}
+		got, err := io.ReadAll(f)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		f.Close()
+		if tc.raw != nil && !bytes.Equal(got, want) {
+			t.Errorf("%s: read %q, want %q", tc.name, got, want)
+		}
+		if f.Compression != tc.compression {
+			t.Errorf("%s: compression %q, want %q", tc.name, f.Compression, tc.compression)
+		}
+		sum := sha256.Sum256(tc.raw)
+		if got, want := f.Input().SHA256, hex.EncodeToString(sum[:]); got != want {
+			t.Errorf("%s: sha256 %s, want %s (of the raw bytes)", tc.name, got, want)
+		}
+	}
+}
+
+func TestTruncatedGzipIsAnError(t *testing.T) {
+	var gz bytes.Buffer
+	gw := gzip.NewWriter(&gz)
+	gw.Write(bytes.Repeat([]byte("fact\tvalue\n"), 1000))
+	gw.Close()
+	path := filepath.Join(t.TempDir(), "cut.gz")
+	os.WriteFile(path, gz.Bytes()[:gz.Len()/2], 0o644)
+	f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	_, err = io.ReadAll(f)
+	if err == nil || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("ReadAll of truncated gzip: err = %v, want io.ErrUnexpectedEOF", err)
+	}
+}
