@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
+	"unicode"
 )
 
 // Table is an aligned text table. Columns whose every cell looks numeric are
@@ -51,7 +51,7 @@ func (t *Table) Render(w io.Writer) error {
 	}
 	measure := func(r []string, isHeader bool) {
 		for i, c := range r {
-			width[i] = max(width[i], utf8.RuneCountInString(c))
+			width[i] = max(width[i], displayWidth(c))
 			if !isHeader && c != "" && !looksNumeric(c) {
 				numeric[i] = false
 			}
@@ -72,7 +72,7 @@ func (t *Table) Render(w io.Writer) error {
 			if i < len(r) {
 				c = r[i]
 			}
-			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
+			pad := strings.Repeat(" ", width[i]-displayWidth(c))
 			if i > 0 {
 				b.WriteString("  ")
 			}
@@ -120,4 +120,16 @@ func looksNumeric(s string) bool {
 		}
 	}
 	return true
+}
+
+// displayWidth counts the runes of s that take a column: combining marks
+// (as in p̂) do not.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if !unicode.Is(unicode.Mn, r) {
+			n++
+		}
+	}
+	return n
 }

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/hallu-dev/hallu/iiv"
+	"github.com/hallu-dev/hallu/internal/input"
+	"github.com/hallu-dev/hallu/report"
+	"github.com/spf13/cobra"
+)
+
+type boundOptions struct {
+	json       bool
+	exact      bool
+	thresholds []string
+	tolerance  float64
+}
+
+func newBoundCmd() *cobra.Command {
+	var opts boundOptions
+	cmd := &cobra.Command{
+		Use:   "bound FILE",
+		Short: "Theorem 1's lower bound on a model's error rate, and every term of it",
+		Long: `bound reads an instance — one JSON object per (context, response) with its
+label (valid, error, idk, nonsense), the data probability p(r|c) and the
+model probability phat (or logprob) — and computes the quantities of the
+paper's reduction (Sections 3.1–3.2, 3.3.2): err, err_iiv at the threshold
+1/min_c|E_c|, δ (also as the derivative of the rescaled cross-entropy), δ_z
+at every z, Theorem 1's bound and its slack, and, when every context has one
+valid response, the best threshold and Theorem 3–4's bound.
+
+FILE may be gzip or zstd compressed, or - for standard input. Rows of one
+context must be contiguous. Example row:
+
+  {"context":"c1","mu":0.5,"response":"her mind","label":"valid","p":1,"phat":0.5}`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBound(cmd.Context(), cmd.OutOrStdout(), args[0], opts)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&opts.json, "json", false, "print JSON")
+	f.BoolVar(&opts.exact, "exact", false, "compute in exact rational arithmetic (small instances)")
+	f.StringSliceVar(&opts.thresholds, "threshold", nil, "also analyse the classifier p̂ > `Z` (repeatable, or comma-separated)")
+	f.Float64Var(&opts.tolerance, "tol", iiv.DefaultTolerance, "how far probabilities may sum from 1 before the instance is rejected")
+	return cmd
+}
+
+func runBound(ctx context.Context, stdout io.Writer, path string, opts boundOptions) error {
+	if opts.exact {
+		return analyzeAndPrint[iiv.Rat](ctx, stdout, path, opts)
+	}
+	return analyzeAndPrint[iiv.Float](ctx, stdout, path, opts)
+}
+
+func analyzeAndPrint[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, path string, opts boundOptions) error {
+	var zero T
+	var zs []T
+	for _, s := range opts.thresholds {
+		z, err := zero.Parse(s)
+		if err != nil {
+			return usagef("--threshold %q: not a number", s)
+		}
+		if f := z.Float64(); f < 0 || f > 1 {
+			return usagef("--threshold %s: outside [0,1]", s)
+		}
+		zs = append(zs, z)
+	}
+	in, err := input.Open(path)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	res, err := iiv.Analyze(ctx, in, opts.tolerance, zs...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	b := report.NewBound(res)
+	if !opts.json {
+		return report.WriteBoundText(stdout, path, b)
+	}
+	params := map[string]any{"exact": opts.exact, "thresholds": opts.thresholds, "tolerance": opts.tolerance}
+	return report.WriteJSON(stdout, report.NewEnvelope("bound", params, b, in.Input()))
+}

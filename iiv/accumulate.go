@@ -1,0 +1,237 @@
+package iiv
+
+import (
+	"errors"
+	"fmt"
+	"hash/maphash"
+)
+
+// DefaultTolerance is how far a context's valid p may sum from 1, and its p̂
+// above 1, before the instance is rejected. Probabilities are never
+// silently renormalised.
+const DefaultTolerance = 1e-6
+
+// An Accumulator streams the rows of an instance, context by context, and
+// computes a Result. Rows of one context must be contiguous.
+//
+// Memory: one point of 5 scalars per row, kept for the threshold walk (δ_z
+// at every z, the best threshold, and the paper's threshold 1/min_c|E_c|,
+// which is known only once every context has been seen), the rows of the
+// current context, and 8 bytes per context to detect a context that
+// reappears after another.
+type Accumulator[T Scalar[T]] struct {
+	// Tolerance overrides DefaultTolerance when positive.
+	Tolerance float64
+
+	cur     []Row[T]
+	seenCtx map[uint64]struct{}
+	seenRsp map[string]struct{}
+	seed    maphash.Seed
+
+	points     []point[T]
+	contexts   int
+	rows       int
+	counts     [5]int // by Label
+	withMu     int
+	sumMu      Sum[T]
+	err        Sum[T] // Σ_c w_c (p̂(E_c ∪ N_c) + unlisted_c)
+	errListed  Sum[T] // Σ_c w_c p̂(E_c), listed errors only
+	nonsense   Sum[T] // Σ_c w_c p̂(N_c), listed nonsense
+	unlisted   Sum[T] // Σ_c w_c (1 − Σ_r p̂(r|c))
+	validMass  Sum[T] // Σ_c w_c Σ_{r∈V_c} p(r|c), ≈ 1 after scaling
+	minErrors  int
+	maxErrors  int
+	maxValid   int
+	minValid   int
+	done       bool
+}
+
+// point is one row's contribution to threshold-dependent sums.
+type point[T Scalar[T]] struct {
+	phat T
+	a    T // w·p̂(r|c): the row's mass under p̂
+	b    T // w·p(r|c): its mass under p (valid rows)
+	d    T // D(c,r) for error rows: w/(2|E_c|)
+	e    T // w·P_c·p̂(r|c), P_c = Σ_{V_c} p: the rescaling derivative's term
+}
+
+func (acc *Accumulator[T]) tol() float64 {
+	if acc.Tolerance > 0 {
+		return acc.Tolerance
+	}
+	return DefaultTolerance
+}
+
+// Add adds one row. Errors name the row's line and field.
+func (acc *Accumulator[T]) Add(r Row[T]) error {
+	if acc.done {
+		return errors.New("iiv: Add after Result")
+	}
+	if acc.seenCtx == nil {
+		acc.seenCtx = make(map[uint64]struct{})
+		acc.seenRsp = make(map[string]struct{})
+		acc.seed = maphash.MakeSeed()
+		acc.minErrors = -1
+		acc.minValid = -1
+	}
+	if err := acc.checkRow(r); err != nil {
+		return err
+	}
+	if len(acc.cur) > 0 && acc.cur[0].Context != r.Context {
+		if err := acc.flush(); err != nil {
+			return err
+		}
+	}
+	if len(acc.cur) == 0 {
+		h := maphash.String(acc.seed, r.Context)
+		if _, dup := acc.seenCtx[h]; dup {
+			return fmt.Errorf("line %d: field context: context %q appears again after other contexts; rows of a context must be contiguous", r.Line, r.Context)
+		}
+		acc.seenCtx[h] = struct{}{}
+		clear(acc.seenRsp)
+	}
+	if _, dup := acc.seenRsp[r.Response]; dup {
+		return fmt.Errorf("line %d: field response: response %q appears twice in context %q", r.Line, r.Response, r.Context)
+	}
+	acc.seenRsp[r.Response] = struct{}{}
+	acc.cur = append(acc.cur, r)
+	return nil
+}
+
+func (acc *Accumulator[T]) checkRow(r Row[T]) error {
+	tol := acc.tol()
+	if r.Label < Valid || r.Label > Nonsense {
+		return fmt.Errorf("line %d: field label: invalid label %v", r.Line, r.Label)
+	}
+	if f := r.Phat.Float64(); !isFinite(f) || f < 0 || f > 1+tol {
+		return fmt.Errorf("line %d: field phat: p̂ = %v is not a probability", r.Line, f)
+	}
+	if r.HasP {
+		if f := r.P.Float64(); !isFinite(f) || f < 0 || f > 1+tol {
+			return fmt.Errorf("line %d: field p: p = %v is not a probability", r.Line, f)
+		}
+		if !r.Label.isValid() && r.P.Sign() != 0 {
+			return fmt.Errorf("line %d: field p: a %v response has p = %v, but the data distribution puts no mass outside V (p(E) = 0)", r.Line, r.Label, r.P.Float64())
+		}
+	}
+	if r.HasMu {
+		if f := r.Mu.Float64(); !isFinite(f) || f <= 0 || f > 1+tol {
+			return fmt.Errorf("line %d: field mu: μ = %v is not a positive probability", r.Line, f)
+		}
+	}
+	return nil
+}
+
+// flush closes the current context: validates it and adds its rows' contributions.
+func (acc *Accumulator[T]) flush() error {
+	rows := acc.cur
+	acc.cur = acc.cur[:0]
+	if len(rows) == 0 {
+		return nil
+	}
+	c := rows[0].Context
+	where := fmt.Sprintf("context %q (line %d)", c, rows[0].Line)
+	var zero T
+	one := zero.Frac(1, 1)
+	tol := zero.FromFloat(acc.tol())
+
+	var nV, nE, nWithP int
+	var mu T
+	hasMu := false
+	for _, r := range rows {
+		acc.counts[r.Label]++
+		switch {
+		case r.Label.isValid():
+			nV++
+			if r.HasP {
+				nWithP++
+			}
+		case r.Label == Error:
+			nE++
+		}
+		if r.HasMu {
+			if hasMu && r.Mu.Cmp(mu) != 0 {
+				return fmt.Errorf("line %d: field mu: μ = %v differs from %v given earlier for %s", r.Line, r.Mu.Float64(), mu.Float64(), where)
+			}
+			mu, hasMu = r.Mu, true
+		}
+	}
+	if nE == 0 {
+		return fmt.Errorf("%s has no error responses: |E_c| = 0, so D and the threshold 1/min_c|E_c| are undefined", where)
+	}
+	if nV == 0 {
+		return fmt.Errorf("%s has no valid responses: p(·|c) must put mass 1 on V_c", where)
+	}
+	if nWithP != 0 && nWithP != nV {
+		return fmt.Errorf("%s: field p: given on %d of its %d valid responses; give it on all or none (none means uniform)", where, nWithP, nV)
+	}
+	if acc.contexts > 0 && hasMu != (acc.withMu > 0) {
+		return fmt.Errorf("%s: field mu: given on some contexts only; give μ on every context or on none (uniform)", where)
+	}
+
+	var pSum, phatSum Sum[T]
+	for i := range rows {
+		if rows[i].Label.isValid() && nWithP == 0 {
+			rows[i].P = zero.Frac(1, int64(nV))
+		}
+		if rows[i].Label.isValid() {
+			pSum.Add(rows[i].P)
+		}
+		phatSum.Add(rows[i].Phat)
+	}
+	P := pSum.Value()
+	if P.Sub(one).Float64() > tol.Float64() || one.Sub(P).Float64() > tol.Float64() {
+		return fmt.Errorf("%s: field p: valid responses' p sums to %v, not 1 (tolerance %g)", where, P.Float64(), acc.tol())
+	}
+	phatTotal := phatSum.Value()
+	if phatTotal.Sub(one).Float64() > tol.Float64() {
+		return fmt.Errorf("%s: field phat: p̂ sums to %v over the listed responses, more than 1 (tolerance %g)", where, phatTotal.Float64(), acc.tol())
+	}
+	unlisted := one.Sub(phatTotal)
+	if unlisted.Sign() < 0 {
+		unlisted = zero
+	}
+
+	w := one
+	if hasMu {
+		w = mu
+		acc.withMu++
+		acc.sumMu.Add(mu)
+	}
+	dErr := w.Quo(zero.Frac(int64(2*nE), 1))
+	wP := w.Mul(P)
+	var errMass, listedErr, nonsense Sum[T]
+	for _, r := range rows {
+		pt := point[T]{phat: r.Phat, a: w.Mul(r.Phat), e: wP.Mul(r.Phat)}
+		switch r.Label {
+		case Valid, IDK:
+			pt.b = w.Mul(r.P)
+		case Error:
+			pt.d = dErr
+			listedErr.Add(r.Phat)
+			errMass.Add(r.Phat)
+		case Nonsense:
+			nonsense.Add(r.Phat)
+			errMass.Add(r.Phat)
+		}
+		acc.points = append(acc.points, pt)
+	}
+	errMass.Add(unlisted)
+	acc.err.Add(w.Mul(errMass.Value()))
+	acc.errListed.Add(w.Mul(listedErr.Value()))
+	acc.nonsense.Add(w.Mul(nonsense.Value()))
+	acc.unlisted.Add(w.Mul(unlisted))
+	acc.validMass.Add(wP)
+
+	acc.contexts++
+	acc.rows += len(rows)
+	if acc.minErrors < 0 || nE < acc.minErrors {
+		acc.minErrors = nE
+	}
+	acc.maxErrors = max(acc.maxErrors, nE)
+	acc.maxValid = max(acc.maxValid, nV)
+	if acc.minValid < 0 || nV < acc.minValid {
+		acc.minValid = nV
+	}
+	return nil
+}

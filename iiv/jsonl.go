@@ -1,0 +1,450 @@
+package iiv
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// A Reader reads an instance in JSONL, one object per line:
+//
+//	{"context":"c1","mu":0.5,"response":"her mind","label":"valid","p":1,"phat":0.5}
+//
+// Fields: context (string, required); response (string, required); label
+// (valid, error, idk or nonsense; required); mu (number, optional, see
+// Row.Mu); p (number, optional, see Row.P); phat (number) or logprob (the
+// natural logarithm of p̂, a number, or null for −∞): exactly one of the two.
+// Other fields are ignored. Blank lines are skipped.
+//
+// The reader is a small hand-written scanner for this flat shape: it reads
+// millions of rows per second, which a general JSON decoder does not.
+type Reader[T Scalar[T]] struct {
+	br   *bufio.Reader
+	line int
+	ctx  string // the last context read, reused while unchanged
+}
+
+// NewReader returns a Reader reading from r.
+func NewReader[T Scalar[T]](r io.Reader) *Reader[T] {
+	return &Reader[T]{br: bufio.NewReaderSize(r, 1<<20)}
+}
+
+// Read returns the next row, or io.EOF after the last. Errors name the line
+// and field.
+func (rd *Reader[T]) Read() (Row[T], error) {
+	for {
+		line, err := rd.br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// A line longer than the buffer: gather it whole.
+			buf := append([]byte(nil), line...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				line, err = rd.br.ReadSlice('\n')
+				buf = append(buf, line...)
+			}
+			line = buf
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return Row[T]{}, err
+		}
+		if len(line) == 0 && errors.Is(err, io.EOF) {
+			return Row[T]{}, io.EOF
+		}
+		rd.line++
+		if len(bytes.TrimSpace(line)) == 0 {
+			if errors.Is(err, io.EOF) {
+				return Row[T]{}, io.EOF
+			}
+			continue
+		}
+		row, perr := rd.parse(line)
+		if perr != nil {
+			return Row[T]{}, fmt.Errorf("line %d: %w", rd.line, perr)
+		}
+		row.Line = rd.line
+		return row, nil
+	}
+}
+
+// fieldError names the field a parse error is about.
+func fieldError(field string, format string, args ...any) error {
+	return fmt.Errorf("field %s: %s", field, fmt.Sprintf(format, args...))
+}
+
+func (rd *Reader[T]) parse(line []byte) (Row[T], error) {
+	var row Row[T]
+	var zero T
+	s := scanner{b: line}
+	s.ws()
+	if !s.eat('{') {
+		return row, errors.New("not a JSON object")
+	}
+	var have struct{ ctx, rsp, label, phat, logprob bool }
+	s.ws()
+	if s.eat('}') {
+		return row, errors.New("field context: missing")
+	}
+	for {
+		s.ws()
+		key, err := s.str()
+		if err != nil {
+			return row, fmt.Errorf("object key: %w", err)
+		}
+		s.ws()
+		if !s.eat(':') {
+			return row, fmt.Errorf("field %s: expected ':'", key)
+		}
+		s.ws()
+		switch string(key) {
+		case "context":
+			v, err := s.str()
+			if err != nil {
+				return row, fieldError("context", "%v", err)
+			}
+			if have.ctx {
+				return row, fieldError("context", "given twice")
+			}
+			have.ctx = true
+			if string(v) != rd.ctx {
+				rd.ctx = string(v)
+			}
+			row.Context = rd.ctx
+		case "response":
+			v, err := s.str()
+			if err != nil {
+				return row, fieldError("response", "%v", err)
+			}
+			if have.rsp {
+				return row, fieldError("response", "given twice")
+			}
+			have.rsp = true
+			row.Response = string(v)
+		case "label":
+			v, err := s.str()
+			if err != nil {
+				return row, fieldError("label", "%v", err)
+			}
+			if have.label {
+				return row, fieldError("label", "given twice")
+			}
+			have.label = true
+			if row.Label, err = ParseLabel(string(v)); err != nil {
+				return row, fieldError("label", "%v", err)
+			}
+		case "mu", "p", "phat":
+			name := string(key)
+			num, err := s.num()
+			if err != nil {
+				return row, fieldError(name, "%v", err)
+			}
+			v, err := zero.Parse(string(num))
+			if err != nil || !isFinite(v.Float64()) {
+				return row, fieldError(name, "invalid number %s", num)
+			}
+			switch name {
+			case "mu":
+				if row.HasMu {
+					return row, fieldError(name, "given twice")
+				}
+				row.Mu, row.HasMu = v, true
+			case "p":
+				if row.HasP {
+					return row, fieldError(name, "given twice")
+				}
+				row.P, row.HasP = v, true
+			case "phat":
+				if have.phat {
+					return row, fieldError(name, "given twice")
+				}
+				row.Phat, have.phat = v, true
+			}
+		case "logprob":
+			if have.logprob {
+				return row, fieldError("logprob", "given twice")
+			}
+			have.logprob = true
+			if s.lit("null") {
+				row.Phat = zero
+				break
+			}
+			num, err := s.num()
+			if err != nil {
+				return row, fieldError("logprob", "%v", err)
+			}
+			lp, err := strconv.ParseFloat(string(num), 64)
+			if err != nil || math.IsNaN(lp) || lp > 0 {
+				return row, fieldError("logprob", "%s is not a log-probability (a number ≤ 0, or null for −∞)", num)
+			}
+			// exp is computed in float64 even in exact mode.
+			row.Phat = zero.FromFloat(math.Exp(lp))
+		default:
+			if err := s.skip(0); err != nil {
+				return row, fmt.Errorf("field %s: %w", key, err)
+			}
+		}
+		s.ws()
+		if s.eat('}') {
+			break
+		}
+		if !s.eat(',') {
+			return row, errors.New("expected ',' or '}' between fields")
+		}
+	}
+	s.ws()
+	if s.i != len(s.b) {
+		return row, errors.New("trailing data after the object")
+	}
+	switch {
+	case !have.ctx:
+		return row, fieldError("context", "missing")
+	case !have.rsp:
+		return row, fieldError("response", "missing")
+	case !have.label:
+		return row, fieldError("label", "missing")
+	case have.phat && have.logprob:
+		return row, fieldError("phat", "give phat or logprob, not both")
+	case !have.phat && !have.logprob:
+		return row, fieldError("phat", "missing (give phat or logprob)")
+	}
+	return row, nil
+}
+
+// scanner is a minimal JSON scanner over one line.
+type scanner struct {
+	b   []byte
+	i   int
+	tmp []byte
+}
+
+func (s *scanner) ws() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+func (s *scanner) eat(c byte) bool {
+	if s.i < len(s.b) && s.b[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+func (s *scanner) lit(word string) bool {
+	if bytes.HasPrefix(s.b[s.i:], []byte(word)) {
+		s.i += len(word)
+		return true
+	}
+	return false
+}
+
+// str reads a JSON string and returns its decoded bytes, valid UTF-8. The
+// result aliases the line or an internal buffer: copy it to keep it.
+func (s *scanner) str() ([]byte, error) {
+	if !s.eat('"') {
+		return nil, errors.New("expected a string")
+	}
+	start := s.i
+	for s.i < len(s.b) {
+		c := s.b[s.i]
+		switch {
+		case c == '"':
+			v := s.b[start:s.i]
+			s.i++
+			if !utf8.Valid(v) {
+				return nil, errors.New("invalid UTF-8 in string")
+			}
+			return v, nil
+		case c == '\\':
+			return s.strSlow(start)
+		case c < 0x20:
+			return nil, errors.New("control character in string")
+		}
+		s.i++
+	}
+	return nil, errors.New("unterminated string")
+}
+
+// strSlow decodes a string with escapes, from start (just after the quote).
+func (s *scanner) strSlow(start int) ([]byte, error) {
+	out := append(s.tmp[:0], s.b[start:s.i]...)
+	for s.i < len(s.b) {
+		c := s.b[s.i]
+		switch {
+		case c == '"':
+			s.i++
+			s.tmp = out
+			if !utf8.Valid(out) {
+				return nil, errors.New("invalid UTF-8 in string")
+			}
+			return out, nil
+		case c < 0x20:
+			return nil, errors.New("control character in string")
+		case c != '\\':
+			out = append(out, c)
+			s.i++
+			continue
+		}
+		if s.i+1 >= len(s.b) {
+			break
+		}
+		e := s.b[s.i+1]
+		s.i += 2
+		switch e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := s.hex4()
+			if !ok {
+				return nil, errors.New(`invalid \u escape`)
+			}
+			if utf16.IsSurrogate(r) {
+				// As encoding/json: a valid pair decodes to one rune; a lone
+				// surrogate becomes U+FFFD and the next escape is read anew.
+				r1 := r
+				r = utf8.RuneError
+				if save := s.i; s.lit(`\u`) {
+					if r2, ok := s.hex4(); ok {
+						if dec := utf16.DecodeRune(r1, r2); dec != utf8.RuneError {
+							r = dec
+						} else {
+							s.i = save
+						}
+					} else {
+						s.i = save
+					}
+				}
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			return nil, fmt.Errorf(`invalid escape \%c`, e)
+		}
+	}
+	return nil, errors.New("unterminated string")
+}
+
+func (s *scanner) hex4() (rune, bool) {
+	if s.i+4 > len(s.b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range s.b[s.i : s.i+4] {
+		r <<= 4
+		switch {
+		case '0' <= c && c <= '9':
+			r |= rune(c - '0')
+		case 'a' <= c && c <= 'f':
+			r |= rune(c - 'a' + 10)
+		case 'A' <= c && c <= 'F':
+			r |= rune(c - 'A' + 10)
+		default:
+			return 0, false
+		}
+	}
+	s.i += 4
+	return r, true
+}
+
+// num reads a JSON number (RFC 8259 grammar) and returns its text.
+func (s *scanner) num() ([]byte, error) {
+	start := s.i
+	s.eat('-')
+	digits := func() int {
+		n := 0
+		for s.i < len(s.b) && '0' <= s.b[s.i] && s.b[s.i] <= '9' {
+			s.i++
+			n++
+		}
+		return n
+	}
+	if s.i < len(s.b) && s.b[s.i] == '0' {
+		s.i++
+	} else if digits() == 0 {
+		return nil, errors.New("expected a number")
+	}
+	if s.eat('.') && digits() == 0 {
+		return nil, errors.New("invalid number: no digits after '.'")
+	}
+	if s.eat('e') || s.eat('E') {
+		if !s.eat('+') {
+			s.eat('-')
+		}
+		if digits() == 0 {
+			return nil, errors.New("invalid number: no digits in exponent")
+		}
+	}
+	return s.b[start:s.i], nil
+}
+
+// skip skips any JSON value (for fields the reader ignores).
+func (s *scanner) skip(depth int) error {
+	if depth > 64 {
+		return errors.New("value nested too deeply")
+	}
+	s.ws()
+	if s.i >= len(s.b) {
+		return errors.New("expected a value")
+	}
+	switch c := s.b[s.i]; {
+	case c == '"':
+		_, err := s.str()
+		return err
+	case c == '{' || c == '[':
+		closer := byte('}')
+		if c == '[' {
+			closer = ']'
+		}
+		s.i++
+		s.ws()
+		if s.eat(closer) {
+			return nil
+		}
+		for {
+			if c == '{' {
+				s.ws()
+				if _, err := s.str(); err != nil {
+					return err
+				}
+				s.ws()
+				if !s.eat(':') {
+					return errors.New("expected ':'")
+				}
+			}
+			if err := s.skip(depth + 1); err != nil {
+				return err
+			}
+			s.ws()
+			if s.eat(closer) {
+				return nil
+			}
+			if !s.eat(',') {
+				return errors.New("expected ',' in nested value")
+			}
+		}
+	case s.lit("true"), s.lit("false"), s.lit("null"):
+		return nil
+	default:
+		_, err := s.num()
+		return err
+	}
+}

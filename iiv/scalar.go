@@ -1,0 +1,135 @@
+package iiv
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
+)
+
+// Scalar is the arithmetic the package computes in. Methods never modify
+// their receiver or argument. The zero value of an implementation is 0.
+type Scalar[T any] interface {
+	Add(T) T
+	Sub(T) T
+	Mul(T) T
+	Quo(T) T
+	Cmp(T) int
+	Sign() int
+	Float64() float64
+	// Frac returns the number a/b (b ≠ 0); it ignores its receiver.
+	Frac(a, b int64) T
+	// FromFloat converts f; it ignores its receiver. For Rat it is exact
+	// (every finite float64 is a rational number).
+	FromFloat(f float64) T
+	// Parse reads a JSON number; it ignores its receiver. For Rat the
+	// decimal is read exactly.
+	Parse(s string) (T, error)
+}
+
+// Float is float64 arithmetic; sums over many terms use compensated
+// (Neumaier) summation through Sum.
+type Float float64
+
+func (x Float) Add(y Float) Float   { return x + y }
+func (x Float) Sub(y Float) Float   { return x - y }
+func (x Float) Mul(y Float) Float   { return x * y }
+func (x Float) Quo(y Float) Float   { return x / y }
+func (x Float) Float64() float64    { return float64(x) }
+func (Float) Frac(a, b int64) Float { return Float(float64(a) / float64(b)) }
+func (Float) FromFloat(f float64) Float {
+	return Float(f)
+}
+
+func (x Float) Cmp(y Float) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+func (x Float) Sign() int { return x.Cmp(0) }
+
+func (Float) Parse(s string) (Float, error) {
+	f, err := strconv.ParseFloat(s, 64)
+	return Float(f), err
+}
+
+// Rat is exact rational arithmetic on math/big.Rat. The zero value is 0.
+type Rat struct{ r *big.Rat }
+
+// NewRat returns the rational a/b.
+func NewRat(a, b int64) Rat { return Rat{big.NewRat(a, b)} }
+
+func (x Rat) rat() *big.Rat {
+	if x.r == nil {
+		return new(big.Rat)
+	}
+	return x.r
+}
+
+func (x Rat) Add(y Rat) Rat     { return Rat{new(big.Rat).Add(x.rat(), y.rat())} }
+func (x Rat) Sub(y Rat) Rat     { return Rat{new(big.Rat).Sub(x.rat(), y.rat())} }
+func (x Rat) Mul(y Rat) Rat     { return Rat{new(big.Rat).Mul(x.rat(), y.rat())} }
+func (x Rat) Quo(y Rat) Rat     { return Rat{new(big.Rat).Quo(x.rat(), y.rat())} }
+func (x Rat) Cmp(y Rat) int     { return x.rat().Cmp(y.rat()) }
+func (x Rat) Sign() int         { return x.rat().Sign() }
+func (Rat) Frac(a, b int64) Rat { return NewRat(a, b) }
+
+// Float64 returns the nearest float64.
+func (x Rat) Float64() float64 { f, _ := x.rat().Float64(); return f }
+
+// Big returns x as a *big.Rat (a copy).
+func (x Rat) Big() *big.Rat { return new(big.Rat).Set(x.rat()) }
+
+// String returns x as a fraction a/b.
+func (x Rat) String() string { return x.rat().RatString() }
+
+func (Rat) FromFloat(f float64) Rat {
+	r := new(big.Rat)
+	if r.SetFloat64(f) == nil {
+		panic(fmt.Sprintf("iiv: Rat.FromFloat(%v): not finite", f))
+	}
+	return Rat{r}
+}
+
+func (Rat) Parse(s string) (Rat, error) {
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return Rat{}, fmt.Errorf("invalid number %q", s)
+	}
+	return Rat{r}, nil
+}
+
+// Sum accumulates a sum of Scalars with Neumaier's compensated summation,
+// which bounds the float64 rounding error independently of the number of
+// terms (Neumaier 1974). For Rat the compensation stays exactly 0.
+type Sum[T Scalar[T]] struct{ s, c T }
+
+// Add adds x to the sum.
+func (a *Sum[T]) Add(x T) {
+	t := a.s.Add(x)
+	if abs(a.s).Cmp(abs(x)) >= 0 {
+		a.c = a.c.Add(a.s.Sub(t).Add(x))
+	} else {
+		a.c = a.c.Add(x.Sub(t).Add(a.s))
+	}
+	a.s = t
+}
+
+// Value returns the compensated sum.
+func (a *Sum[T]) Value() T { return a.s.Add(a.c) }
+
+func abs[T Scalar[T]](x T) T {
+	if x.Sign() < 0 {
+		var zero T
+		return zero.Sub(x)
+	}
+	return x
+}
+
+// isFinite reports whether x, as a float, is neither NaN nor infinite.
+func isFinite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
