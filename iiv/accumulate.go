@@ -28,22 +28,22 @@ type Accumulator[T Scalar[T]] struct {
 	seenRsp map[string]struct{}
 	seed    maphash.Seed
 
-	points     []point[T]
-	contexts   int
-	rows       int
-	counts     [5]int // by Label
-	withMu     int
-	sumMu      Sum[T]
-	err        Sum[T] // Σ_c w_c (p̂(E_c ∪ N_c) + unlisted_c)
-	errListed  Sum[T] // Σ_c w_c p̂(E_c), listed errors only
-	nonsense   Sum[T] // Σ_c w_c p̂(N_c), listed nonsense
-	unlisted   Sum[T] // Σ_c w_c (1 − Σ_r p̂(r|c))
-	validMass  Sum[T] // Σ_c w_c Σ_{r∈V_c} p(r|c), ≈ 1 after scaling
-	minErrors  int
-	maxErrors  int
-	maxValid   int
-	minValid   int
-	done       bool
+	points    []point[T]
+	contexts  int
+	rows      int
+	counts    [5]int // by Label
+	withMu    int
+	sumMu     Sum[T]
+	err       Sum[T] // Σ_c w_c (p̂(E_c ∪ N_c) + unlisted_c)
+	errListed Sum[T] // Σ_c w_c p̂(E_c), listed errors only
+	nonsense  Sum[T] // Σ_c w_c p̂(N_c), listed nonsense
+	unlisted  Sum[T] // Σ_c w_c (1 − Σ_r p̂(r|c))
+	validMass Sum[T] // Σ_c w_c Σ_{r∈V_c} p(r|c), ≈ 1 after scaling
+	minErrors int
+	maxErrors int
+	maxValid  int
+	minValid  int
+	done      bool
 }
 
 // point is one row's contribution to threshold-dependent sums.

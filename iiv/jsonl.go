@@ -255,16 +255,19 @@ func (s *scanner) str() ([]byte, error) {
 		return nil, errors.New("expected a string")
 	}
 	start := s.i
+	ascii := true
 	for s.i < len(s.b) {
 		c := s.b[s.i]
 		switch {
 		case c == '"':
 			v := s.b[start:s.i]
 			s.i++
-			if !utf8.Valid(v) {
+			if !ascii && !utf8.Valid(v) {
 				return nil, errors.New("invalid UTF-8 in string")
 			}
 			return v, nil
+		case c >= 0x80:
+			ascii = false
 		case c == '\\':
 			return s.strSlow(start)
 		case c < 0x20:

@@ -1,6 +1,7 @@
 package iiv
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -203,7 +204,7 @@ type walked[T Scalar[T]] struct {
 // err_iiv(z) = D(V ∖ A_z) + D(E ∩ A_z) = totalValid/2 − b(A_z)/2 + d(A_z),
 // using D(c,r) = μ(c)p(r|c)/2 on V and μ(c)/(2|E_c|) on E (paper.md §2.2).
 func walk[T Scalar[T]](points []point[T], zs []T, totalValid T, wantOpt bool) walked[T] {
-	slices.SortFunc(points, func(x, y point[T]) int { return y.phat.Cmp(x.phat) })
+	sortDescending(points)
 	var zero T
 	one := zero.Frac(1, 1)
 	half := zero.Frac(1, 2)
@@ -280,4 +281,14 @@ func walk[T Scalar[T]](points []point[T], zs []T, totalValid T, wantOpt bool) wa
 		g++
 	}
 	return w
+}
+
+// sortDescending sorts points by p̂, largest first. Float points take a
+// comparison the compiler can inline.
+func sortDescending[T Scalar[T]](points []point[T]) {
+	if fp, ok := any(points).([]point[Float]); ok {
+		slices.SortFunc(fp, func(x, y point[Float]) int { return cmp.Compare(y.phat, x.phat) })
+		return
+	}
+	slices.SortFunc(points, func(x, y point[T]) int { return y.phat.Cmp(x.phat) })
 }
