@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -28,25 +29,27 @@ const (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:]))
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // run executes the command line args and returns the process exit code.
-func run(ctx context.Context, args []string) int {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRootCmd()
 	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(os.Stderr, "hallu: interrupted")
+		fmt.Fprintln(stderr, "hallu: interrupted")
 		return exitCancelled
 	case errors.As(err, new(usageError)):
-		fmt.Fprintf(os.Stderr, "hallu: %v\n", err)
+		fmt.Fprintf(stderr, "hallu: %v\n", err)
 		return exitUsage
 	default:
-		fmt.Fprintf(os.Stderr, "hallu: %v\n", err)
+		fmt.Fprintf(stderr, "hallu: %v\n", err)
 		return exitError
 	}
 }
