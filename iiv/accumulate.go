@@ -23,12 +23,13 @@ type Accumulator[T Scalar[T]] struct {
 	// Tolerance overrides DefaultTolerance when positive.
 	Tolerance float64
 
-	cur     []Row[T]
-	seenCtx map[uint64]struct{}
-	seenRsp map[string]struct{}
-	seed    maphash.Seed
+	cur      []Row[T]
+	seenCtx  map[uint64]struct{}
+	seenRsp  []uint64         // hashes of the current context's responses
+	rspIndex map[uint64][]int // their positions, once a context is large
+	seed     maphash.Seed
 
-	points    []point[T]
+	points    runs[T]
 	contexts  int
 	rows      int
 	counts    [5]int // by Label
@@ -69,7 +70,6 @@ func (acc *Accumulator[T]) Add(r Row[T]) error {
 	}
 	if acc.seenCtx == nil {
 		acc.seenCtx = make(map[uint64]struct{})
-		acc.seenRsp = make(map[string]struct{})
 		acc.seed = maphash.MakeSeed()
 		acc.minErrors = -1
 		acc.minValid = -1
@@ -88,14 +88,52 @@ func (acc *Accumulator[T]) Add(r Row[T]) error {
 			return fmt.Errorf("line %d: field context: context %q appears again after other contexts; rows of a context must be contiguous", r.Line, r.Context)
 		}
 		acc.seenCtx[h] = struct{}{}
-		clear(acc.seenRsp)
 	}
-	if _, dup := acc.seenRsp[r.Response]; dup {
-		return fmt.Errorf("line %d: field response: response %q appears twice in context %q", r.Line, r.Response, r.Context)
+	if err := acc.checkResponse(r); err != nil {
+		return err
 	}
-	acc.seenRsp[r.Response] = struct{}{}
 	acc.cur = append(acc.cur, r)
 	return nil
+}
+
+// checkResponse rejects a response given twice in the current context. It
+// compares 64-bit hashes first and the strings only on a match: by linear
+// scan in small contexts, through an index in large ones.
+func (acc *Accumulator[T]) checkResponse(r Row[T]) error {
+	if len(acc.cur) == 0 {
+		acc.seenRsp = acc.seenRsp[:0]
+		clear(acc.rspIndex)
+	}
+	h := maphash.String(acc.seed, r.Response)
+	dup := func(i int) bool { return acc.seenRsp[i] == h && acc.cur[i].Response == r.Response }
+	if n := len(acc.seenRsp); n < 64 {
+		for i := range n {
+			if dup(i) {
+				return acc.dupError(r)
+			}
+		}
+	} else {
+		if n == 64 {
+			if acc.rspIndex == nil {
+				acc.rspIndex = make(map[uint64][]int)
+			}
+			for i, x := range acc.seenRsp {
+				acc.rspIndex[x] = append(acc.rspIndex[x], i)
+			}
+		}
+		for _, i := range acc.rspIndex[h] {
+			if dup(i) {
+				return acc.dupError(r)
+			}
+		}
+		acc.rspIndex[h] = append(acc.rspIndex[h], n)
+	}
+	acc.seenRsp = append(acc.seenRsp, h)
+	return nil
+}
+
+func (acc *Accumulator[T]) dupError(r Row[T]) error {
+	return fmt.Errorf("line %d: field response: response %q appears twice in context %q", r.Line, r.Response, r.Context)
 }
 
 func (acc *Accumulator[T]) checkRow(r Row[T]) error {
@@ -214,7 +252,7 @@ func (acc *Accumulator[T]) flush() error {
 			nonsense.Add(r.Phat)
 			errMass.Add(r.Phat)
 		}
-		acc.points = append(acc.points, pt)
+		acc.points.add(pt)
 	}
 	errMass.Add(unlisted)
 	acc.err.Add(w.Mul(errMass.Value()))

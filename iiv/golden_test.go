@@ -2,6 +2,7 @@ package iiv
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -64,7 +65,7 @@ func TestCorollary2AnyTrigram(t *testing.T) {
 
 func one(q string) string {
 	var r Rat
-	x, _ := r.Parse(q)
+	x, _ := r.Parse([]byte(q))
 	return NewRat(1, 1).Sub(x).Big().FloatString(10)
 }
 
@@ -174,5 +175,18 @@ func TestBadInput(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestDuplicateResponseInLargeContext(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"context":"c","response":"v","label":"valid","phat":0}` + "\n")
+	for i := range 200 {
+		fmt.Fprintf(&b, `{"context":"c","response":"e%d","label":"error","phat":0}`+"\n", i)
+	}
+	b.WriteString(`{"context":"c","response":"e7","label":"error","phat":0}` + "\n")
+	_, err := Analyze[Float](context.Background(), strings.NewReader(b.String()), 0)
+	if err == nil || !strings.Contains(err.Error(), `line 202: field response: response "e7" appears twice`) {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -133,7 +133,17 @@ func (rd *Reader[T]) parse(line []byte) (Row[T], error) {
 				return row, fieldError("label", "given twice")
 			}
 			have.label = true
-			if row.Label, err = ParseLabel(string(v)); err != nil {
+			switch string(v) {
+			case "valid":
+				row.Label = Valid
+			case "error":
+				row.Label = Error
+			case "idk":
+				row.Label = IDK
+			case "nonsense":
+				row.Label = Nonsense
+			default:
+				_, err := ParseLabel(string(v))
 				return row, fieldError("label", "%v", err)
 			}
 		case "mu", "p", "phat":
@@ -142,7 +152,7 @@ func (rd *Reader[T]) parse(line []byte) (Row[T], error) {
 			if err != nil {
 				return row, fieldError(name, "%v", err)
 			}
-			v, err := zero.Parse(string(num))
+			v, err := zero.Parse(num)
 			if err != nil || !isFinite(v.Float64()) {
 				return row, fieldError(name, "invalid number %s", num)
 			}

@@ -1,7 +1,6 @@
 package iiv
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -142,7 +141,7 @@ func (acc *Accumulator[T]) Result(thresholds ...T) (Result[T], error) {
 
 	paperZ := zero.Frac(1, int64(acc.minErrors))
 	zs := append([]T{paperZ}, thresholds...)
-	w := walk(acc.points, zs, acc.validMass.Value(), res.MultipleChoice)
+	w := walk(acc.points.merge(), acc.points.positive, zs, acc.validMass.Value(), res.MultipleChoice)
 	k := zero.Frac(int64(acc.maxValid), 1)
 	finish := func(t thresholdSums[T], z T) Threshold[T] {
 		th := Threshold[T]{
@@ -196,15 +195,14 @@ type walked[T Scalar[T]] struct {
 	opt, optLow, optHigh      T
 }
 
-// walk sorts the points by p̂ descending and sweeps the threshold z from 1
-// down to 0. Between consecutive distinct values of p̂ the set A_z is
+// walk sweeps the threshold z from 1 down to 0 over the points in order of
+// p̂, largest first. Between consecutive distinct values of p̂ the set A_z is
 // constant, so every threshold-dependent quantity is a step function of z
 // and its extrema are found exactly at the steps.
 //
 // err_iiv(z) = D(V ∖ A_z) + D(E ∩ A_z) = totalValid/2 − b(A_z)/2 + d(A_z),
 // using D(c,r) = μ(c)p(r|c)/2 on V and μ(c)/(2|E_c|) on E (paper.md §2.2).
-func walk[T Scalar[T]](points []point[T], zs []T, totalValid T, wantOpt bool) walked[T] {
-	sortDescending(points)
+func walk[T Scalar[T]](points *merger[T], positive int, zs []T, totalValid T, wantOpt bool) walked[T] {
 	var zero T
 	one := zero.Frac(1, 1)
 	half := zero.Frac(1, 2)
@@ -218,21 +216,8 @@ func walk[T Scalar[T]](points []point[T], zs []T, totalValid T, wantOpt bool) wa
 		order[i] = i
 	}
 	slices.SortFunc(order, func(i, j int) int { return zs[j].Cmp(zs[i]) })
-
-	// Count distinct positive values to choose the curve's sampling stride.
-	groups := 0
-	for i := 0; i < len(points); {
-		if points[i].phat.Sign() <= 0 {
-			break
-		}
-		groups++
-		j := i + 1
-		for j < len(points) && points[j].phat.Cmp(points[i].phat) == 0 {
-			j++
-		}
-		i = j
-	}
-	stride := max(1, (groups+1+MaxCurvePoints-2)/(MaxCurvePoints-1))
+	// Sample the curve at most MaxCurvePoints times (fewer if p̂ has ties).
+	stride := max(1, (positive+MaxCurvePoints-2)/(MaxCurvePoints-1))
 
 	var a, b, d, e Sum[T]
 	state := func() thresholdSums[T] {
@@ -242,13 +227,12 @@ func walk[T Scalar[T]](points []point[T], zs []T, totalValid T, wantOpt bool) wa
 	// The state before any group is included holds for z ∈ [v_1, 1].
 	high := one
 	oi := 0
-	i, g := 0, 0
-	for {
+	for g := 0; ; g++ {
 		// low is the next distinct positive p̂ value, or 0: the current
 		// state holds for z ∈ [low, high).
 		low := zero
-		if i < len(points) && points[i].phat.Sign() > 0 {
-			low = points[i].phat
+		if v, ok := points.peek(); ok && v.Sign() > 0 {
+			low = v
 		}
 		s := state()
 		for oi < len(order) && zs[order[oi]].Cmp(low) >= 0 {
@@ -269,26 +253,18 @@ func walk[T Scalar[T]](points []point[T], zs []T, totalValid T, wantOpt bool) wa
 			break
 		}
 		// Include the group of rows with p̂ = low.
-		for i < len(points) && points[i].phat.Cmp(low) == 0 {
-			p := &points[i]
+		for {
+			v, ok := points.peek()
+			if !ok || v.Cmp(low) != 0 {
+				break
+			}
+			p := points.pop()
 			a.Add(p.a)
 			b.Add(p.b)
 			d.Add(p.d)
 			e.Add(p.e)
-			i++
 		}
 		high = low
-		g++
 	}
 	return w
-}
-
-// sortDescending sorts points by p̂, largest first. Float points take a
-// comparison the compiler can inline.
-func sortDescending[T Scalar[T]](points []point[T]) {
-	if fp, ok := any(points).([]point[Float]); ok {
-		slices.SortFunc(fp, func(x, y point[Float]) int { return cmp.Compare(y.phat, x.phat) })
-		return
-	}
-	slices.SortFunc(points, func(x, y point[T]) int { return y.phat.Cmp(x.phat) })
 }

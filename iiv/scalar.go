@@ -24,7 +24,7 @@ type Scalar[T any] interface {
 	FromFloat(f float64) T
 	// Parse reads a JSON number; it ignores its receiver. For Rat the
 	// decimal is read exactly.
-	Parse(s string) (T, error)
+	Parse(b []byte) (T, error)
 }
 
 // Float is float64 arithmetic; sums over many terms use compensated
@@ -53,8 +53,8 @@ func (x Float) Cmp(y Float) int {
 
 func (x Float) Sign() int { return x.Cmp(0) }
 
-func (Float) Parse(s string) (Float, error) {
-	f, err := strconv.ParseFloat(s, 64)
+func (Float) Parse(b []byte) (Float, error) {
+	f, err := strconv.ParseFloat(string(b), 64)
 	return Float(f), err
 }
 
@@ -96,10 +96,10 @@ func (Rat) FromFloat(f float64) Rat {
 	return Rat{r}
 }
 
-func (Rat) Parse(s string) (Rat, error) {
-	r, ok := new(big.Rat).SetString(s)
+func (Rat) Parse(b []byte) (Rat, error) {
+	r, ok := new(big.Rat).SetString(string(b))
 	if !ok {
-		return Rat{}, fmt.Errorf("invalid number %q", s)
+		return Rat{}, fmt.Errorf("invalid number %q", b)
 	}
 	return Rat{r}, nil
 }
@@ -112,7 +112,9 @@ type Sum[T Scalar[T]] struct{ s, c T }
 // Add adds x to the sum.
 func (a *Sum[T]) Add(x T) {
 	t := a.s.Add(x)
-	if abs(a.s).Cmp(abs(x)) >= 0 {
+	// The branch only picks which operand's low bits were lost; for Rat
+	// both are exact, so comparing float approximations is enough.
+	if math.Abs(a.s.Float64()) >= math.Abs(x.Float64()) {
 		a.c = a.c.Add(a.s.Sub(t).Add(x))
 	} else {
 		a.c = a.c.Add(x.Sub(t).Add(a.s))

@@ -59,7 +59,7 @@ func analyzeAndPrint[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, pat
 	var zero T
 	var zs []T
 	for _, s := range opts.thresholds {
-		z, err := zero.Parse(s)
+		z, err := zero.Parse([]byte(s))
 		if err != nil {
 			return usagef("--threshold %q: not a number", s)
 		}

@@ -1,0 +1,124 @@
+package iiv
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+)
+
+// maxRun is the largest run of points sorted at once.
+const maxRun = 1 << 20
+
+// runs stores the points of an instance in chunks. Each chunk is sorted by
+// p̂, largest first, in its own goroutine as soon as it fills, so that
+// sorting overlaps reading; merge then yields all points in order. Chunks
+// are never copied to grow.
+type runs[T Scalar[T]] struct {
+	cur      []point[T]
+	full     [][]point[T]
+	wg       sync.WaitGroup
+	positive int // points with p̂ > 0
+}
+
+func (r *runs[T]) add(p point[T]) {
+	if len(r.cur) == cap(r.cur) {
+		r.seal()
+	}
+	r.cur = append(r.cur, p)
+	if p.phat.Sign() > 0 {
+		r.positive++
+	}
+}
+
+// seal hands the current chunk to a sorting goroutine and starts a new one,
+// twice as large up to maxRun.
+func (r *runs[T]) seal() {
+	next := 1024
+	if c := r.cur; len(c) > 0 {
+		r.full = append(r.full, c)
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			sortDescending(c)
+		}()
+		next = min(2*cap(c), maxRun)
+	}
+	r.cur = make([]point[T], 0, next)
+}
+
+// merge waits for every chunk to be sorted and returns an iterator over all
+// points by p̂, largest first.
+func (r *runs[T]) merge() *merger[T] {
+	r.seal()
+	r.wg.Wait()
+	m := &merger[T]{runs: r.full}
+	for i := range m.runs {
+		m.heap = append(m.heap, i)
+	}
+	for i := len(m.heap)/2 - 1; i >= 0; i-- {
+		m.down(i)
+	}
+	return m
+}
+
+// sortDescending sorts points by p̂, largest first. Float points take a
+// comparison the compiler can inline.
+func sortDescending[T Scalar[T]](points []point[T]) {
+	if fp, ok := any(points).([]point[Float]); ok {
+		slices.SortFunc(fp, func(x, y point[Float]) int { return cmp.Compare(y.phat, x.phat) })
+		return
+	}
+	slices.SortFunc(points, func(x, y point[T]) int { return y.phat.Cmp(x.phat) })
+}
+
+// merger is a k-way merge of sorted runs through a binary max-heap of run
+// indices keyed by each run's head.
+type merger[T Scalar[T]] struct {
+	runs [][]point[T]
+	heap []int
+}
+
+// peek returns the largest remaining p̂, or false when no point remains.
+func (m *merger[T]) peek() (T, bool) {
+	if len(m.heap) == 0 {
+		var zero T
+		return zero, false
+	}
+	return m.runs[m.heap[0]][0].phat, true
+}
+
+// pop removes and returns the point with the largest p̂.
+func (m *merger[T]) pop() point[T] {
+	i := m.heap[0]
+	p := m.runs[i][0]
+	m.runs[i] = m.runs[i][1:]
+	if len(m.runs[i]) == 0 {
+		last := len(m.heap) - 1
+		m.heap[0] = m.heap[last]
+		m.heap = m.heap[:last]
+	}
+	m.down(0)
+	return p
+}
+
+func (m *merger[T]) less(a, b int) bool {
+	return m.runs[m.heap[a]][0].phat.Cmp(m.runs[m.heap[b]][0].phat) > 0
+}
+
+func (m *merger[T]) down(i int) {
+	n := len(m.heap)
+	for {
+		best := i
+		if l := 2*i + 1; l < n && m.less(l, best) {
+			best = l
+		}
+		if r := 2*i + 2; r < n && m.less(r, best) {
+			best = r
+		}
+		if best == i {
+			return
+		}
+		m.heap[i], m.heap[best] = m.heap[best], m.heap[i]
+		i = best
+	}
+}
