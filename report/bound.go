@@ -170,3 +170,57 @@ func plural(n int, noun string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
 }
+
+// BoundPage renders b as an HTML page: the table of quantities and the δ_z
+// curve.
+func BoundPage(name string, b Bound, provenance []string) (Page, error) {
+	main := Table{Header: []string{"quantity", "value"}}
+	main.AddRow("err (generative error rate)", b.Err)
+	main.AddRow("unlisted model mass (in err)", b.Unlisted)
+	main.AddRow("max|V_c|, min|E_c|", fmt.Sprintf("%d, %d", b.MaxValid, b.MinErrors))
+	main.AddRow("threshold 1/min|E_c|", b.Threshold)
+	main.AddRow("err_iiv", b.ErrIIV)
+	main.AddRow("p(A), p̂(A)", F(b.PA)+", "+F(b.PhatA))
+	main.AddRow("δ", b.Delta)
+	main.AddRow("δ from the rescaling derivative", b.DeltaRescale)
+	main.AddRow("max_z δ_z", b.DeltaMaxZ)
+	main.AddRow("Theorem 1 bound", b.Bound)
+	main.AddRow("slack (err − bound)", b.Slack)
+	if b.MC != nil {
+		main.AddRow("opt err_iiv over thresholds", b.MC.Opt)
+		main.AddRow("Theorem 3–4 bound 2(1−1/C)·opt", b.MC.MCBound)
+	}
+	var x, y []float64
+	for i := len(b.Curve) - 1; i >= 0; i-- { // ascending z
+		x = append(x, b.Curve[i].Low)
+		y = append(y, b.Curve[i].Delta)
+	}
+	if n := len(b.Curve); n > 0 {
+		x = append(x, b.Curve[0].High)
+		y = append(y, b.Curve[0].Delta)
+	}
+	curve, err := Chart{
+		Title: "Calibration at every threshold", XLabel: "threshold z", YLabel: "δ_z = |p̂(p̂ > z) − p(p̂ > z)|",
+		Series: []Series{
+			{Name: "δ_z", X: x, Y: y, Step: true},
+			{Name: "paper's threshold 1/min|E_c|", X: []float64{b.Threshold, b.Threshold}, Y: []float64{0, max(b.DeltaMaxZ, 0.01)}, Dashed: true},
+		},
+	}.SVG()
+	if err != nil {
+		return Page{}, err
+	}
+	verdict := fmt.Sprintf("Theorem 1 says err ≥ %s; the model's err is %s (slack %s).", F(b.Bound), F(b.Err), F(b.Slack))
+	if b.Vacuous {
+		verdict = fmt.Sprintf("Theorem 1's bound is %s ≤ 0 here, so it says nothing about this model; its err is %s.", F(b.Bound), F(b.Err))
+	}
+	return Page{
+		Title:    "hallu bound: " + name,
+		Subtitle: fmt.Sprintf("%d contexts, %d rows: the reduction from generation to Is-It-Valid classification (Kalai et al. 2025, §3.1–3.2, 3.3.2).", b.Contexts, b.Rows),
+		Sections: []Section{
+			{Heading: "Theorem 1", Paragraphs: []string{verdict}, Tables: []Table{main}},
+			{Heading: "δ_z", Paragraphs: []string{"δ at the paper's threshold is one point of this curve; a model calibrated in Dawid's strong sense has δ_z = 0 everywhere."},
+				Figures: []Figure{{SVG: curve, Caption: fmt.Sprintf("Largest δ_z = %s, for z in [%s, %s).", F(b.DeltaMaxZ), F(b.DeltaMaxZAt[0]), F(b.DeltaMaxZAt[1]))}}},
+		},
+		Provenance: provenance,
+	}, nil
+}

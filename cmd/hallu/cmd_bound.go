@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/hallu-dev/hallu/iiv"
 	"github.com/hallu-dev/hallu/internal/input"
@@ -16,6 +17,7 @@ type boundOptions struct {
 	exact      bool
 	thresholds []string
 	tolerance  float64
+	html       string
 }
 
 func newBoundCmd() *cobra.Command {
@@ -44,6 +46,7 @@ context must be contiguous. Example row:
 	f.BoolVar(&opts.json, "json", false, "print JSON")
 	f.BoolVar(&opts.exact, "exact", false, "compute in exact rational arithmetic (small instances)")
 	f.StringSliceVar(&opts.thresholds, "threshold", nil, "also analyse the classifier p̂ > `Z` (repeatable, or comma-separated)")
+	f.StringVar(&opts.html, "html", "", "also write a self-contained HTML report to `FILE`")
 	f.Float64Var(&opts.tolerance, "tol", iiv.DefaultTolerance, "how far probabilities may sum from 1 before the instance is rejected")
 	return cmd
 }
@@ -78,6 +81,16 @@ func analyzeAndPrint[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, pat
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	b := report.NewBound(res)
+	if opts.html != "" {
+		in := in.Input()
+		page, err := report.BoundPage(path, b, []string{fmt.Sprintf("input %s (sha256 %s)", in.Path, in.SHA256)})
+		if err != nil {
+			return err
+		}
+		if err := report.WriteFile(opts.html, func(f *os.File) error { return page.WriteHTML(f) }); err != nil {
+			return err
+		}
+	}
 	if !opts.json {
 		return report.WriteBoundText(stdout, path, b)
 	}

@@ -1,0 +1,60 @@
+package report
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestPageIsSelfContained: the page loads nothing from the network: no
+// scripts, no external stylesheets, images or fonts.
+func TestPageIsSelfContained(t *testing.T) {
+	svg, err := Chart{Title: "t", Series: []Series{{Name: "s", X: []float64{0, 1}, Y: []float64{0, 1}}}}.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := Table{Header: []string{"a", "b"}}
+	tb.AddRow("<script>", 1.5)
+	p := Page{Title: "T & T", Sections: []Section{{Heading: "h", Figures: []Figure{{SVG: svg}}, Tables: []Table{tb}}}}
+	path := filepath.Join(t.TempDir(), "p.html")
+	if err := WriteFile(path, func(f *os.File) error { return p.WriteHTML(f) }); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	html := string(b)
+	for _, bad := range []*regexp.Regexp{
+		regexp.MustCompile(`<script`), regexp.MustCompile(`(src|href)\s*=\s*"(https?:)?//`),
+		regexp.MustCompile(`url\(`), regexp.MustCompile(`@import`),
+	} {
+		if bad.MatchString(html) {
+			t.Errorf("page matches %v", bad)
+		}
+	}
+	if !strings.Contains(html, "&lt;script&gt;") || !strings.Contains(html, "T &amp; T") {
+		t.Error("table cells and titles are not HTML-escaped")
+	}
+	if !strings.Contains(html, "<svg") {
+		t.Error("no inline SVG")
+	}
+}
+
+func TestWriteFileLeavesNoPartialFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.html")
+	os.WriteFile(path, []byte("old"), 0o644)
+	err := WriteFile(path, func(f *os.File) error {
+		f.WriteString("partial")
+		return os.ErrClosed
+	})
+	if err == nil {
+		t.Fatal("WriteFile returned nil for a failed write")
+	}
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Errorf("file = %q after a failed write, want the old content", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+}
