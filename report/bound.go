@@ -215,7 +215,7 @@ func BoundPage(name string, b Bound, provenance []string) (Page, error) {
 	}
 	return Page{
 		Title:    "hallu bound: " + name,
-		Subtitle: fmt.Sprintf("%d contexts, %d rows: the reduction from generation to Is-It-Valid classification (Kalai et al. 2025, §3.1–3.2, 3.3.2).", b.Contexts, b.Rows),
+		Subtitle: fmt.Sprintf("%s, %d rows: the reduction from generation to Is-It-Valid classification (Kalai et al. 2025, §3.1–3.2, 3.3.2).", plural(b.Contexts, "context"), b.Rows),
 		Sections: []Section{
 			{Heading: "Theorem 1", Paragraphs: []string{verdict}, Tables: []Table{main}},
 			{Heading: "δ_z", Paragraphs: []string{"δ at the paper's threshold is one point of this curve; a model calibrated in Dawid's strong sense has δ_z = 0 everywhere."},
