@@ -1,0 +1,447 @@
+package audit
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+)
+
+const (
+	chunkBytes  = 4 << 20
+	maxRecord   = 256 << 20
+	batchLen    = 128
+	keepSkipped = 5
+)
+
+var bom = []byte("\xef\xbb\xbf")
+
+// chunk is a run of whole records of one source.
+type chunk struct {
+	seq    int64
+	src    int
+	format Format
+	lay    *layout
+	line   int64 // line number of the first record
+	data   []byte
+	buf    []byte // to give back to the pool
+}
+
+// recordSink receives the records of a pass, one worker at a time.
+type recordSink interface {
+	record(w *worker, f *fields, key []byte) error
+	flush(w *worker) error
+}
+
+// scanner runs one pass over the sources: a reader goroutine cuts them into
+// chunks at record boundaries, and workers parse the chunks.
+type scanner struct {
+	cfg     *Config
+	sources []Source
+	sink    recordSink
+	workers []*worker
+
+	pool   chan []byte
+	chunks chan *chunk
+
+	mu      sync.Mutex
+	failed  bool
+	failSeq int64 // chunks after this one are not parsed
+	failErr *RecordError
+	fatal   error
+}
+
+// worker is one parsing goroutine's state.
+type worker struct {
+	sc      *scanner
+	parsers map[Format]*parser
+	f       fields
+	key     []byte
+
+	// counting pass
+	batches    [numShards][]entry
+	records    int64
+	answered   int64
+	abstained  int64
+	groups     []groupCounts
+	groupIDs   map[string]uint32
+	skipped    int64
+	unreported int64 // records not yet added to the progress counter
+	bad        []*RecordError
+}
+
+type groupCounts struct{ records, answered, abstained int64 }
+
+func newScanner(cfg *Config, sources []Source, sink recordSink) *scanner {
+	n := cfg.Workers
+	sc := &scanner{
+		cfg:     cfg,
+		sources: sources,
+		sink:    sink,
+		pool:    make(chan []byte, 2*n+2),
+		chunks:  make(chan *chunk, n),
+	}
+	for range cap(sc.pool) {
+		sc.pool <- nil // buffers are allocated on first use
+	}
+	for range n {
+		sc.workers = append(sc.workers, &worker{sc: sc, parsers: map[Format]*parser{}, groupIDs: map[string]uint32{}})
+	}
+	return sc
+}
+
+// run reads every source once. It returns the first fatal error (I/O,
+// decompression, cancellation) or, unless skipping, the error of the
+// earliest malformed record.
+func (sc *scanner) run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, w := range sc.workers {
+		wg.Go(func() {
+			if err := w.loop(ctx); err != nil {
+				sc.setFatal(err)
+				cancel()
+			}
+		})
+	}
+	err := sc.read(ctx)
+	close(sc.chunks)
+	wg.Wait()
+	if err != nil {
+		sc.setFatal(err)
+	}
+	if sc.fatal != nil {
+		return sc.fatal
+	}
+	if sc.failErr != nil {
+		return sc.failErr
+	}
+	return ctx.Err()
+}
+
+func (sc *scanner) setFatal(err error) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.fatal == nil {
+		sc.fatal = err
+	}
+}
+
+func (sc *scanner) stopped() bool {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return sc.failed || sc.fatal != nil
+}
+
+// fail records a malformed record found in chunk seq, keeping the earliest.
+func (sc *scanner) fail(seq int64, e *RecordError) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if !sc.failed || seq < sc.failSeq {
+		sc.failed, sc.failSeq, sc.failErr = true, seq, e
+	}
+}
+
+// read cuts all sources into chunks.
+func (sc *scanner) read(ctx context.Context) error {
+	var seq int64
+	var carry []byte
+	for i, src := range sc.sources {
+		if sc.stopped() {
+			return nil
+		}
+		var err error
+		if carry, err = sc.readSource(ctx, i, src, &seq, carry[:0]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (sc *scanner) readSource(ctx context.Context, idx int, src Source, seq *int64, carry []byte) ([]byte, error) {
+	rc, err := src.Open()
+	if err != nil {
+		return carry, err
+	}
+	defer rc.Close()
+	format := formatOf(sc.cfg.Format, src.Name)
+	var lay *layout
+	line := int64(1)
+	first, eof := true, false
+	for !eof {
+		var buf []byte
+		select {
+		case buf = <-sc.pool:
+		case <-ctx.Done():
+			return carry, ctx.Err()
+		}
+		if sc.stopped() {
+			sc.pool <- buf
+			return carry, nil
+		}
+		if cap(buf) < max(chunkBytes, 2*len(carry)) {
+			buf = make([]byte, max(chunkBytes, 2*len(carry)))
+		}
+		buf = buf[:cap(buf)]
+		n := copy(buf, carry)
+		for n < len(buf) && !eof {
+			m, err := rc.Read(buf[n:])
+			n += m
+			if err == io.EOF {
+				eof = true
+			} else if err != nil {
+				sc.pool <- buf
+				return carry, fmt.Errorf("%s: %w", src.Name, err)
+			}
+		}
+		if p := sc.cfg.Progress; p != nil {
+			p.Bytes.Add(int64(n - len(carry)))
+		}
+		data := buf[:n]
+		start := 0
+		if first {
+			if bytes.HasPrefix(data, bom) {
+				start = len(bom)
+			}
+			end := recordEnd(data[start:], format)
+			if end < 0 && !eof {
+				if len(data) >= maxRecord {
+					sc.pool <- buf
+					return carry, &RecordError{File: src.Name, Line: line, Err: ErrTooLong}
+				}
+				carry = append(carry[:0], data...)
+				sc.pool <- buf
+				continue
+			}
+			first = false
+			hdr, skip, err := sc.layout(format, src.Name, data[start:], end, eof)
+			if err != nil {
+				sc.pool <- buf
+				return carry, err
+			}
+			lay = hdr
+			if skip > 0 {
+				line += int64(bytes.Count(data[start:start+skip], []byte{'\n'}))
+				start += skip
+			}
+		}
+		cut := len(data)
+		if !eof {
+			cut = start + lastBoundary(data[start:], format)
+			if cut == start {
+				if len(data) >= maxRecord {
+					sc.pool <- buf
+					return carry, &RecordError{File: src.Name, Line: line, Err: ErrTooLong}
+				}
+				carry = append(carry[:0], data[start:]...)
+				sc.pool <- buf
+				continue
+			}
+		}
+		c := &chunk{seq: *seq, src: idx, format: format, lay: lay, line: line, data: data[start:cut], buf: buf}
+		*seq++
+		line += int64(bytes.Count(c.data, []byte{'\n'}))
+		carry = append(carry[:0], data[cut:]...)
+		select {
+		case sc.chunks <- c:
+		case <-ctx.Done():
+			return carry, ctx.Err()
+		}
+	}
+	return carry, nil
+}
+
+// layout resolves the columns of a source from its first record, which
+// ends at end (−1: the data holds only part of it, at EOF). It returns the
+// number of bytes of header to skip.
+func (sc *scanner) layout(format Format, name string, data []byte, end int, eof bool) (*layout, int, error) {
+	if end < 0 {
+		end = len(data)
+	}
+	rec := trimCR(data[:end])
+	if sc.cfg.Kind == Counted {
+		if sc.cfg.Header {
+			return &layout{}, min(end+1, len(data)), nil
+		}
+		return &layout{}, 0, nil
+	}
+	if format == JSONL {
+		l, err := sc.cfg.resolve(format, name, nil, 0)
+		return l, 0, err
+	}
+	p := newParser(sc.cfg, format)
+	if len(rec) == 0 && end == len(data) {
+		// An empty file: nothing to resolve against, nothing to read.
+		return &layout{}, len(data), nil
+	}
+	if sc.cfg.Header || sc.cfg.needsHeader() {
+		names, err := p.header(rec)
+		if err != nil {
+			return nil, 0, &RecordError{File: name, Line: 1, Err: fmt.Errorf("header: %w", err)}
+		}
+		l, err := sc.cfg.resolve(format, name, names, len(names))
+		return l, min(end+1, len(data)), err
+	}
+	n, err := p.countColumns(rec)
+	if err != nil {
+		return nil, 0, &RecordError{File: name, Line: 1, Err: err}
+	}
+	l, err := sc.cfg.resolve(format, name, nil, n)
+	return l, 0, err
+}
+
+// recordEnd returns the index of the newline ending the first record of
+// data, or −1 if data holds no whole record.
+func recordEnd(data []byte, format Format) int {
+	if format != CSV {
+		return bytes.IndexByte(data, '\n')
+	}
+	quotes, pos := 0, 0
+	for {
+		i := bytes.IndexByte(data[pos:], '\n')
+		if i < 0 {
+			return -1
+		}
+		quotes += bytes.Count(data[pos:pos+i], []byte{'"'})
+		if quotes%2 == 0 {
+			return pos + i
+		}
+		pos += i + 1
+	}
+}
+
+// lastBoundary returns the length of the longest prefix of data made of
+// whole records (each ending in a newline).
+func lastBoundary(data []byte, format Format) int {
+	if format != CSV || bytes.IndexByte(data, '"') < 0 {
+		return bytes.LastIndexByte(data, '\n') + 1
+	}
+	cut, quotes, pos := 0, 0, 0
+	for {
+		i := bytes.IndexByte(data[pos:], '\n')
+		if i < 0 {
+			return cut
+		}
+		quotes += bytes.Count(data[pos:pos+i], []byte{'"'})
+		pos += i + 1
+		if quotes%2 == 0 {
+			cut = pos
+		}
+	}
+}
+
+func trimCR(b []byte) []byte {
+	if len(b) > 0 && b[len(b)-1] == '\r' {
+		return b[:len(b)-1]
+	}
+	return b
+}
+
+// loop parses chunks until the channel closes.
+func (w *worker) loop(ctx context.Context) error {
+	sc := w.sc
+	for c := range sc.chunks {
+		skip := ctx.Err() != nil
+		if !skip {
+			sc.mu.Lock()
+			skip = sc.fatal != nil || (sc.failed && c.seq > sc.failSeq)
+			sc.mu.Unlock()
+		}
+		if !skip {
+			if err := w.chunk(c); err != nil {
+				sc.pool <- c.buf
+				return err
+			}
+		}
+		sc.pool <- c.buf
+	}
+	return sc.sink.flush(w)
+}
+
+// chunk parses the records of one chunk.
+func (w *worker) chunk(c *chunk) error {
+	sc := w.sc
+	p := w.parsers[c.format]
+	if p == nil {
+		p = newParser(sc.cfg, c.format)
+		w.parsers[c.format] = p
+	}
+	if p.lay != c.lay {
+		p.lay, p.names = c.lay, nil
+	}
+	data, line := c.data, c.line
+	src := sc.sources[c.src].Name
+	for len(data) > 0 {
+		var end int
+		if c.format == CSV {
+			end = recordEnd(data, CSV)
+		} else {
+			end = bytes.IndexByte(data, '\n')
+		}
+		next := end + 1
+		if end < 0 {
+			end, next = len(data), len(data)
+		}
+		rec := trimCR(data[:end])
+		recLine := line
+		line++
+		if c.format == CSV {
+			line += int64(bytes.Count(rec, []byte{'\n'}))
+		}
+		data = data[next:]
+		if len(rec) == 0 {
+			continue
+		}
+		err := p.parse(rec, &w.f)
+		var key []byte
+		if err == nil {
+			key = w.f.key
+			if key == nil {
+				w.key, err = Key(w.key[:0], w.f.prompt, w.f.group)
+				key = w.key
+			}
+		}
+		if err == nil {
+			err = sc.sink.record(w, &w.f, key)
+		}
+		if err == nil {
+			continue
+		}
+		re := &RecordError{File: src, Line: recLine, Err: err}
+		var fe *fieldError
+		if errors.As(err, &fe) {
+			re.Field, re.Err = fe.field, fe.err
+		}
+		if !sc.cfg.SkipBad {
+			sc.fail(c.seq, re)
+			return nil
+		}
+		w.skipped++
+		w.bad = append(w.bad, re)
+		if len(w.bad) > 2*keepSkipped {
+			w.bad = earliest(w.bad, sc.sources, keepSkipped)
+		}
+	}
+	return nil
+}
+
+// earliest returns the k errors that come first in input order.
+func earliest(errs []*RecordError, sources []Source, k int) []*RecordError {
+	order := map[string]int{}
+	for i, s := range sources {
+		if _, ok := order[s.Name]; !ok {
+			order[s.Name] = i
+		}
+	}
+	slices.SortFunc(errs, func(a, b *RecordError) int {
+		if d := order[a.File] - order[b.File]; d != 0 {
+			return d
+		}
+		return int(a.Line - b.Line)
+	})
+	return errs[:min(k, len(errs))]
+}
