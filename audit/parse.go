@@ -22,6 +22,7 @@ type parser struct {
 
 	cells   [][]byte // TSV/CSV cells, or JSONL values by column
 	starts  []int    // TSV: offset of each cell in the line
+	tabs    []int    // TSV: offsets of the TABs that end the needed cells
 	spans   []span   // CSV cells before they are materialised
 	scratch []byte   // unquoted CSV and JSON values
 	norm    []byte   // normalised values
@@ -50,18 +51,40 @@ func newParser(cfg *Config, format Format) *parser {
 	return p
 }
 
-// parse fills f from one record, given without its line terminator.
-func (p *parser) parse(rec []byte, f *fields) error {
-	if p.format != JSONL && !utf8.Valid(rec) { // the JSON decoder checks on its own
+// parseTSV fills f from one TSV line, given without its terminator, whose
+// TABs scanLine has found: ntabs of them, the first ones at p.tabs.
+func (p *parser) parseTSV(line []byte, ntabs int, ascii bool, f *fields) error {
+	if !ascii && !utf8.Valid(line) {
 		return ErrInvalidUTF8
 	}
 	if p.cfg.Kind == Counted {
-		return p.counted(rec, f)
+		return p.counted(line, f)
+	}
+	if ntabs+1 != p.lay.ncols {
+		return fmt.Errorf("%w: %d, the first record has %d", ErrRagged, ntabs+1, p.lay.ncols)
+	}
+	p.cells = p.cells[:0]
+	p.starts = p.starts[:0]
+	start := 0
+	for k := 0; k <= p.lay.maxIndex; k++ {
+		end := len(line)
+		if k < ntabs {
+			end = p.tabs[k]
+		}
+		p.cells = append(p.cells, line[start:end])
+		p.starts = append(p.starts, start)
+		start = end + 1
+	}
+	return p.fill(line, f)
+}
+
+// parse fills f from one CSV or JSONL record, given without its line terminator.
+func (p *parser) parse(rec []byte, f *fields) error {
+	if p.format == CSV && !utf8.Valid(rec) { // the JSON decoder checks on its own
+		return ErrInvalidUTF8
 	}
 	var err error
 	switch p.format {
-	case TSV:
-		err = p.splitTSV(rec)
 	case CSV:
 		err = p.splitCSV(rec)
 	case JSONL:
@@ -171,33 +194,6 @@ func (p *parser) fill(rec []byte, f *fields) error {
 			}
 			f.count = c
 		}
-	}
-	return nil
-}
-
-func (p *parser) splitTSV(line []byte) error {
-	p.cells = p.cells[:0]
-	p.starts = p.starts[:0]
-	need := p.lay.maxIndex
-	off := 0
-	for {
-		i := bytes.IndexByte(line[off:], '\t')
-		p.starts = append(p.starts, off)
-		if i < 0 {
-			p.cells = append(p.cells, line[off:])
-			break
-		}
-		p.cells = append(p.cells, line[off:off+i])
-		off += i + 1
-		if len(p.cells) > need {
-			if n := len(p.cells) + 1 + bytes.Count(line[off:], []byte{'\t'}); n != p.lay.ncols {
-				return fmt.Errorf("%w: %d, the first record has %d", ErrRagged, n, p.lay.ncols)
-			}
-			return nil
-		}
-	}
-	if len(p.cells) != p.lay.ncols {
-		return fmt.Errorf("%w: %d, the first record has %d", ErrRagged, len(p.cells), p.lay.ncols)
 	}
 	return nil
 }

@@ -61,6 +61,7 @@ type layout struct {
 	maxIndex             int    // highest TSV/CSV column index needed
 	fileValue            []byte // value of FileColumn
 	keySpan              bool   // TSV: prompt columns are consecutive, so the key is a slice of the line
+	fast                 bool   // TSV: keySpan, and only an answer column besides, read verbatim
 }
 
 // needsHeader reports whether any configured column is a name.
@@ -149,6 +150,7 @@ func (c *Config) resolve(format Format, name string, header []string, ncols int)
 			l.keySpan = false
 		}
 	}
+	l.fast = l.keySpan && c.Kind == Records && l.count == nil && (l.answer == nil || !l.answer.file)
 	return l, nil
 }
 

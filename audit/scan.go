@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"sync"
+	"unicode/utf8"
 )
 
 const (
@@ -169,6 +170,9 @@ func (sc *scanner) readSource(ctx context.Context, idx int, src Source, seq *int
 	}
 	defer rc.Close()
 	format := formatOf(sc.cfg.Format, src.Name)
+	if sc.cfg.Kind == Counted {
+		format = TSV // key⇥count lines, whatever the file is called
+	}
 	var lay *layout
 	line := int64(1)
 	first, eof := true, false
@@ -372,31 +376,49 @@ func (w *worker) chunk(c *chunk) error {
 	}
 	if p.lay != c.lay {
 		p.lay, p.names = c.lay, nil
+		p.tabs = make([]int, max(c.lay.maxIndex+1, 0))
 	}
 	data, line := c.data, c.line
 	src := sc.sources[c.src].Name
+	cnt, fast := sc.sink.(*counter)
+	fast = fast && c.lay.fast
 	for len(data) > 0 {
-		var end int
-		if c.format == CSV {
-			end = recordEnd(data, CSV)
-		} else {
-			end = bytes.IndexByte(data, '\n')
-		}
-		next := end + 1
-		if end < 0 {
-			end, next = len(data), len(data)
-		}
-		rec := trimCR(data[:end])
+		var rec []byte
+		var err error
 		recLine := line
 		line++
-		if c.format == CSV {
-			line += int64(bytes.Count(rec, []byte{'\n'}))
+		if c.format == TSV {
+			end, ntabs, ascii := scanLine(data, p.tabs)
+			rec = trimCR(data[:end])
+			data = data[min(end+1, len(data)):]
+			if len(rec) == 0 {
+				continue
+			}
+			if fast && ntabs+1 == p.lay.ncols && (ascii || utf8.Valid(rec)) {
+				if err = w.fastTSV(cnt, p, rec, ntabs); err != nil {
+					return err
+				}
+				continue
+			}
+			err = p.parseTSV(rec, ntabs, ascii, &w.f)
+		} else {
+			end, next := bytes.IndexByte(data, '\n'), 0
+			if c.format == CSV {
+				end = recordEnd(data, CSV)
+			}
+			if next = end + 1; end < 0 {
+				end, next = len(data), len(data)
+			}
+			rec = trimCR(data[:end])
+			data = data[next:]
+			if c.format == CSV {
+				line += int64(bytes.Count(rec, []byte{'\n'}))
+			}
+			if len(rec) == 0 {
+				continue
+			}
+			err = p.parse(rec, &w.f)
 		}
-		data = data[next:]
-		if len(rec) == 0 {
-			continue
-		}
-		err := p.parse(rec, &w.f)
 		var key []byte
 		if err == nil {
 			key = w.f.key
@@ -427,6 +449,42 @@ func (w *worker) chunk(c *chunk) error {
 		}
 	}
 	return nil
+}
+
+// fastTSV counts one well-formed TSV line whose layout is fast: the key
+// and the answer are slices of the line, nothing else is read.
+func (w *worker) fastTSV(c *counter, p *parser, line []byte, ntabs int) error {
+	cell := func(k int) []byte {
+		start, end := 0, len(line)
+		if k > 0 {
+			start = p.tabs[k-1] + 1
+		}
+		if k < ntabs {
+			end = p.tabs[k]
+		}
+		return line[start:end]
+	}
+	l := p.lay
+	first, last := l.prompt[0].index, l.prompt[len(l.prompt)-1].index
+	start, end := 0, len(line)
+	if first > 0 {
+		start = p.tabs[first-1] + 1
+	}
+	if last < ntabs {
+		end = p.tabs[last]
+	}
+	f := &w.f
+	f.key, f.group, f.count, f.hasAnswer, f.answer = line[start:end], nil, 1, true, nil
+	if l.answer != nil {
+		f.answer = cell(l.answer.index)
+		for _, idk := range p.idk {
+			if string(f.answer) == string(idk) {
+				f.hasAnswer = false
+				break
+			}
+		}
+	}
+	return c.record(w, f, f.key)
 }
 
 // earliest returns the k errors that come first in input order.
