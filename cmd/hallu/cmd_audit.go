@@ -99,7 +99,7 @@ func runAudit(ctx context.Context, o auditOptions, args []string, stdout, stderr
 	if err != nil {
 		return err
 	}
-	sources, opened, err := openSources(paths)
+	sources, opened, err := openSources(paths, o.json)
 	if err != nil {
 		return err
 	}
@@ -230,8 +230,13 @@ func expandInputs(args []string) ([]string, error) {
 }
 
 // openSources makes an audit.Source per path. The files opened by the
-// first pass are kept so that their sha256 can be reported.
-func openSources(paths []string) ([]audit.Source, *[]*input.File, error) {
+// first pass are kept so that their sha256 can be reported; inputs are
+// hashed only if it will be (hash).
+func openSources(paths []string, hash bool) ([]audit.Source, *[]*input.File, error) {
+	openFile := input.OpenUnhashed
+	if hash {
+		openFile = input.Open
+	}
 	opened := make([]*input.File, len(paths))
 	sources := make([]audit.Source, len(paths))
 	for i, p := range paths {
@@ -244,7 +249,7 @@ func openSources(paths []string) ([]audit.Source, *[]*input.File, error) {
 			if st.IsDir() {
 				return nil, nil, fmt.Errorf("%s is a directory", p)
 			}
-			f, err := input.Open(p)
+			f, err := input.OpenUnhashed(p)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -254,7 +259,7 @@ func openSources(paths []string) ([]audit.Source, *[]*input.File, error) {
 			f.Close()
 		}
 		src.Open = func() (io.ReadCloser, error) {
-			f, err := input.Open(p)
+			f, err := openFile(p)
 			if err != nil {
 				return nil, err
 			}
