@@ -11,8 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
+
+	kgzip "github.com/klauspost/compress/gzip"
 
 	"github.com/hallu-dev/hallu/missingmass"
 )
@@ -224,4 +225,27 @@ func TestSpillMatchesMemory(t *testing.T) {
 	t.Logf("%d records, %d prompts, %d spill runs, %d bytes spilled", spilled.Records, spilled.Prompts, spilled.Run.SpillRuns, spilled.Run.SpilledBytes)
 }
 
-var _ = strings.Join
+type ioReadCloser = io.ReadCloser
+
+// gzipReader decompresses data the way internal/input does.
+func gzipReader(data []byte) (io.ReadCloser, error) {
+	zr, err := kgzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	return wrapName{zr, "facts.tsv.gz"}, nil
+}
+
+// wrapName names the file in read errors, as internal/input.File does.
+type wrapName struct {
+	io.ReadCloser
+	name string
+}
+
+func (w wrapName) Read(p []byte) (int, error) {
+	n, err := w.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("%s: %w", w.name, err)
+	}
+	return n, err
+}

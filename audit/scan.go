@@ -211,13 +211,20 @@ func (sc *scanner) readSource(ctx context.Context, idx int, src Source, seq *int
 			if bytes.HasPrefix(data, bom) {
 				start = len(bom)
 			}
+			// Blank lines are no records; skip them to find the first one.
+			for start < len(data) && (data[start] == '\n' || data[start] == '\r') {
+				if data[start] == '\n' {
+					line++
+				}
+				start++
+			}
 			end := recordEnd(data[start:], format)
 			if end < 0 && !eof {
 				if len(data) >= maxRecord {
 					sc.pool <- buf
 					return carry, &RecordError{File: src.Name, Line: line, Err: ErrTooLong}
 				}
-				carry = append(carry[:0], data...)
+				carry = append(carry[:0], data[start:]...)
 				sc.pool <- buf
 				continue
 			}
