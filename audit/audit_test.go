@@ -142,7 +142,7 @@ func fileSource(path string) Source {
 }
 
 func bytesSource(name string, data []byte) Source {
-	return Source{Name: name, Reopen: true, Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
+	return Source{Name: name, Reopen: true, Size: int64(len(data)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
 }
 
 func checkStats(t *testing.T, what string, got Stats, want *brute) {

@@ -187,8 +187,8 @@ func (sc *scanner) readSource(ctx context.Context, idx int, src Source, seq *int
 			sc.pool <- buf
 			return carry, nil
 		}
-		if cap(buf) < max(chunkBytes, 2*len(carry)) {
-			buf = make([]byte, max(chunkBytes, 2*len(carry)))
+		if want := max(bufferSize(src.Size), 2*len(carry)); cap(buf) < want {
+			buf = make([]byte, want)
 		}
 		buf = buf[:cap(buf)]
 		n := copy(buf, carry)
@@ -264,6 +264,15 @@ func (sc *scanner) readSource(ctx context.Context, idx int, src Source, seq *int
 		}
 	}
 	return carry, nil
+}
+
+// bufferSize is the size of the read buffers for a source of the given
+// size (0 if unknown): a chunk, or less for a small source.
+func bufferSize(size int64) int {
+	if size > 0 && size < chunkBytes {
+		return int(size) + 1 // room to see the end of the input
+	}
+	return chunkBytes
 }
 
 // layout resolves the columns of a source from its first record, which

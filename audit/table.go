@@ -37,7 +37,7 @@ const (
 	occupied     = 1 << 31
 	shardBits    = 6
 	numShards    = 1 << shardBits
-	minSlots     = 1 << 10
+	minSlots     = 1 << 8
 )
 
 // A shard is a linear-probing hash table over the keys whose top shardBits
