@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -248,4 +249,44 @@ func (w wrapName) Read(p []byte) (int, error) {
 		err = fmt.Errorf("%s: %w", w.name, err)
 	}
 	return n, err
+}
+
+// Cancelling a run that has spilled removes its temporary files.
+func TestCancelRemovesSpillFiles(t *testing.T) {
+	facts := genFacts(3, 400_000, 1_000_000)
+	path := writeFacts(t, facts, TSV)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	progress := new(Progress)
+	cfg := Config{Prompt: []string{"1", "2"}, Answer: "3", Header: true, MemBytes: MinMem(2), Workers: 2, TempDir: dir, Progress: progress}
+	// A source that cancels the run once the first spill file exists.
+	src := Source{Name: path, Open: func() (io.ReadCloser, error) {
+		f, err := os.Open(path)
+		return cancelAfterSpill{f, dir, cancel}, err
+	}}
+	_, err := Run(ctx, cfg, []Source{src})
+	if err == nil {
+		t.Skip("the run finished before it could be cancelled")
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("temporary files left behind after cancel: %v", left)
+	}
+}
+
+type cancelAfterSpill struct {
+	*os.File
+	dir    string
+	cancel func()
+}
+
+func (c cancelAfterSpill) Read(p []byte) (int, error) {
+	if d, _ := os.ReadDir(c.dir); len(d) > 0 {
+		if files, _ := os.ReadDir(filepath.Join(c.dir, d[0].Name())); len(files) > 0 {
+			c.cancel()
+		}
+	}
+	return c.File.Read(p[:min(len(p), 64<<10)])
 }

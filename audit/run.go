@@ -64,6 +64,7 @@ func runCount(ctx context.Context, cfg *Config, sources []Source) (*Result, erro
 		defer sp.remove()
 	}
 	t := newTables(budget, sp)
+	defer t.release()
 	cnt := newCounter(cfg, t)
 	sc := newScanner(cfg, sources, cnt)
 	if err := sc.run(ctx); err != nil {
@@ -214,13 +215,15 @@ func (t *tables) finishShard(s int, ts *tallies) error {
 	if err := t.spills.spill(s, sh); err != nil {
 		return err
 	}
-	sh.slots = nil
+	sh.release()
 	for sub := range numSubs {
 		m, err := sh.spill.mergeSub(sub)
 		if err != nil {
 			return err
 		}
-		if err := m.each(add); err != nil {
+		err = m.each(add)
+		m.release()
+		if err != nil {
 			return err
 		}
 	}

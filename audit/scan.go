@@ -12,9 +12,9 @@ import (
 )
 
 const (
-	chunkBytes  = 4 << 20
+	chunkBytes  = 1 << 20
 	maxRecord   = 256 << 20
-	batchLen    = 128
+	batchLen    = 64
 	keepSkipped = 5
 )
 

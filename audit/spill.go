@@ -127,10 +127,11 @@ func (sf *spillFile) mergeSub(sub int) (*shard, error) {
 		total += (r[sub+1] - r[sub]) / entryBytes
 	}
 	size := minSlots
-	for int64(size)*3 < total*4 {
+	for int64(size)*loadNum < total*loadDen {
 		size *= 2
 	}
-	sh := &shard{slots: make([]slot, size)}
+	sh := &shard{}
+	sh.slots, sh.mapped = allocSlots(size)
 	var rec [entryBytes]byte
 	for _, r := range sf.runs {
 		br := bufio.NewReaderSize(io.NewSectionReader(sf.f, r[sub], r[sub+1]-r[sub]), 1<<20)

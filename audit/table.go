@@ -38,15 +38,18 @@ const (
 	shardBits    = 6
 	numShards    = 1 << shardBits
 	minSlots     = 1 << 8
+	// A shard grows (or spills) beyond a load of loadNum/loadDen.
+	loadNum, loadDen = 7, 8
 )
 
 // A shard is a linear-probing hash table over the keys whose top shardBits
-// hash bits select it. Its capacity is a power of two and it grows at 3/4
-// load, unless the memory budget is spent, in which case it spills its
+// hash bits select it. Its capacity is a power of two and it grows at 7/8
+// load (the batch prefetching in addBatch keeps probing cheap there), unless the memory budget is spent, in which case it spills its
 // contents to disk and starts again empty at the same capacity.
 type shard struct {
 	mu       sync.Mutex
 	slots    []slot
+	mapped   bool               // slots come from allocSlots' own mapping
 	n        int                // occupied slots
 	overflow map[Hash128]uint64 // answered counts beyond slotCountMax
 	spill    *spillFile         // runs written so far, nil if none
@@ -64,7 +67,8 @@ type tables struct {
 func newTables(budget int64, sp *spiller) *tables {
 	t := &tables{budget: budget, spills: sp}
 	for i := range t.shards {
-		t.shards[i].slots = make([]slot, minSlots)
+		sh := &t.shards[i]
+		sh.slots, sh.mapped = allocSlots(minSlots)
 	}
 	t.used.Store(numShards * minSlots * slotBytes)
 	return t
@@ -87,7 +91,7 @@ func (t *tables) addBatch(s int, batch []entry) error {
 	}
 	sh.touched = touch
 	for i := range batch {
-		if (sh.n+1)*4 > len(sh.slots)*3 {
+		if (sh.n+1)*loadDen > len(sh.slots)*loadNum {
 			if err := t.makeRoom(s); err != nil {
 				return err
 			}
@@ -158,8 +162,9 @@ func (sh *shard) addCount(s *slot, c uint64) {
 }
 
 func (sh *shard) resize(n int) {
-	old := sh.slots
-	sh.slots = make([]slot, n)
+	old, oldMapped := sh.slots, sh.mapped
+	sh.slots, sh.mapped = allocSlots(n)
+	defer freeSlots(old, oldMapped)
 	mask := uint64(n - 1)
 	for i := range old {
 		s := &old[i]
@@ -171,6 +176,19 @@ func (sh *shard) resize(n int) {
 			j = (j + 1) & mask
 		}
 		sh.slots[j] = *s
+	}
+}
+
+// release gives the shard's slots back; the shard is unusable afterwards.
+func (sh *shard) release() {
+	freeSlots(sh.slots, sh.mapped)
+	sh.slots, sh.mapped = nil, false
+}
+
+// release gives back the memory of all shards.
+func (t *tables) release() {
+	for i := range t.shards {
+		t.shards[i].release()
 	}
 }
 
