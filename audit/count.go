@@ -54,7 +54,7 @@ func (c *counter) record(w *worker, f *fields, key []byte) error {
 		w.answered += f.count
 		e.count = uint64(f.count)
 		if c.answers {
-			e.ans = HashAnswer(f.answer)
+			e.ans = fingerprint(HashAnswer(f.answer))
 		}
 	} else {
 		w.abstained += f.count
@@ -97,7 +97,7 @@ func (c *counter) groupID(w *worker, g []byte) (uint32, error) {
 	c.groupMu.Lock()
 	id, ok := c.groupIDs[string(g)]
 	if !ok {
-		if len(c.groupName) >= occupied-1 {
+		if len(c.groupName) >= 1<<32-1 {
 			c.groupMu.Unlock()
 			return 0, errors.New("more than 2^31 groups")
 		}

@@ -19,9 +19,11 @@
 // among n share a hash with probability at most n(n−1)/2^129 (a union bound
 // over pairs of a hash whose 128-bit outputs behave as uniform), which is
 // below 1.5·10⁻²¹ for n = 10⁹ prompts and 1.5·10⁻¹⁹ for n = 10¹⁰. Answers
-// are compared by their 64-bit XXH3 hash, so a prompt seen with two or more
-// different answers fails to be reported as conflicting only if all of them
-// share one hash: probability at most (k−1)/2^64 for k distinct answers.
+// are compared by a 32-bit fingerprint of their 64-bit XXH3 hash, so a
+// prompt seen with k different answers fails to be counted as conflicting
+// only if all k share a fingerprint: probability at most (k−1)/2³², which
+// is what keeps a table slot at 24 bytes. Only the conflict count can be
+// off this way; record, answer and prompt counts cannot.
 //
 // Key, Normalization and HashKey are exported so that other pipelines (the
 // Apache Beam one in beam/) count exactly the same keys.

@@ -48,7 +48,7 @@ func Run(ctx context.Context, cfg Config, sources []Source) (*Result, error) {
 func MinMem(workers int) int64 {
 	buffers := int64(2*workers+2) * chunkBytes
 	batches := int64(workers) * numShards * batchLen * int64(entryBytes+4)
-	return buffers + batches + 2*numShards*minSlots*slotBytes
+	return buffers + batches + 2*numShards*minSlots*(slotBytes+4)
 }
 
 func runCount(ctx context.Context, cfg *Config, sources []Source) (*Result, error) {
@@ -59,11 +59,11 @@ func runCount(ctx context.Context, cfg *Config, sources []Source) (*Result, erro
 		if cfg.MemBytes < min {
 			return nil, fmt.Errorf("memory budget %d bytes is below the %d bytes that %d workers need", cfg.MemBytes, min, cfg.Workers)
 		}
-		budget = cfg.MemBytes - (min - 2*numShards*minSlots*slotBytes)
+		budget = cfg.MemBytes - (min - 2*numShards*minSlots*(slotBytes+4))
 		sp = &spiller{parent: cfg.TempDir}
 		defer sp.remove()
 	}
-	t := newTables(budget, sp)
+	t := newTables(budget, sp, cfg.Group != "")
 	defer t.release()
 	cnt := newCounter(cfg, t)
 	sc := newScanner(cfg, sources, cnt)
@@ -217,7 +217,7 @@ func (t *tables) finishShard(s int, ts *tallies) error {
 	}
 	sh.release()
 	for sub := range numSubs {
-		m, err := sh.spill.mergeSub(sub)
+		m, err := sh.spill.mergeSub(sub, t.grouped)
 		if err != nil {
 			return err
 		}

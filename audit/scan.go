@@ -8,7 +8,6 @@ import (
 	"io"
 	"slices"
 	"sync"
-	"unicode/utf8"
 )
 
 const (
@@ -399,6 +398,21 @@ func (w *worker) chunk(c *chunk) error {
 	cnt, fast := sc.sink.(*counter)
 	fast = fast && c.lay.fast
 	for len(data) > 0 {
+		if fast {
+			before := w.records
+			n, rest, err := w.fastLines(cnt, p, data)
+			if cnt.progress != nil {
+				cnt.progress.Records.Add(w.records - before)
+			}
+			if err != nil {
+				return err
+			}
+			line += n
+			if data = rest; len(data) == 0 {
+				break
+			}
+			// The line at data needs the general path, if only to report it.
+		}
 		var rec []byte
 		var err error
 		recLine := line
@@ -408,12 +422,6 @@ func (w *worker) chunk(c *chunk) error {
 			rec = trimCR(data[:end])
 			data = data[min(end+1, len(data)):]
 			if len(rec) == 0 {
-				continue
-			}
-			if fast && ntabs+1 == p.lay.ncols && (ascii || utf8.Valid(rec)) {
-				if err = w.fastTSV(cnt, p, rec, ntabs); err != nil {
-					return err
-				}
 				continue
 			}
 			err = p.parseTSV(rec, ntabs, ascii, &w.f)
@@ -465,42 +473,6 @@ func (w *worker) chunk(c *chunk) error {
 		}
 	}
 	return nil
-}
-
-// fastTSV counts one well-formed TSV line whose layout is fast: the key
-// and the answer are slices of the line, nothing else is read.
-func (w *worker) fastTSV(c *counter, p *parser, line []byte, ntabs int) error {
-	cell := func(k int) []byte {
-		start, end := 0, len(line)
-		if k > 0 {
-			start = p.tabs[k-1] + 1
-		}
-		if k < ntabs {
-			end = p.tabs[k]
-		}
-		return line[start:end]
-	}
-	l := p.lay
-	first, last := l.prompt[0].index, l.prompt[len(l.prompt)-1].index
-	start, end := 0, len(line)
-	if first > 0 {
-		start = p.tabs[first-1] + 1
-	}
-	if last < ntabs {
-		end = p.tabs[last]
-	}
-	f := &w.f
-	f.key, f.group, f.count, f.hasAnswer, f.answer = line[start:end], nil, 1, true, nil
-	if l.answer != nil {
-		f.answer = cell(l.answer.index)
-		for _, idk := range p.idk {
-			if string(f.answer) == string(idk) {
-				f.hasAnswer = false
-				break
-			}
-		}
-	}
-	return c.record(w, f, f.key)
 }
 
 // earliest returns the k errors that come first in input order.

@@ -21,7 +21,7 @@ import (
 const (
 	subBits    = 4
 	numSubs    = 1 << subBits
-	entryBytes = 36 // hi, lo, ans, count (8 each), group (4)
+	entryBytes = 36 // hi, lo, answer fingerprint, count (8 each), group (4)
 )
 
 func subOf(h Hash128) int { return int(h.Hi>>(64-shardBits-subBits)) & (numSubs - 1) }
@@ -98,10 +98,10 @@ func (sp *spiller) spill(s int, sh *shard) error {
 		run[sub] = off
 		for i := range sh.slots {
 			sl := &sh.slots[i]
-			if sl.tag == 0 || subOf(Hash128{sl.hi, sl.lo}) != sub {
+			if sl.meta == 0 || subOf(Hash128{sl.hi, sl.lo}) != sub {
 				continue
 			}
-			encodeEntry(&rec, sh.entryAt(sl))
+			encodeEntry(&rec, sh.entryAt(i))
 			if _, err := w.Write(rec[:]); err != nil {
 				return fmt.Errorf("spill: %w", err)
 			}
@@ -121,7 +121,7 @@ func (sp *spiller) spill(s int, sh *shard) error {
 }
 
 // mergeSub merges sub-partition sub of all runs of sf into a fresh shard.
-func (sf *spillFile) mergeSub(sub int) (*shard, error) {
+func (sf *spillFile) mergeSub(sub int, grouped bool) (*shard, error) {
 	var total int64
 	for _, r := range sf.runs {
 		total += (r[sub+1] - r[sub]) / entryBytes
@@ -131,7 +131,7 @@ func (sf *spillFile) mergeSub(sub int) (*shard, error) {
 		size *= 2
 	}
 	sh := &shard{}
-	sh.slots, sh.mapped = allocSlots(size)
+	sh.alloc(size, grouped)
 	var rec [entryBytes]byte
 	for _, r := range sf.runs {
 		br := bufio.NewReaderSize(io.NewSectionReader(sf.f, r[sub], r[sub+1]-r[sub]), 1<<20)
@@ -151,7 +151,7 @@ func (sf *spillFile) mergeSub(sub int) (*shard, error) {
 func encodeEntry(b *[entryBytes]byte, e entry) {
 	binary.LittleEndian.PutUint64(b[0:], e.key.Hi)
 	binary.LittleEndian.PutUint64(b[8:], e.key.Lo)
-	binary.LittleEndian.PutUint64(b[16:], e.ans)
+	binary.LittleEndian.PutUint64(b[16:], uint64(e.ans))
 	binary.LittleEndian.PutUint64(b[24:], e.count)
 	binary.LittleEndian.PutUint32(b[32:], e.group)
 }
@@ -159,7 +159,7 @@ func encodeEntry(b *[entryBytes]byte, e entry) {
 func decodeEntry(b *[entryBytes]byte) entry {
 	return entry{
 		key:   Hash128{binary.LittleEndian.Uint64(b[0:]), binary.LittleEndian.Uint64(b[8:])},
-		ans:   binary.LittleEndian.Uint64(b[16:]),
+		ans:   uint32(binary.LittleEndian.Uint64(b[16:])),
 		count: binary.LittleEndian.Uint64(b[24:]),
 		group: binary.LittleEndian.Uint32(b[32:]),
 	}

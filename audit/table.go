@@ -7,34 +7,39 @@ import (
 )
 
 // An entry is what the counting tables hold per prompt key, and what
-// workers send them per record: the key's hash, the hash of its first
-// answer, how many answered examples it has had, whether they disagreed,
-// and its group.
+// workers send them per record: the key's hash, the fingerprint of its
+// first answer, how many answered examples it has had, whether they
+// disagreed, and its group.
 type entry struct {
 	key   Hash128
-	ans   uint64 // hash of the first answer seen; meaningful once count > 0
 	count uint64 // answered examples; bit 63 is the conflict flag
+	ans   uint32 // answer fingerprint (see fingerprint); meaningful once count > 0
 	group uint32
 }
 
 const conflictBit = 1 << 63
 
-// A slot is one cell of a shard's open-addressing table. Slots are 32 bytes,
-// two to a cache line. tag is 0 for an empty slot and 1<<31 | group id
-// otherwise; count holds 31 bits of answered count and, in bit 31, the
-// conflict flag; counts beyond 31 bits continue in the shard's overflow map.
+// fingerprint is what the tables keep of an answer: the top 32 bits of its
+// 64-bit hash (HashAnswer).
+func fingerprint(answerHash uint64) uint32 { return uint32(answerHash >> 32) }
+
+// A slot is one cell of a shard's open-addressing table: the key's 128-bit
+// hash and a word holding, from the low bits up, 30 bits of answered count,
+// the conflict flag, the occupied flag, and the first answer's 32-bit
+// fingerprint. Counts beyond 30 bits continue in the shard's overflow map.
+// At 24 bytes a slot, the tables take about 41 bytes per prompt at the
+// load they end at on bench/audit.sh's corpus. The group of a slot, when
+// grouping, is in a parallel array.
 type slot struct {
 	hi, lo uint64
-	ans    uint64
-	count  uint32
-	tag    uint32
+	meta   uint64
 }
 
 const (
 	slotBytes    = int64(unsafe.Sizeof(slot{}))
-	slotConflict = 1 << 31
-	slotCountMax = 1<<31 - 1
-	occupied     = 1 << 31
+	metaCount    = 1<<30 - 1
+	metaConflict = 1 << 30
+	metaOccupied = 1 << 31
 	shardBits    = 6
 	numShards    = 1 << shardBits
 	minSlots     = 1 << 8
@@ -44,34 +49,45 @@ const (
 
 // A shard is a linear-probing hash table over the keys whose top shardBits
 // hash bits select it. Its capacity is a power of two and it grows at 7/8
-// load (the batch prefetching in addBatch keeps probing cheap there), unless the memory budget is spent, in which case it spills its
-// contents to disk and starts again empty at the same capacity.
+// load (the prefetching in addBatch keeps probing cheap there), unless the
+// memory budget is spent, in which case it spills its contents to disk and
+// starts again empty at the same capacity.
 type shard struct {
 	mu       sync.Mutex
 	slots    []slot
-	mapped   bool               // slots come from allocSlots' own mapping
-	n        int                // occupied slots
-	overflow map[Hash128]uint64 // answered counts beyond slotCountMax
-	spill    *spillFile         // runs written so far, nil if none
-	touched  uint32             // sink of addBatch's prefetching loads
+	groups   []uint32 // group of each slot, when grouping
+	mem      array[slot]
+	groupMem array[uint32]
+	n        int // occupied slots
+	overflow map[Hash128]uint64
+	spill    *spillFile // runs written so far, nil if none
+	touched  uint64     // sink of addBatch's prefetching loads
 }
 
 // tables is the sharded counting table with its memory accounting.
 type tables struct {
-	shards [numShards]shard
-	budget int64        // bytes the slots of all shards may use
-	used   atomic.Int64 // bytes the slots of all shards use
-	spills *spiller     // nil: never spill (budget is then not enforced)
+	shards  [numShards]shard
+	grouped bool
+	budget  int64        // bytes the slots of all shards may use
+	used    atomic.Int64 // bytes the slots of all shards use
+	spills  *spiller     // nil: never spill (budget is then not enforced)
 }
 
-func newTables(budget int64, sp *spiller) *tables {
-	t := &tables{budget: budget, spills: sp}
+func newTables(budget int64, sp *spiller, grouped bool) *tables {
+	t := &tables{budget: budget, spills: sp, grouped: grouped}
 	for i := range t.shards {
-		sh := &t.shards[i]
-		sh.slots, sh.mapped = allocSlots(minSlots)
+		t.shards[i].alloc(minSlots, grouped)
 	}
-	t.used.Store(numShards * minSlots * slotBytes)
+	t.used.Store(numShards * minSlots * t.perSlot())
 	return t
+}
+
+// perSlot is the memory of one slot, group included.
+func (t *tables) perSlot() int64 {
+	if t.grouped {
+		return slotBytes + 4
+	}
+	return slotBytes
 }
 
 func shardOf(h Hash128) int { return int(h.Hi >> (64 - shardBits)) }
@@ -85,9 +101,9 @@ func (t *tables) addBatch(s int, batch []entry) error {
 	// the CPU overlaps their cache misses, and the inserts below find their
 	// slots in cache.
 	mask := uint64(len(sh.slots) - 1)
-	var touch uint32
+	var touch uint64
 	for i := range batch {
-		touch += sh.slots[batch[i].key.Lo&mask].tag
+		touch += sh.slots[batch[i].key.Lo&mask].meta
 	}
 	sh.touched = touch
 	for i := range batch {
@@ -105,7 +121,7 @@ func (t *tables) addBatch(s int, batch []entry) error {
 // budget. The caller holds the shard's lock.
 func (t *tables) makeRoom(s int) error {
 	sh := &t.shards[s]
-	grow := int64(len(sh.slots)) * slotBytes
+	grow := int64(len(sh.slots)) * t.perSlot()
 	if t.spills != nil && t.used.Load()+grow > t.budget {
 		return t.spills.spill(s, sh)
 	}
@@ -119,11 +135,14 @@ func (sh *shard) add(e *entry) {
 	mask := uint64(len(sh.slots) - 1)
 	for i := e.key.Lo & mask; ; i = (i + 1) & mask {
 		s := &sh.slots[i]
-		if s.tag == 0 {
-			*s = slot{hi: e.key.Hi, lo: e.key.Lo, ans: e.ans, tag: occupied | e.group}
+		if s.meta == 0 {
+			s.hi, s.lo, s.meta = e.key.Hi, e.key.Lo, metaOccupied|uint64(e.ans)<<32
+			if sh.groups != nil {
+				sh.groups[i] = e.group
+			}
 			sh.n++
 			if e.count&conflictBit != 0 {
-				s.count = slotConflict
+				s.meta |= metaConflict
 			}
 			sh.addCount(s, e.count&^conflictBit)
 			return
@@ -131,15 +150,14 @@ func (sh *shard) add(e *entry) {
 		if s.hi != e.key.Hi || s.lo != e.key.Lo {
 			continue
 		}
-		c := e.count &^ conflictBit
 		if e.count&conflictBit != 0 {
-			s.count |= slotConflict
+			s.meta |= metaConflict
 		}
-		if c > 0 {
-			if s.count&slotCountMax == 0 {
-				s.ans = e.ans
-			} else if s.ans != e.ans {
-				s.count |= slotConflict
+		if c := e.count &^ conflictBit; c > 0 {
+			if s.meta&metaCount == 0 {
+				s.meta = s.meta&(1<<32-1) | uint64(e.ans)<<32
+			} else if uint32(s.meta>>32) != e.ans {
+				s.meta |= metaConflict
 			}
 			sh.addCount(s, c)
 		}
@@ -149,40 +167,54 @@ func (sh *shard) add(e *entry) {
 
 // addCount adds c to the answered count of s, carrying into the overflow map.
 func (sh *shard) addCount(s *slot, c uint64) {
-	have := uint64(s.count & slotCountMax)
-	if sum := have + c; sum <= slotCountMax {
-		s.count = s.count&slotConflict | uint32(sum)
+	have := s.meta & metaCount
+	if sum := have + c; sum <= metaCount {
+		s.meta += c
 		return
 	}
 	if sh.overflow == nil {
 		sh.overflow = make(map[Hash128]uint64)
 	}
-	sh.overflow[Hash128{s.hi, s.lo}] += have + c - slotCountMax
-	s.count = s.count&slotConflict | slotCountMax
+	sh.overflow[Hash128{s.hi, s.lo}] += have + c - metaCount
+	s.meta |= metaCount
 }
 
-func (sh *shard) resize(n int) {
-	old, oldMapped := sh.slots, sh.mapped
-	sh.slots, sh.mapped = allocSlots(n)
-	defer freeSlots(old, oldMapped)
-	mask := uint64(n - 1)
-	for i := range old {
-		s := &old[i]
-		if s.tag == 0 {
-			continue
-		}
-		j := s.lo & mask
-		for sh.slots[j].tag != 0 {
-			j = (j + 1) & mask
-		}
-		sh.slots[j] = *s
+func (sh *shard) alloc(n int, grouped bool) {
+	sh.mem = allocArray[slot](n)
+	sh.slots = sh.mem.s
+	if grouped {
+		sh.groupMem = allocArray[uint32](n)
+		sh.groups = sh.groupMem.s
 	}
 }
 
-// release gives the shard's slots back; the shard is unusable afterwards.
+func (sh *shard) resize(n int) {
+	old, oldGroups := sh.mem, sh.groupMem
+	sh.alloc(n, sh.groups != nil)
+	mask := uint64(n - 1)
+	for i := range old.s {
+		s := &old.s[i]
+		if s.meta == 0 {
+			continue
+		}
+		j := s.lo & mask
+		for sh.slots[j].meta != 0 {
+			j = (j + 1) & mask
+		}
+		sh.slots[j] = *s
+		if oldGroups.s != nil {
+			sh.groups[j] = oldGroups.s[i]
+		}
+	}
+	old.free()
+	oldGroups.free()
+}
+
+// release gives the shard's arrays back; the shard is unusable afterwards.
 func (sh *shard) release() {
-	freeSlots(sh.slots, sh.mapped)
-	sh.slots, sh.mapped = nil, false
+	sh.mem.free()
+	sh.groupMem.free()
+	sh.slots, sh.groups = nil, nil
 }
 
 // release gives back the memory of all shards.
@@ -202,25 +234,29 @@ func (sh *shard) reset() {
 // each calls f with every entry of the shard.
 func (sh *shard) each(f func(e entry) error) error {
 	for i := range sh.slots {
-		s := &sh.slots[i]
-		if s.tag == 0 {
+		if sh.slots[i].meta == 0 {
 			continue
 		}
-		if err := f(sh.entryAt(s)); err != nil {
+		if err := f(sh.entryAt(i)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (sh *shard) entryAt(s *slot) entry {
+func (sh *shard) entryAt(i int) entry {
+	s := &sh.slots[i]
 	k := Hash128{s.hi, s.lo}
-	c := uint64(s.count & slotCountMax)
-	if c == slotCountMax {
+	c := s.meta & metaCount
+	if c == metaCount {
 		c += sh.overflow[k]
 	}
-	if s.count&slotConflict != 0 {
+	if s.meta&metaConflict != 0 {
 		c |= conflictBit
 	}
-	return entry{key: k, ans: s.ans, count: c, group: s.tag &^ occupied}
+	e := entry{key: k, ans: uint32(s.meta >> 32), count: c}
+	if sh.groups != nil {
+		e.group = sh.groups[i]
+	}
+	return e
 }
