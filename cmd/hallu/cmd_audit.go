@@ -249,14 +249,19 @@ func openSources(paths []string, hash bool) ([]audit.Source, *[]*input.File, err
 			if st.IsDir() {
 				return nil, nil, fmt.Errorf("%s is a directory", p)
 			}
-			f, err := input.OpenUnhashed(p)
-			if err != nil {
-				return nil, nil, err
+			// Pipes and other special files can be read only once: no
+			// peeking at them, and no second pass.
+			src.Reopen = st.Mode().IsRegular()
+			if src.Reopen {
+				f, err := input.OpenUnhashed(p)
+				if err != nil {
+					return nil, nil, err
+				}
+				if f.Compression == "" { // the decompressed size is known only for plain files
+					src.Size = st.Size()
+				}
+				f.Close()
 			}
-			if f.Compression == "" { // the decompressed size is known only for plain files
-				src.Size = st.Size()
-			}
-			f.Close()
 		}
 		src.Open = func() (io.ReadCloser, error) {
 			f, err := openFile(p)

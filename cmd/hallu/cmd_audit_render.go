@@ -80,6 +80,9 @@ func renderAudit(w io.Writer, o auditOptions, cfg audit.Config, res *audit.Resul
 		if res.ConflictExamplesNote != "" {
 			c.Notes = append(c.Notes, res.ConflictExamplesNote)
 		}
+		if len(c.Rows) == 0 {
+			c.Header = nil
+		}
 		if len(c.Rows) > 0 || len(c.Notes) > 0 {
 			if err := c.Render(w); err != nil {
 				return err
