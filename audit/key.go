@@ -96,5 +96,7 @@ func HashKey(key []byte) Hash128 {
 	return Hash128{Hi: h.Hi, Lo: h.Lo}
 }
 
-// HashAnswer returns the 64-bit XXH3 hash by which answers are compared.
+// HashAnswer returns the 64-bit XXH3 hash of an answer. The counting tables
+// compare answers by its top 32 bits (see the package documentation for
+// what that costs in exactness).
 func HashAnswer(answer []byte) uint64 { return xxh3.Hash(answer) }
