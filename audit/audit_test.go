@@ -198,14 +198,20 @@ func TestRunMatchesBruteForce(t *testing.T) {
 }
 
 func TestSpillMatchesMemory(t *testing.T) {
-	facts := genFacts(2, 400_000, 1_000_000)
+	facts := genFacts(2, 300_000, 1_000_000)
 	path := writeFacts(t, facts, TSV)
-	cfg := Config{Prompt: []string{"1", "2"}, Answer: "3", Header: true, IDK: []string{"IDK"}, ShowConflicts: 2, Workers: 2}
+	for _, group := range []string{"", "2"} {
+		t.Run("group="+group, func(t *testing.T) { testSpill(t, facts, path, group) })
+	}
+}
+
+func testSpill(t *testing.T, facts []fact, path, group string) {
+	cfg := Config{Prompt: []string{"1", "2"}, Answer: "3", Group: group, Header: true, IDK: []string{"IDK"}, ShowConflicts: 2, Workers: 2}
 	mem, err := Run(context.Background(), cfg, []Source{fileSource(path)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.MemBytes = MinMem(2)
+	cfg.MemBytes = MinMem(2) + 3<<20 // tables of about 4 MiB: several spills per shard
 	cfg.TempDir = t.TempDir()
 	spilled, err := Run(context.Background(), cfg, []Source{fileSource(path)})
 	if err != nil {
