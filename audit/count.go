@@ -65,17 +65,20 @@ func (c *counter) record(w *worker, f *fields, key []byte) error {
 			w.unreported = 0
 		}
 	}
-	s := shardOf(e.key)
-	b := append(w.batches[s], e)
-	if len(b) < batchLen {
-		w.batches[s] = b
-		return nil
-	}
-	w.batches[s] = b[:0]
-	return c.t.addBatch(s, b)
+	return c.push(w, e)
 }
 
 func (c *counter) flush(w *worker) error {
+	for i := range w.cache {
+		if ce := &w.cache[i]; ce.count&cacheUsed != 0 {
+			e := *ce
+			e.count &^= cacheUsed
+			*ce = entry{}
+			if err := c.batch(w, e); err != nil {
+				return err
+			}
+		}
+	}
 	for s, b := range w.batches {
 		if len(b) == 0 {
 			continue
@@ -108,4 +111,67 @@ func (c *counter) groupID(w *worker, g []byte) (uint32, error) {
 	c.groupMu.Unlock()
 	w.groupIDs[string(g)] = id
 	return id, nil
+}
+
+// Each worker keeps its most recent keys in a small direct-mapped cache and
+// adds up their records there: in the skewed corpora facts come in (a few
+// prompts are very frequent), most records then never reach the shared
+// tables. A key displaced from the cache goes, with what it gathered, into
+// its shard's batch; the tables merge such partial entries as they merge
+// spilled runs.
+const (
+	cacheBits = 12
+	cacheUsed = 1 << 62 // in a cached entry's count
+	cacheMax  = 1 << 61 // counts a cached entry may gather before it is passed on
+)
+
+// push adds one record's entry to the worker's cache.
+func (c *counter) push(w *worker, e entry) error {
+	ce := &w.cache[e.key.Lo>>(64-cacheBits)]
+	if ce.count&cacheUsed != 0 {
+		if ce.key == e.key && ce.count&^(cacheUsed|conflictBit)+e.count < cacheMax {
+			mergeEntry(ce, &e)
+			return nil
+		}
+		old := *ce
+		old.count &^= cacheUsed
+		if err := c.batch(w, old); err != nil {
+			return err
+		}
+	}
+	*ce = e
+	ce.count |= cacheUsed
+	return nil
+}
+
+// mergeEntry adds the records of e into ce, for the same key: counts add
+// up, and the answers conflict if either side already did or both have
+// answers that differ. This is how shard.add merges too.
+func mergeEntry(ce, e *entry) {
+	c := e.count &^ conflictBit
+	if e.count&conflictBit != 0 {
+		ce.count |= conflictBit
+	}
+	if c == 0 {
+		return
+	}
+	if ce.count&^(cacheUsed|conflictBit) == 0 {
+		ce.ans = e.ans
+	} else if ce.ans != e.ans {
+		ce.count |= conflictBit
+	}
+	ce.count += c
+}
+
+// batch appends an entry to its shard's batch, handing the batch to the
+// tables when it is full.
+func (c *counter) batch(w *worker, e entry) error {
+	s := shardOf(e.key)
+	b := append(w.batches[s], e)
+	if len(b) < batchLen {
+		w.batches[s] = b
+		return nil
+	}
+	w.batches[s] = b[:0]
+	return c.t.addBatch(s, b)
 }

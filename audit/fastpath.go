@@ -129,12 +129,5 @@ func (w *worker) fastRecord(c *counter, p *parser, rec []byte, ntabs int) error 
 	} else {
 		w.abstained++
 	}
-	s := shardOf(e.key)
-	b := append(w.batches[s], e)
-	if len(b) < batchLen {
-		w.batches[s] = b
-		return nil
-	}
-	w.batches[s] = b[:0]
-	return c.t.addBatch(s, b)
+	return c.push(w, e)
 }

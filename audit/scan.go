@@ -62,6 +62,7 @@ type worker struct {
 	key     []byte
 
 	// counting pass
+	cache      [1 << cacheBits]entry // recent keys and their records (counter.push)
 	batches    [numShards][]entry
 	records    int64
 	answered   int64
