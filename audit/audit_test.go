@@ -296,3 +296,20 @@ func (c cancelAfterSpill) Read(p []byte) (int, error) {
 	}
 	return c.File.Read(p[:min(len(p), 64<<10)])
 }
+
+// Counts beyond a slot's 30 bits and beyond what a worker's cache gathers
+// are carried exactly.
+func TestHugeCounts(t *testing.T) {
+	data := "a\tx\t999999999999999999\nb\tx\t3000000000\na\tx\t999999999999999999\na\ty\t999999999999999999\nb\tx\t5\nc\tz\t1\n"
+	for _, mem := range []int64{0, MinMem(1)} {
+		res, err := Run(context.Background(), Config{Prompt: []string{"1"}, Answer: "2", Count: "3", Workers: 1, MemBytes: mem, TempDir: t.TempDir()},
+			[]Source{bytesSource("huge", []byte(data))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := missingmass.FreqOfFreq{{J: 1, F: 1}, {J: 3000000005, F: 1}, {J: 2999999999999999997, F: 1}}
+		if !slices.Equal(res.FreqOfFreq, want) || res.ConflictingPrompts != 1 || res.Records != 2999999999999999997+3000000006 {
+			t.Errorf("mem %d: fof %v, conflicts %d, records %d", mem, res.FreqOfFreq, res.ConflictingPrompts, res.Records)
+		}
+	}
+}
