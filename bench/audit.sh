@@ -72,7 +72,7 @@ for t in $TOOLS; do
 done
 
 h=${SECS[hallu]:-}
-printf '\n%-7s %9s %12s %9s %10s %10s %12s %12s  %s\n' tool seconds records/s MB/s "peak MB" "÷ hallu" singletons records sr
+printf '\n%-7s %9s %12s %9s %10s %10s %12s %12s  %s\n' tool seconds records/s MB/s "peak MiB" "÷ hallu" singletons records sr
 for t in $TOOLS; do
 	s=${SECS[$t]}
 	read -r a b <<<"${ANS[$t]}"
