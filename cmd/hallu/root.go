@@ -27,6 +27,7 @@ func newRootCmd() *cobra.Command {
 		newVersionCmd(),
 		newBoundCmd(),
 		newFloorCmd(),
+		newAuditCmd(),
 	)
 	return root
 }
