@@ -1,6 +1,9 @@
 package score
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Calibration summarises how well stated confidences match accuracy over a
 // set of predictions (answered samples with a confidence). N is the
@@ -16,7 +19,8 @@ type Calibration struct {
 	ECE float64 `json:"ece"`
 	// ECEEqualMass is the same sum over equal-mass bins (Nixon et al.
 	// 2019's adaptive binning): predictions sorted by confidence and cut
-	// into Bins runs whose sizes differ by at most one.
+	// into Bins runs whose sizes differ by at most one; predictions of
+	// equal confidence split by a cut share their accuracy pro rata.
 	ECEEqualMass float64 `json:"ece_equal_mass"`
 	// MCE is the maximum calibration error, max_b |acc_b − conf_b| over
 	// non-empty equal-width bins (Naeini et al. 2015).
@@ -115,26 +119,39 @@ func Calibrate(p []Prediction, bins int) Calibration {
 	c.Reliability = width
 	c.ECE, c.MCE = calibrationError(width, len(p))
 
-	// Equal-mass bins over the predictions in increasing confidence; p is
-	// sorted decreasing, so bin k takes the k-th run from the end.
+	// Equal-mass bins over the predictions in increasing confidence. A run
+	// of equal confidences cut by a bin edge has no order, so each side
+	// takes its pro-rata share of the run's correct answers (the
+	// expectation over a random order within the run).
+	type run struct {
+		start, end int // in increasing-confidence positions
+		correct    int
+		conf       float64
+	}
+	var runs []run
+	tieGroups(p, func(i, j int, conf float64, correct int) {
+		runs = append(runs, run{len(p) - j, len(p) - i, correct, conf})
+	})
+	slices.Reverse(runs)
 	mass := make([]Bin, 0, bins)
+	r := 0
 	for k := 0; k < bins; k++ {
 		lo, hi := k*len(p)/bins, (k+1)*len(p)/bins
 		if lo == hi {
 			continue
 		}
-		var b Bin
-		b.N = hi - lo
-		// Indices in increasing-confidence order i map to p[len(p)-1-i].
-		b.Lo = p[len(p)-1-lo].Confidence
-		b.Hi = p[len(p)-hi].Confidence
+		b := Bin{N: hi - lo}
+		for runs[r].end <= lo {
+			r++
+		}
+		b.Lo = runs[r].conf
 		var cs, ys float64
-		for i := lo; i < hi; i++ {
-			q := p[len(p)-1-i]
-			cs += q.Confidence
-			if q.Correct {
-				ys++
-			}
+		for j := r; j < len(runs) && runs[j].start < hi; j++ {
+			u := runs[j]
+			overlap := float64(min(u.end, hi) - max(u.start, lo))
+			cs += overlap * u.conf
+			ys += overlap * float64(u.correct) / float64(u.end-u.start)
+			b.Hi = u.conf
 		}
 		b.MeanConfidence = cs / float64(b.N)
 		b.Accuracy = ys / float64(b.N)

@@ -128,3 +128,16 @@ func TestPenaltyErratum(t *testing.T) {
 		}
 	}
 }
+
+func TestTable2(t *testing.T) {
+	// paper.md §6.2: ten benchmarks; all but WildBench binary, and only
+	// WildBench gives (partial) IDK credit.
+	if len(Table2) != 10 {
+		t.Fatalf("%d rows", len(Table2))
+	}
+	for _, b := range Table2 {
+		if (b.Name == "WildBench") != !b.Binary || (b.Name == "WildBench") != (b.IDKCredit == "partial") {
+			t.Errorf("row %+v", b)
+		}
+	}
+}

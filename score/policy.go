@@ -77,7 +77,8 @@ func Policy(p []Prediction, others int, ts []float64) PolicyCurve {
 			pt.AccuracyAnswered = float64(c) / float64(k)
 		}
 		pt.Score = (float64(c) - pen*float64(k-c)) / nf
-		// Best cut under this penalty: answer nothing, or up to a group end.
+		// Best cut under this penalty: answer nothing, or up to a group end;
+		// among equal scores the cut with fewer answers wins.
 		bestVal, bestK := 0.0, 0
 		for _, g := range cuts {
 			v := float64(g.corr) - pen*float64(g.end-g.corr)
