@@ -1,0 +1,61 @@
+package grade
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Normalize returns s in the form answers are compared in: Unicode
+// compatibility-decomposed (NFKD) with combining marks removed (so "é"
+// matches "e" and "ﬁ" matches "fi"), lower-cased, apostrophes removed ("don't"
+// → "dont"), every other punctuation or symbol turned into a space, the
+// articles "a", "an" and "the" dropped, and runs of white space collapsed
+// to one space. It follows the SQuAD answer normalisation (Rajpurkar et al.
+// 2016, evaluate-v1.1.py) with Unicode folding added.
+func Normalize(s string) string {
+	return strings.Join(tokens(s), " ")
+}
+
+// tokens returns the words of Normalize(s).
+func tokens(s string) []string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range norm.NFKD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r == '\'' || r == '’' || r == 'ʼ' || r == '‘':
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			b.WriteByte(' ')
+		}
+	}
+	fs := strings.Fields(b.String())
+	out := fs[:0]
+	for _, f := range fs {
+		if f != "a" && f != "an" && f != "the" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// containsSeq reports whether needle occurs as a contiguous run of words in
+// hay.
+func containsSeq(hay, needle []string) bool {
+	if len(needle) == 0 {
+		return false
+	}
+outer:
+	for i := 0; i+len(needle) <= len(hay); i++ {
+		for j, w := range needle {
+			if hay[i+j] != w {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
+}
