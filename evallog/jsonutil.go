@@ -145,15 +145,16 @@ func members(v jsontext.Value, fn func(name string, val jsontext.Value) error) e
 		return err
 	}
 	for dec.PeekKind() != '}' {
-		name, err := dec.ReadToken()
+		tok, err := dec.ReadToken()
 		if err != nil {
 			return err
 		}
+		name := tok.String() // before the next read voids tok
 		val, err := dec.ReadValue()
 		if err != nil {
 			return err
 		}
-		if err := fn(name.String(), val); err != nil {
+		if err := fn(name, val); err != nil {
 			return err
 		}
 	}

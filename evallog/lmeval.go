@@ -27,7 +27,7 @@ type lmSample struct {
 	Filtered  jsontext.Value            `json:"filtered_resps"`
 	Filter    *string                   `json:"filter"`
 	Metrics   []string                  `json:"metrics"`
-	Rest      map[string]jsontext.Value `json:",unknown"`
+	Rest      map[string]jsontext.Value `json:",embed"`
 }
 
 // lmMetricPriority are the per-sample metrics tried, in order, as the
@@ -46,6 +46,7 @@ type lmReader struct {
 	otherFilters map[string]int
 	duplicates   int
 	mismatch     int
+	byMetric     int
 	seen         map[string]bool
 	conf         float64
 	s            score.Sample
@@ -125,6 +126,9 @@ func (lr *lmReader) notes() {
 	}
 	if lr.metric != "" {
 		lr.st.note("lm-eval grade metric: %s", lr.metric)
+	}
+	if lr.byMetric > 0 {
+		lr.st.note("%d multiple-choice samples graded by the log's acc: their target is not a choice index", lr.byMetric)
 	}
 }
 
@@ -301,7 +305,12 @@ func (lr *lmReader) multipleChoice(rec *lmSample, resps [][]jsontext.Value, s *s
 	}
 	target, err := lmTarget(rec.Target, choices, n)
 	if err != nil {
-		return "target", err
+		// Some task configs log the answer text rather than its index
+		// (mathqa in 2023); the log's own acc then carries the grade.
+		if _, ok := rec.Rest["acc"]; !ok {
+			return "target", err
+		}
+		target = -1
 	}
 	z := ll
 	metric := "acc"
@@ -324,6 +333,16 @@ func (lr *lmReader) multipleChoice(rec *lmSample, resps [][]jsontext.Value, s *s
 	conf := softmaxAt(z, pred)
 	lr.conf = conf
 	s.Confidence = &lr.conf
+	if target < 0 {
+		s.Response = "choice " + strconv.Itoa(pred)
+		if choices != nil {
+			s.Response = choices[pred]
+		}
+		s.Golds, _ = jstrings(rec.Target)
+		s.Outcome, s.Reason = metricOutcome("acc", rec.Rest["acc"])
+		lr.byMetric++
+		return "", nil
+	}
 	if choices != nil {
 		s.Response, s.Golds = choices[pred], []string{choices[target]}
 	} else {

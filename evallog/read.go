@@ -140,8 +140,12 @@ func Detect(head []byte) (Format, error) {
 		return "", errors.New("a JSON array that is not an lm-eval samples file; give --format")
 	case '{':
 		line, _, _ := bytes.Cut(trim, []byte("\n"))
+		line = bytes.TrimSpace(line)
+		if fixed, ok := nonFiniteToNull(line); ok {
+			line = fixed
+		}
 		var keys []string
-		if members(jsontext.Value(bytes.TrimSpace(line)), func(name string, _ jsontext.Value) error {
+		if members(jsontext.Value(line), func(name string, _ jsontext.Value) error {
 			keys = append(keys, name)
 			return nil
 		}) == nil {
