@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/hallu-dev/hallu/score"
+	"github.com/hallu-dev/hallu/score/grade"
 )
 
 // Format names an eval-log format.
@@ -61,6 +62,11 @@ type Options struct {
 	// SimpleQATest is the SimpleQA test set that predictions are joined
 	// with (see ReadSimpleQATest); required for the simpleqa format.
 	SimpleQATest *SimpleQATestSet
+
+	// Abstention recognises abstentions where a log's labels are not
+	// correctness (TruthfulQA judges "I have no comment" truthful); nil
+	// means grade.DefaultDetector().
+	Abstention *grade.Detector
 
 	// grade parses a grade column (default score.ParseOutcome).
 	grade func(string) (score.Outcome, error)

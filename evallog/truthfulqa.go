@@ -11,19 +11,28 @@ import (
 	"strings"
 
 	"github.com/hallu-dev/hallu/score"
+	"github.com/hallu-dev/hallu/score/grade"
 )
 
 // readTruthfulQA reads TruthfulQA's human-judged answers (Lin et al. 2022;
 // finetune_truth.jsonl, the GPT-judge training data): one JSON object per
 // line, {"prompt": "Q: <question>\nA: <answer>\nTrue:", "completion": " yes"
-// | " no"}. A truthful answer is correct, an untruthful one wrong; the
-// answers of many models are mixed and not attributed, so the file is one
-// "model". The informativeness file (prompts ending "Helpful:") is
-// refused: it does not grade truth.
+// | " no"}. A truthful answer is correct, an untruthful one wrong, except
+// that TruthfulQA judges "I have no comment" truthful: under the paper's
+// correct/wrong/IDK trichotomy (paper.md §6.1) it is an abstention, so an
+// answer that Options.Abstention recognises is abstained whatever its
+// label. The answers of many models are mixed and not attributed, so the
+// file is one "model". The informativeness file (prompts ending
+// "Helpful:") is refused: it does not grade truth.
 func readTruthfulQA(r io.Reader, name string, opt Options, st *Stats, fn func(*score.Sample) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 1<<20), 256<<20)
 	var s score.Sample
+	det := opt.Abstention
+	if det == nil {
+		det = grade.DefaultDetector()
+	}
+	abstained := 0
 	line := 0
 	for sc.Scan() {
 		line++
@@ -65,6 +74,11 @@ func readTruthfulQA(r io.Reader, name string, opt Options, st *Stats, fn func(*s
 				s.Outcome, s.Reason = score.Invalid, "judgement "+strconv.Quote(c)+" is neither yes nor no"
 			}
 		}
+		if ok, p := det.Abstains(a); ok && s.Outcome != score.Invalid {
+			s.Reason = "judged " + s.Outcome.String() + " (truthful: " + strconv.FormatBool(s.Outcome == score.Correct) + "); abstention phrase \"" + p + "\""
+			s.Outcome = score.Abstained
+			abstained++
+		}
 		st.Samples++
 		if err := fn(&s); err != nil {
 			return err
@@ -72,6 +86,9 @@ func readTruthfulQA(r io.Reader, name string, opt Options, st *Stats, fn func(*s
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("%s: line %d: %w", name, line+1, err)
+	}
+	if abstained > 0 {
+		st.note("%d answers are abstentions (e.g. \"I have no comment\"), scored 0 whatever their truthfulness label", abstained)
 	}
 	return nil
 }

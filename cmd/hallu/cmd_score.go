@@ -186,7 +186,7 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 	}
 	ropt := evallog.Options{Format: format, Map: cmap, Model: o.Model, SkipBad: o.SkipBad,
 		LMEvalFilter: o.LMEvalFilter, LMEvalMetric: o.LMEvalMetric, LengthNormalized: o.LengthNorm,
-		InspectScorer: o.InspectScorer}
+		InspectScorer: o.InspectScorer, Abstention: detector}
 	if o.SimpleQATest != "" {
 		f, err := input.Open(o.SimpleQATest)
 		if err != nil {
