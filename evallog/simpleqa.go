@@ -93,6 +93,13 @@ func ReadSimpleQATest(r io.Reader, name string) (*SimpleQATestSet, error) {
 
 func questionKey(q string) string { return strings.Join(strings.Fields(q), " ") }
 
+// SimpleQAColumns are the default columns of a SimpleQA predictions file:
+// id (the test set's row, see SimpleQAItem.ID), question (joined on when
+// the id is absent or unknown), response, grade (A/B/C or the names),
+// confidence and model.
+var SimpleQAColumns = ColumnMap{ID: "id", Question: "question", Response: "response", Grade: "grade",
+	Confidence: "confidence", Model: "model", Target: "target"}
+
 // parseSimpleQAGrade reads a SimpleQA grade: the judge's letters A
 // (CORRECT), B (INCORRECT), C (NOT_ATTEMPTED), the names, or anything
 // score.ParseOutcome reads except its one-letter Inspect codes.
@@ -126,7 +133,10 @@ func readSimpleQA(r *bufio.Reader, name string, opt Options, st *Stats, fn func(
 	if len(head) > 0 && head[0] == '{' {
 		read = readJSONL
 	}
-	m := opt.Map.orDefault()
+	if opt.Map == (ColumnMap{}) {
+		opt.Map = SimpleQAColumns
+	}
+	m := opt.Map
 	joined, byQuestion, dups := 0, 0, 0
 	seen := map[string]bool{}
 	sub := opt
