@@ -297,17 +297,21 @@ func readCSV(r io.Reader, name string, opt Options, st *Stats, fn func(*score.Sa
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
+			if pe == nil { // an I/O error, not a bad record
+				return fmt.Errorf("%s: %w", name, err)
+			}
 			if e := st.bad(opt.SkipBad, &Error{File: name, Line: line, Err: err}); e != nil {
 				return e
 			}
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
-				continue
-			}
-			return fmt.Errorf("%s: %w", name, err) // unrecoverable
+			continue // encoding/csv resumes at the next record
 		}
+		line, _ := cr.FieldPos(0)
 		b.reset()
 		if f, err := b.setCSV(rec, &col); err != nil {
 			if e := st.bad(opt.SkipBad, &Error{File: name, Line: line, Field: m.names()[f], Err: err}); e != nil {

@@ -58,10 +58,10 @@ func ReadSimpleQATest(r io.Reader, name string) (*SimpleQATestSet, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		line, _ := cr.FieldPos(0)
 		it := SimpleQAItem{ID: strconv.Itoa(row), Problem: rec[col["problem"]], Answer: rec[col["answer"]]}
 		if i, ok := col["original_index"]; ok {
 			it.ID = strings.TrimSpace(rec[i])
