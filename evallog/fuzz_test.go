@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/hallu-dev/hallu/score"
 )
 
@@ -107,6 +108,50 @@ func FuzzDetect(f *testing.F) {
 		fuzzRead(t, b, Options{Format: Auto, SkipBad: true})
 		if _, err := Detect(b); err != nil && strings.TrimSpace(err.Error()) == "" {
 			t.Fatal("empty error")
+		}
+	})
+}
+
+// FuzzFastLine checks the run-file fast path against the general decoder:
+// whatever line the fast path accepts, jsontext must accept too and decode
+// to the same sample.
+func FuzzFastLine(f *testing.F) {
+	for _, s := range []string{
+		`{"id":"q1","model":"m","response":"Paris","golds":["Paris","paris"],"outcome":"correct","confidence":0.25,"target":0.5}`,
+		`{"id":"é","outcome":true,"confidence":1e-3,"extra":[1,2],"reason":null}`,
+		`{ "id" : "a" , "golds" : [ ] , "confidence" : -0.0 }`,
+		`{"id":"a","confidence":01}`,
+		`{"id":"a","outcome":"C","outcome":"I"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	var keys [nFields][]byte
+	for i, k := range DefaultColumns.names() {
+		keys[i], _ = jsontext.AppendQuote(nil, k)
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		fast := &sampleBuilder{}
+		if !fast.fastLine(raw, &keys) {
+			return
+		}
+		slow := &sampleBuilder{}
+		var rd bytes.Reader
+		dec := jsontext.NewDecoder(&rd, lenient)
+		var unq []byte
+		str := func(v jsontext.Value) (string, bool) {
+			var err error
+			unq, err = jsontext.AppendUnquote(unq[:0], v)
+			return string(unq), err == nil && v.Kind() == '"'
+		}
+		if _, err := slow.jsonLine(dec, &rd, raw, &keys, str); err != nil {
+			t.Fatalf("fast path accepted %q, jsontext says %v", raw, err)
+		}
+		a, b := fast.s, slow.s
+		if a.ID != b.ID || a.Question != b.Question || a.Response != b.Response || a.Reason != b.Reason ||
+			a.Model != b.Model || a.Outcome != b.Outcome || strings.Join(a.Golds, "\x00") != strings.Join(b.Golds, "\x00") ||
+			(a.Confidence == nil) != (b.Confidence == nil) || (a.Confidence != nil && *a.Confidence != *b.Confidence) ||
+			(a.Target == nil) != (b.Target == nil) || (a.Target != nil && *a.Target != *b.Target) {
+			t.Fatalf("%q: fast %+v, general %+v", raw, a, b)
 		}
 	})
 }

@@ -43,24 +43,22 @@ type pairCell struct{ a, b Counts }
 // conditional binomials. That is exact, not an approximation, and costs
 // O(kinds) per replicate instead of O(Shared).
 func pairedBootstrap(a, b string, ga, gb *group, ts []float64, reps int, rng *rand.Rand, z float64) []Comparison {
-	// Walk the smaller map and look questions up in the larger one.
 	qa, qb := ga.questions(), gb.questions()
-	swapped := len(qb) < len(qa)
-	if swapped {
-		qa, qb = qb, qa
-	}
 	kinds := map[pairCell]int{}
 	shared := 0
-	for id, ca := range qa {
-		cb, ok := qb[id]
-		if !ok {
-			continue
+	// Merge-join the two groups' questions, both sorted by ID hash.
+	for i, j := 0, 0; i < len(qa) && j < len(qb); {
+		switch {
+		case qa[i].qid < qb[j].qid:
+			i++
+		case qa[i].qid > qb[j].qid:
+			j++
+		default:
+			kinds[pairCell{qa[i].c, qb[j].c}]++
+			shared++
+			i++
+			j++
 		}
-		if swapped {
-			ca, cb = cb, ca
-		}
-		kinds[pairCell{ca, cb}]++
-		shared++
 	}
 	out := make([]Comparison, len(ts))
 	for i, t := range ts {

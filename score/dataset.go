@@ -1,8 +1,10 @@
 package score
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // A Dataset holds graded samples in the compact form scoring needs: for
@@ -32,7 +34,7 @@ type group struct {
 	key    groupKey
 	counts Counts
 	recs   []record
-	byQID  map[uint64]Counts // built on demand for pairing
+	byQID  []question // built on demand for pairing
 }
 
 type record struct {
@@ -102,18 +104,33 @@ func (d *Dataset) group(key groupKey) *group {
 	return d.groups[i]
 }
 
-// questions returns the outcome counts of each question of g, keyed by the
-// hash of its ID (a question may be asked several times, e.g. in epochs).
-func (g *group) questions() map[uint64]Counts {
-	if g.byQID == nil {
-		g.byQID = make(map[uint64]Counts, len(g.recs))
-		for _, r := range g.recs {
-			c := g.byQID[r.qid]
-			c.Add(r.outcome)
-			g.byQID[r.qid] = c
-		}
+// question is the outcome counts of one question of a group.
+type question struct {
+	qid uint64
+	c   Counts
+}
+
+// questions returns the outcome counts of each question of g (a question
+// may be asked several times, e.g. in epochs), sorted by the hash of its ID.
+func (g *group) questions() []question {
+	if g.byQID != nil {
+		return g.byQID
 	}
-	return g.byQID
+	ids := make([]record, len(g.recs))
+	copy(ids, g.recs)
+	slices.SortFunc(ids, func(a, b record) int { return cmp.Compare(a.qid, b.qid) })
+	qs := make([]question, 0, len(ids))
+	for _, r := range ids {
+		if n := len(qs); n > 0 && qs[n-1].qid == r.qid {
+			qs[n-1].c.Add(r.outcome)
+			continue
+		}
+		q := question{qid: r.qid}
+		q.c.Add(r.outcome)
+		qs = append(qs, q)
+	}
+	g.byQID = qs
+	return qs
 }
 
 // hashID is 64-bit FNV-1a. Question IDs are paired across models by hash;
