@@ -62,7 +62,7 @@ func pairedBootstrap(a, b string, ga, gb *group, ts []float64, reps int, rng *ra
 	}
 	out := make([]Comparison, len(ts))
 	for i, t := range ts {
-		out[i] = Comparison{A: a, B: b, T: t, Shared: shared, Replicates: reps}
+		out[i] = Comparison{A: a, B: b, T: t, Shared: shared, Replicates: max(reps, 0)}
 	}
 	if shared == 0 {
 		return out
