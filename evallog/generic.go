@@ -1,7 +1,6 @@
 package evallog
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -100,69 +99,6 @@ func (b *sampleBuilder) setTarget(v float64) error {
 	}
 	b.tgt = v
 	b.s.Target = &b.tgt
-	return nil
-}
-
-// readJSONL reads one JSON object per line, mapping keys by opt.Map. It is
-// the hot path of `hallu score` on large run files: it walks tokens without
-// reflection and copies only the mapped fields.
-func readJSONL(r io.Reader, name string, opt Options, st *Stats, fn func(*score.Sample) error) error {
-	m := opt.Map.orDefault()
-	var keys [nFields][]byte
-	for i, k := range m.names() {
-		if k != "" {
-			keys[i], _ = jsontext.AppendQuote(nil, k)
-		}
-	}
-	b := &sampleBuilder{opt: opt}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<20), 256<<20)
-	var rd bytes.Reader
-	dec := jsontext.NewDecoder(&rd, lenient)
-	var unq []byte
-	str := func(v jsontext.Value) (string, bool) {
-		if v.Kind() != '"' {
-			return "", false
-		}
-		var err error
-		unq, err = jsontext.AppendUnquote(unq[:0], v)
-		return string(unq), err == nil
-	}
-	line := 0
-	for sc.Scan() {
-		line++
-		raw := bytes.TrimSpace(sc.Bytes())
-		if len(raw) == 0 {
-			continue
-		}
-		b.reset()
-		if b.fastLine(raw, &keys) {
-			st.Samples++
-			if err := fn(b.finish(score.Source{File: name, Line: line})); err != nil {
-				return err
-			}
-			continue
-		}
-		b.reset()
-		field, err := b.jsonLine(dec, &rd, raw, &keys, str)
-		if err != nil {
-			e := &Error{File: name, Line: line, Err: err}
-			if field >= 0 {
-				e.Field = m.names()[field]
-			}
-			if err := st.bad(opt.SkipBad, e); err != nil {
-				return err
-			}
-			continue
-		}
-		st.Samples++
-		if err := fn(b.finish(score.Source{File: name, Line: line})); err != nil {
-			return err
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: line %d: %w", name, line+1, err)
-	}
 	return nil
 }
 
