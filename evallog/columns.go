@@ -31,8 +31,10 @@ var DefaultColumns = ColumnMap{
 // "id=qid,response=answer,gold=target,grade=label". Fields: id, question,
 // gold, aliases, response, grade, confidence, model, target, reason. An
 // empty column ("confidence=") removes a field.
-func ParseColumnMap(s string) (ColumnMap, error) {
-	m := DefaultColumns
+func ParseColumnMap(s string) (ColumnMap, error) { return DefaultColumns.With(s) }
+
+// With returns m with the "field=column,…" pairs of s applied.
+func (m ColumnMap) With(s string) (ColumnMap, error) {
 	if strings.TrimSpace(s) == "" {
 		return m, nil
 	}

@@ -156,9 +156,17 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 	if !known {
 		return usagef("--format %q: want one of %s", o.Format, formatList())
 	}
-	cmap, err := evallog.ParseColumnMap(o.Map)
-	if err != nil {
-		return usagef("--map: %v", err)
+	// The column map applies over the format's own defaults: hallu's run
+	// keys, or SimpleQA's prediction columns.
+	var cmap evallog.ColumnMap
+	if o.Map != "" {
+		base := evallog.DefaultColumns
+		if format == evallog.SimpleQA || o.SimpleQATest != "" {
+			base = evallog.SimpleQAColumns
+		}
+		if cmap, err = base.With(o.Map); err != nil {
+			return usagef("--map: %v", err)
+		}
 	}
 	if o.NumTol < 0 {
 		return usagef("--num-tol must be ≥ 0")

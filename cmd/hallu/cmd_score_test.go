@@ -200,3 +200,30 @@ func TestBenchmarks(t *testing.T) {
 		t.Errorf("%v\n%s", err, out.String())
 	}
 }
+
+func TestScoreSimpleQAJoin(t *testing.T) {
+	o := defaultScoreOptions()
+	o.JSON = true
+	o.SimpleQATest = "../../evallog/testdata/simpleqa_test_head.csv"
+	var out strings.Builder
+	if err := runScore(context.Background(), o, []string{"../../evallog/testdata/simpleqa_preds.jsonl"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	// Three predictions carry SimpleQA grades (A, B, C); three are graded
+	// by matching against the test set's answers: right, right (contained),
+	// wrong.
+	for _, want := range []string{`"graded_by_matching": 3`, `"format": "simpleqa"`, `"simpleqa_test": "../../evallog/testdata/simpleqa_test_head.csv"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %s", want)
+		}
+	}
+	var env struct {
+		Result struct{ Results []map[string]any }
+	}
+	json.Unmarshal([]byte(out.String()), &env)
+	for _, r := range env.Result.Results {
+		if r["model"] == "matcher" && (r["correct"].(float64) != 2 || r["wrong"].(float64) != 1) {
+			t.Errorf("matcher: %v", r)
+		}
+	}
+}
