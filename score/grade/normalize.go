@@ -22,7 +22,10 @@ func Normalize(s string) string {
 func tokens(s string) []string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range norm.NFKD.String(s) {
+	if !isASCII(s) { // NFKD leaves ASCII as it is; skip its copy
+		s = norm.NFKD.String(s)
+	}
+	for _, r := range s {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 		case r == '\'' || r == '’' || r == 'ʼ' || r == '‘':
@@ -58,4 +61,13 @@ outer:
 		return true
 	}
 	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
