@@ -152,7 +152,7 @@ func readSimpleQA(r *bufio.Reader, name string, opt Options, st *Stats, fn func(
 			}
 		}
 		if !ok {
-			st.Samples--
+			st.Samples-- // counted by the prediction reader, but not a sample after all
 			return st.bad(opt.SkipBad, &Error{File: name, Line: s.Source.Line, Field: "id",
 				Err: fmt.Errorf("id %q / question %.40q is not in the SimpleQA test set %s", s.ID, s.Question, ts.Name)})
 		}
