@@ -377,3 +377,21 @@ func TestDetect(t *testing.T) {
 		}
 	}
 }
+
+func TestInspectCrashedZip(t *testing.T) {
+	// The .eval cut before its central directory, as a killed writer
+	// leaves it: the members are recovered from their local headers.
+	ss, st, err := readAll(t, fixture("inspect_truncated_no_central_directory.eval"), Options{Format: Auto})
+	if err != nil {
+		t.Fatal(err)
+	}
+	equalOutcomes(t, ss, W)
+	if !strings.Contains(strings.Join(st.Notes, " "), "local headers") || ss[0].Response != "No" {
+		t.Errorf("%+v %q", ss[0], st.Notes)
+	}
+	// Cut inside a member: the members before it are still read.
+	b, _ := os.ReadFile(fixture("inspect_log_formats.eval"))
+	if _, n := zipLocalEntries(b[:1200]); n != 1 {
+		t.Errorf("recovered %d members from a cut archive, want 1 (_journal/start.json)", n)
+	}
+}

@@ -83,7 +83,8 @@ func FuzzReadLMEvalResults(f *testing.F) {
 }
 
 func FuzzReadInspect(f *testing.F) {
-	seed(f, "inspect_log_formats.json", "inspect_log_formats.eval", "inspect_unfinished_journal_only.eval")
+	seed(f, "inspect_log_formats.json", "inspect_log_formats.eval", "inspect_unfinished_journal_only.eval",
+		"inspect_truncated_no_central_directory.eval")
 	f.Fuzz(func(t *testing.T, b []byte) { fuzzRead(t, b, Options{Format: Inspect, SkipBad: true}) })
 }
 

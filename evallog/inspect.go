@@ -1,7 +1,6 @@
 package evallog
 
 import (
-	"archive/zip"
 	"bytes"
 	"cmp"
 
@@ -119,37 +118,28 @@ func (ir *inspectReader) header(log *inspectLog) {
 }
 
 func (ir *inspectReader) readZip(b []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	entries, err := zipEntries(b)
 	if err != nil {
-		return fmt.Errorf("%s: .eval ZIP: %w", ir.name, err)
-	}
-	files := map[string]*zip.File{}
-	for _, f := range zr.File {
-		files[f.Name] = f
+		var n int
+		if entries, n = zipLocalEntries(b); n == 0 {
+			return fmt.Errorf("%s: .eval ZIP: %w", ir.name, err)
+		}
+		ir.st.note("ZIP central directory missing or damaged (%v), as a crashed run leaves it: read %d entries from their local headers", err, n)
 	}
 	read := func(n string) ([]byte, error) {
-		f, ok := files[n]
+		e, ok := entries[n]
 		if !ok {
 			return nil, nil
 		}
-		rc, err := f.Open()
-		if err != nil {
-			return nil, &Error{File: ir.name, Entry: n, Err: err}
-		}
-		defer rc.Close()
-		data, err := io.ReadAll(rc)
-		if err != nil {
-			return nil, &Error{File: ir.name, Entry: n, Err: err}
-		}
-		return data, nil
+		return e()
 	}
 	head, err := read("header.json")
 	if err != nil {
-		return err
+		return &Error{File: ir.name, Entry: "header.json", Err: err}
 	}
 	if head == nil {
 		if head, err = read("_journal/start.json"); err != nil {
-			return err
+			return &Error{File: ir.name, Entry: "_journal/start.json", Err: err}
 		}
 		if head == nil {
 			return fmt.Errorf("%s: .eval ZIP has neither header.json nor _journal/start.json", ir.name)
@@ -164,7 +154,7 @@ func (ir *inspectReader) readZip(b []byte) error {
 
 	// Full samples, in (id, epoch) order.
 	var names []string
-	for n := range files {
+	for n := range entries {
 		if strings.HasPrefix(n, "samples/") && strings.HasSuffix(n, ".json") {
 			names = append(names, n)
 		}
@@ -174,7 +164,7 @@ func (ir *inspectReader) readZip(b []byte) error {
 	for _, n := range names {
 		data, err := read(n)
 		if err != nil {
-			if err := ir.st.bad(ir.opt.SkipBad, err); err != nil {
+			if err := ir.st.bad(ir.opt.SkipBad, &Error{File: ir.name, Entry: n, Err: err}); err != nil {
 				return err
 			}
 			continue
@@ -187,10 +177,10 @@ func (ir *inspectReader) readZip(b []byte) error {
 	// Summaries of samples whose full record is missing (an unfinished
 	// run flushes summaries to the journal before samples are written).
 	var sums []string
-	if _, ok := files["summaries.json"]; ok {
+	if _, ok := entries["summaries.json"]; ok {
 		sums = []string{"summaries.json"}
 	} else {
-		for n := range files {
+		for n := range entries {
 			if strings.HasPrefix(n, "_journal/summaries/") {
 				sums = append(sums, n)
 			}
@@ -201,7 +191,7 @@ func (ir *inspectReader) readZip(b []byte) error {
 	for _, n := range sums {
 		data, err := read(n)
 		if err != nil {
-			return err
+			return &Error{File: ir.name, Entry: n, Err: err}
 		}
 		var items []jsontext.Value
 		if err := unmarshal(data, &items); err != nil {
