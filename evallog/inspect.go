@@ -255,7 +255,7 @@ func (ir *inspectReader) sample(raw []byte, entry string) error {
 	*s = score.Sample{Model: cmp.Or(ir.opt.Model, ir.model, ir.opt.DefaultModel),
 		Source: score.Source{File: ir.name, Entry: entry}}
 	var ok bool
-	if s.ID, ok = jtext(in.ID); !ok {
+	if s.ID, ok = jtext(in.ID); !ok || s.ID == "" {
 		return ir.st.bad(ir.opt.SkipBad, &Error{File: ir.name, Entry: entry, Field: "id", Err: fmt.Errorf("%s is not an id", abbrev(in.ID))})
 	}
 	resolve := func(t string) string {

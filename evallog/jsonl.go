@@ -44,7 +44,7 @@ func readJSONL(r io.Reader, name string, opt Options, st *Stats, fn func(*score.
 		defer close(ordered)
 		defer close(work)
 		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 0, 1<<20), 256<<20)
+		sc.Buffer(make([]byte, 0, 64<<10), 256<<20)
 		b := newLineBatch()
 		line := 0
 		send := func() bool {

@@ -21,7 +21,7 @@ import (
 // own ID, so outputs of two models on the same questions pair up.
 func readLitCab(r io.Reader, name string, opt Options, st *Stats, fn func(*score.Sample) error) error {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<20), 256<<20)
+	sc.Buffer(make([]byte, 0, 64<<10), 256<<20)
 	var s score.Sample
 	var conf float64
 	line := 0

@@ -78,7 +78,7 @@ func readLMEval(r *bufio.Reader, name string, opt Options, st *Stats, fn func(*s
 		return err
 	}
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<20), 256<<20)
+	sc.Buffer(make([]byte, 0, 64<<10), 256<<20)
 	line := 0
 	for sc.Scan() {
 		line++
@@ -147,7 +147,7 @@ func (lr *lmReader) parse(raw []byte, src score.Source) (string, error) {
 		return "", err
 	}
 	id, ok := jtext(rec.DocID)
-	if !ok {
+	if !ok || id == "" {
 		return "doc_id", fmt.Errorf("%s is not an id", abbrev(rec.DocID))
 	}
 	filter := ""

@@ -50,7 +50,7 @@ var modelGradedFact = map[string]score.Outcome{"A": score.Correct, "B": score.Co
 // no grading event is invalid ("no grade event").
 func readOpenAIEvals(r io.Reader, name string, opt Options, st *Stats, fn func(*score.Sample) error) error {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<20), 256<<20)
+	sc.Buffer(make([]byte, 0, 64<<10), 256<<20)
 	var order []string
 	samples := map[string]*oaiSample{}
 	model, spec := "", ""

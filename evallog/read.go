@@ -76,7 +76,7 @@ type Options struct {
 // sample. The *score.Sample passed to fn is reused: fn must copy what it
 // keeps. fn's error stops reading and is returned as is.
 func Read(r io.Reader, name string, opt Options, fn func(*score.Sample) error) (Stats, error) {
-	br := bufio.NewReaderSize(r, 1<<20)
+	br := bufio.NewReaderSize(r, 64<<10)
 	f := opt.Format
 	if f == "" {
 		f = Run

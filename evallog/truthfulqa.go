@@ -26,7 +26,7 @@ import (
 // "Helpful:") is refused: it does not grade truth.
 func readTruthfulQA(r io.Reader, name string, opt Options, st *Stats, fn func(*score.Sample) error) error {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<20), 256<<20)
+	sc.Buffer(make([]byte, 0, 64<<10), 256<<20)
 	var s score.Sample
 	det := opt.Abstention
 	if det == nil {
