@@ -2,6 +2,8 @@ package evallog
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 )
 
@@ -15,10 +17,13 @@ type ColumnMap struct {
 	Aliases    string // more gold aliases: a JSON list, or ";"-separated in CSV
 	Response   string
 	Grade      string // see score.ParseOutcome; absent = ungraded
-	Confidence string // a probability in [0,1]
-	Model      string
-	Target     string // the confidence target the response was produced under
-	Reason     string
+	Confidence string // a probability in [0,1], after division by ConfidenceScale
+	// ConfidenceScale divides the confidence column (e.g. 100 for
+	// percentages; written "confidence=column/100" in a map); 0 means 1.
+	ConfidenceScale float64
+	Model           string
+	Target          string // the confidence target the response was produced under
+	Reason          string
 }
 
 // DefaultColumns are hallu's run-file keys (score.Sample's JSON names).
@@ -30,7 +35,8 @@ var DefaultColumns = ColumnMap{
 // ParseColumnMap reads "field=column,…" pairs over DefaultColumns, e.g.
 // "id=qid,response=answer,gold=target,grade=label". Fields: id, question,
 // gold, aliases, response, grade, confidence, model, target, reason. An
-// empty column ("confidence=") removes a field.
+// empty column ("confidence=") removes a field; "confidence=p/100" reads a
+// percentage.
 func ParseColumnMap(s string) (ColumnMap, error) { return DefaultColumns.With(s) }
 
 // With returns m with the "field=column,…" pairs of s applied.
@@ -43,11 +49,22 @@ func (m ColumnMap) With(s string) (ColumnMap, error) {
 		if !ok {
 			return m, fmt.Errorf("column map item %q is not field=column", kv)
 		}
-		p := m.field(strings.TrimSpace(k))
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if k == "confidence" {
+			m.ConfidenceScale = 0
+			if col, scale, ok := strings.Cut(v, "/"); ok {
+				f, err := strconv.ParseFloat(scale, 64)
+				if err != nil || !(f > 0) || math.IsInf(f, 0) {
+					return m, fmt.Errorf("column map: confidence scale %q is not a positive number", scale)
+				}
+				v, m.ConfidenceScale = col, f
+			}
+		}
+		p := m.field(k)
 		if p == nil {
 			return m, fmt.Errorf("column map: unknown field %q (want id, question, gold, aliases, response, grade, confidence, model, target or reason)", k)
 		}
-		*p = strings.TrimSpace(v)
+		*p = v
 	}
 	return m, nil
 }

@@ -85,6 +85,9 @@ func (b *sampleBuilder) setGrade(text string) {
 }
 
 func (b *sampleBuilder) setConfidence(v float64) error {
+	if sc := b.opt.Map.ConfidenceScale; sc > 0 {
+		v /= sc
+	}
 	if !(v >= 0 && v <= 1) {
 		return fmt.Errorf("%v is not a probability in [0,1]", v)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hallu-dev/hallu/internal/input"
 	"github.com/hallu-dev/hallu/score"
+	"github.com/hallu-dev/hallu/score/grade"
 )
 
 // sharedData is ../shared/data seen from this package's directory.
@@ -184,4 +185,34 @@ func TestRealLitCabTruthfulQASimpleQA(t *testing.T) {
 			t.Errorf("%s: %v, %d items, first %+v", tc.file, err, len(ts.Items), ts.Items[0])
 		}
 	}
+}
+
+// TestRealLinguisticConfidence reads the hedged-answer benchmark as a
+// generic CSV with a percentage confidence column and grades it by
+// matching: its answers were written around the true answer at set
+// confidence levels, so nearly all are correct once hedges are read as
+// hedges (about 5% are refusals or paraphrases the matcher misses).
+func TestRealLinguisticConfidence(t *testing.T) {
+	p := filepath.Join(needShared(t, "linguistic_confidence"), "linguistic_confidence_benchmark.csv")
+	m, err := ParseColumnMap("id=orig_idx_in_40000_dataset,gold=ground_truth_answer,response=uncertainty_expression,model=source_llm,confidence=annotation_mean/100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss, _, err := readAll(t, p, Options{Format: Auto, Map: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt := &grade.Matcher{Abstention: grade.DefaultDetector()}
+	var c score.Counts
+	for _, s := range ss {
+		if s.Confidence == nil || *s.Confidence > 1 {
+			t.Fatalf("confidence not scaled: %+v", s)
+		}
+		o, _ := mt.Grade(s.Response, s.Golds)
+		c.Add(o)
+	}
+	if c.N() != 1622 || c.Invalid != 0 || float64(c.Correct) < 0.9*float64(c.N()) {
+		t.Errorf("linguistic confidence: %+v", c)
+	}
+	t.Logf("%+v", c)
 }

@@ -85,7 +85,8 @@ type Report struct {
 	// Behavioral audits each model run under two or more stated targets.
 	Behavioral []Behavioral `json:"behavioral"`
 	// Comparisons are paired bootstraps of every pair of models at every
-	// target both were scored at, on their shared questions.
+	// target both were scored at, on their shared questions (pairs that
+	// share none are left out).
 	Comparisons []Comparison `json:"comparisons"`
 	// Denominators states the denominator of each rate in Results.
 	Denominators map[string]string `json:"denominators"`
@@ -225,8 +226,11 @@ func Evaluate(d *Dataset, cfg Config) (*Report, error) {
 				ts[p] = append(ts[p], t)
 			}
 			for _, p := range order {
-				rep.Comparisons = append(rep.Comparisons,
-					pairedBootstrap(a, b, p.ga, p.gb, ts[p], cfg.Bootstrap, rng, cfg.Z)...)
+				for _, c := range pairedBootstrap(a, b, p.ga, p.gb, ts[p], cfg.Bootstrap, rng, cfg.Z) {
+					if c.Shared > 0 {
+						rep.Comparisons = append(rep.Comparisons, c)
+					}
+				}
 			}
 		}
 	}

@@ -15,6 +15,8 @@ import (
 // A response is an abstention when it contains one of Phrases as a run of
 // whole words, or equals one of Whole, and contains none of Guesses: "I'm
 // not sure, but I think it's Paris" is a hedged answer, not an abstention.
+// (Matcher also counts a response as an answer when, the abstention phrases
+// cut out, what remains matches the gold.)
 type Detector struct {
 	Phrases []string // abstain when contained
 	Whole   []string // abstain when the whole response
@@ -71,6 +73,12 @@ have to look that up
 need to look it up
 would need to check
 i decline to answer
+refrain from answering
+rather not guess
+not confident enough
+cannot confidently
+cant confidently
+have no certainty
 # Only when they are the whole response.
 =idk
 =unknown
@@ -95,6 +103,14 @@ i decline to answer
 !it may be
 !it could be
 !perhaps
+!maybe
+!possibly
+!might have
+!may have
+!could have
+!ill say
+!i will say
+!seems
 `
 
 // NewDetector returns a Detector for the given lists, normalising each
@@ -157,28 +173,52 @@ func ParseDetector(r io.Reader) (*Detector, error) {
 // Abstains reports whether response is an abstention, and the phrase that
 // made it one.
 func (d *Detector) Abstains(response string) (bool, string) {
-	ts := tokens(response)
+	ok, phrase, _ := d.abstains(tokens(response))
+	return ok, phrase
+}
+
+// abstains works on normalised tokens; it also returns the tokens with
+// every abstention phrase cut out, so that a hedged answer ("I'm unsure,
+// but it was Massimo Mastrorillo") can still be matched against the gold.
+func (d *Detector) abstains(ts []string) (bool, string, []string) {
 	if len(ts) == 0 {
-		return false, ""
+		return false, "", ts
+	}
+	if n := strings.Join(ts, " "); d.whole[n] {
+		return true, n, nil
 	}
 	phrase := ""
-	if n := strings.Join(ts, " "); d.whole[n] {
-		phrase = n
-	} else {
-		for _, p := range d.phrases {
-			if containsSeq(ts, p) {
-				phrase = strings.Join(p, " ")
-				break
-			}
+	rest := ts
+	for _, p := range d.phrases {
+		if !containsSeq(rest, p) {
+			continue
 		}
+		if phrase == "" {
+			phrase = strings.Join(p, " ")
+		}
+		rest = cutSeq(rest, p)
 	}
 	if phrase == "" {
-		return false, ""
+		return false, "", ts
 	}
 	for _, g := range d.guesses {
 		if containsSeq(ts, g) {
-			return false, ""
+			return false, "", ts
 		}
 	}
-	return true, phrase
+	return true, phrase, rest
+}
+
+// cutSeq returns hay without the occurrences of needle.
+func cutSeq(hay, needle []string) []string {
+	out := make([]string, 0, len(hay))
+	for i := 0; i < len(hay); {
+		if i+len(needle) <= len(hay) && containsSeq(hay[i:i+len(needle)], needle) {
+			i += len(needle)
+			continue
+		}
+		out = append(out, hay[i])
+		i++
+	}
+	return out
 }

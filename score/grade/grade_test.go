@@ -175,3 +175,35 @@ func TestResolver(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+func TestHedgedAndRefusals(t *testing.T) {
+	// Cases from ../shared/data/linguistic_confidence (LLM answers written
+	// at set confidence levels): hedged answers that name the gold are
+	// answers; refusals are abstentions.
+	m := &Matcher{Abstention: DefaultDetector()}
+	for _, tc := range []struct {
+		response string
+		gold     string
+		want     score.Outcome
+	}{
+		{"I'm really unsure about this, but Massimo Mastrorillo might have been recognized in 2007.", "Massimo Mastrorillo", score.Correct},
+		{"Martin might be the surname, but I’m not sure.", "Martin", score.Correct},
+		{"It's maybe 2002, though I really can't say for sure.", "2002.", score.Correct},
+		{"I’m not sure, but the years 1995 to 1997 seem about right.", "1995-1997", score.Correct},
+		{"To the best of my knowledge, he was a member from 2008 to 2013.", "2008-2013", score.Correct},
+		{"If I remember correctly, Ken Palmer and Roy Palmer were the officials.", "Ken Palmer & Roy Palmer", score.Correct},
+		{"Mike Young was Oliver Purnell's assistant.", "Oliver Purnell", score.Correct},
+		{"I have absolutely no certainty about who laid the foundation stone, so I’ll refrain from answering.", "Mahmud Hasan Deobandi", score.Abstained},
+		{"I'm sorry, but I'm not confident enough in my knowledge to provide a reliable answer.", "Martin", score.Abstained},
+		{"Sorry, I can’t confidently provide that date.", "April 1, 1994", score.Abstained},
+		{"I'm not sure.", "1995-1997", score.Abstained},
+		{"From 1990 to 1997.", "1995-1997", score.Wrong},
+	} {
+		if got, why := m.Grade(tc.response, []string{tc.gold}); got != tc.want {
+			t.Errorf("Grade(%q, %q) = %v (%s), want %v", tc.response, tc.gold, got, why, tc.want)
+		}
+	}
+	if Normalize("Plan S and Purnell's") != "plan s and purnell" {
+		t.Errorf("possessive: %q", Normalize("Plan S and Purnell's"))
+	}
+}

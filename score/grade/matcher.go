@@ -34,27 +34,47 @@ type Matcher struct {
 // its aliases), and a short reason. In order:
 //
 //  1. an empty response is Invalid;
-//  2. an abstention (Abstention's phrases) is Abstained;
-//  3. for each gold: equal once normalised (Normalize), or, unless Exact,
-//     the gold's words appearing in order in the response; a numeric gold
-//     and any number in the response within tolerance (or the gold's
-//     acceptable range); a gold date and a response date that agrees on
-//     every field the gold gives — any of these is Correct;
+//  2. the response, with any abstention phrases (Abstention) cut out, is
+//     compared with each gold: equal once normalised (Normalize), or,
+//     unless Exact, the gold's words appearing in order in it; a numeric
+//     gold and any number in the response within tolerance (or the gold's
+//     acceptable range); a gold of several numbers ("2008-2013") and the
+//     same numbers in order in the response; a gold date and a response
+//     date that agrees on every field the gold gives — any of these is
+//     Correct, a hedged answer ("I'm unsure, but it was X");
+//  3. otherwise an abstention is Abstained;
 //  4. anything else is Wrong. With no golds at all the response cannot be
 //     graded and is Invalid.
 func (m *Matcher) Grade(response string, golds []string) (score.Outcome, string) {
 	if strings.TrimSpace(response) == "" {
 		return score.Invalid, "empty response"
 	}
+	rt := tokens(response)
+	abstained, phrase := false, ""
 	if m.Abstention != nil {
-		if ok, p := m.Abstention.Abstains(response); ok {
-			return score.Abstained, "abstention phrase \"" + p + "\""
-		}
+		// Match what remains once the abstention phrases are cut out: a
+		// hedged answer naming the gold is an answer; "No idea" does not
+		// match the gold "No".
+		abstained, phrase, rt = m.Abstention.abstains(rt)
 	}
-	if len(golds) == 0 {
+	if o, why := m.match(response, rt, golds); o == score.Correct {
+		if abstained {
+			why = "hedged; " + why
+		}
+		return o, why
+	}
+	switch {
+	case abstained:
+		return score.Abstained, "abstention phrase \"" + phrase + "\""
+	case len(golds) == 0:
 		return score.Invalid, "no gold answer to grade against"
 	}
-	rt := tokens(response)
+	return score.Wrong, "matches no gold"
+}
+
+// match grades the response (rt, its tokens to match) against golds:
+// Correct or Wrong.
+func (m *Matcher) match(response string, rt []string, golds []string) (score.Outcome, string) {
 	rn := strings.Join(rt, " ")
 	var rnums []float64
 	var rdates []date
@@ -69,6 +89,15 @@ func (m *Matcher) Grade(response string, golds []string) (score.Outcome, string)
 		}
 		if !m.Exact && containsSeq(rt, gt) {
 			return score.Correct, "contains gold " + quote(g)
+		}
+		if seq, ok := numericSequenceGold(g); ok {
+			if !numsRead {
+				rnums, numsRead = numbers(response), true
+			}
+			if containsNumbers(rnums, seq, m.NumTol) {
+				return score.Correct, "numbers match gold " + quote(g)
+			}
+			continue
 		}
 		if ng, ok := parseNumericGold(g, m.NumTol); ok {
 			if !numsRead {

@@ -3,6 +3,7 @@ package grade
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -10,7 +11,8 @@ import (
 // Normalize returns s in the form answers are compared in: Unicode
 // compatibility-decomposed (NFKD) with combining marks removed (so "é"
 // matches "e" and "ﬁ" matches "fi"), lower-cased, apostrophes removed ("don't"
-// → "dont"), every other punctuation or symbol turned into a space, the
+// → "dont") and possessive 's dropped ("Purnell's" → "purnell"), "&" read
+// as "and", every other punctuation or symbol turned into a space, the
 // articles "a", "an" and "the" dropped, and runs of white space collapsed
 // to one space. It follows the SQuAD answer normalisation (Rajpurkar et al.
 // 2016, evaluate-v1.1.py) with Unicode folding added.
@@ -25,10 +27,18 @@ func tokens(s string) []string {
 	if !isASCII(s) { // NFKD leaves ASCII as it is; skip its copy
 		s = norm.NFKD.String(s)
 	}
-	for _, r := range s {
+	skipS := false
+	for i, r := range s {
+		if skipS {
+			skipS = false
+			continue
+		}
 		switch {
 		case unicode.Is(unicode.Mn, r):
 		case r == '\'' || r == '’' || r == 'ʼ' || r == '‘':
+			skipS = possessive(s[i+utf8.RuneLen(r):]) // "Purnell's" → "purnell"
+		case r == '&':
+			b.WriteString(" and ")
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			b.WriteRune(unicode.ToLower(r))
 		default:
@@ -43,6 +53,16 @@ func tokens(s string) []string {
 		}
 	}
 	return out
+}
+
+// possessive reports whether rest, the text after an apostrophe, is the
+// "s" of a possessive: an s followed by a non-letter or the end.
+func possessive(rest string) bool {
+	if len(rest) == 0 || (rest[0] != 's' && rest[0] != 'S') {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(rest[1:])
+	return len(rest) == 1 || !unicode.IsLetter(r)
 }
 
 // containsSeq reports whether needle occurs as a contiguous run of words in

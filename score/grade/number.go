@@ -140,3 +140,43 @@ func parseNumericGold(gold string, relTol float64) (numericGold, bool) {
 	d := relTol * math.Abs(v)
 	return numericGold{v - d, v + d}, true
 }
+
+// seqWords may join the numbers of a numeric-sequence gold.
+var seqWords = map[string]bool{"to": true, "and": true, "or": true, "from": true, "between": true}
+
+// numericSequenceGold reports whether gold is two to four numbers joined
+// only by separators or the words of seqWords ("2008-2013", "1995 to
+// 1997", "3, 5 and 8"), and returns them.
+func numericSequenceGold(gold string) ([]float64, bool) {
+	if rangeRe.MatchString(gold) {
+		return nil, false
+	}
+	ns := numbers(gold)
+	if len(ns) < 2 || len(ns) > 4 {
+		return nil, false
+	}
+	for _, t := range tokens(gold) {
+		if _, err := strconv.ParseFloat(t, 64); err != nil && !seqWords[t] {
+			return nil, false
+		}
+	}
+	for i := range ns {
+		ns[i] = math.Abs(ns[i]) // "2008-2013": the dash is not a sign
+	}
+	return ns, true
+}
+
+// containsNumbers reports whether seq occurs in order, contiguously, in
+// have (absolute values compared, within relative tolerance tol).
+func containsNumbers(have, seq []float64, tol float64) bool {
+outer:
+	for i := 0; i+len(seq) <= len(have); i++ {
+		for j, v := range seq {
+			if math.Abs(math.Abs(have[i+j])-v) > tol*v {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
+}
