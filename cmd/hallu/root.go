@@ -28,6 +28,8 @@ func newRootCmd() *cobra.Command {
 		newBoundCmd(),
 		newFloorCmd(),
 		newAuditCmd(),
+		newScoreCmd(),
+		newBenchmarksCmd(),
 	)
 	return root
 }
