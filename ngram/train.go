@@ -1,0 +1,310 @@
+package ngram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+)
+
+// MaxOrder is the largest n-gram order a model can have.
+const MaxOrder = 16
+
+// DefaultOrder is the order of a model when none is given: a trigram, the
+// model of the paper's Corollary 2.
+const DefaultOrder = 3
+
+// A WordID is a word's index in a model's vocabulary.
+type WordID uint32
+
+// The ids of the two words every vocabulary has.
+const (
+	EOSID WordID = 0
+	UNKID WordID = 1
+)
+
+// A Trainer collects training text for one model: add text with AddText,
+// AddSentence or AddBrown, then call Train.
+type Trainer struct {
+	order  int
+	ids    map[string]WordID
+	words  []string
+	stream []WordID // the training stream; starts with EOS, as if a sentence had just ended
+}
+
+// NewTrainer returns a Trainer for a model of the given order (1 ≤ order ≤
+// MaxOrder).
+func NewTrainer(order int) (*Trainer, error) {
+	if order < 1 || order > MaxOrder {
+		return nil, fmt.Errorf("ngram: order %d out of range [1, %d]", order, MaxOrder)
+	}
+	return &Trainer{
+		order:  order,
+		ids:    map[string]WordID{EOS: EOSID, UNK: UNKID},
+		words:  []string{EOS, UNK},
+		stream: []WordID{EOSID},
+	}, nil
+}
+
+// Tokens returns the number of tokens added so far, boundaries included.
+func (t *Trainer) Tokens() int { return len(t.stream) - 1 }
+
+// AddText reads r to its end and adds its text, tokenized by Tokenize. The
+// end of the text ends a sentence.
+func (t *Trainer) AddText(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return fmt.Errorf("ngram: read training text: %w", err)
+	}
+	scan(string(b), true, func(word string, _, _ int) { t.add(word) })
+	t.endSentence()
+	return nil
+}
+
+// AddSentence adds one sentence whose end the caller knows: its words are
+// tokenized by Tokenize's rules without sentence detection, and a boundary
+// follows them.
+func (t *Trainer) AddSentence(text string) {
+	scan(text, false, func(word string, _, _ int) { t.add(word) })
+	t.endSentence()
+}
+
+func (t *Trainer) add(word string) {
+	if word == EOS {
+		t.endSentence()
+		return
+	}
+	id, ok := t.ids[word]
+	if !ok {
+		id = WordID(len(t.words))
+		t.ids[word] = id
+		t.words = append(t.words, word)
+	}
+	t.stream = append(t.stream, id)
+}
+
+func (t *Trainer) endSentence() {
+	if t.stream[len(t.stream)-1] != EOSID {
+		t.stream = append(t.stream, EOSID)
+	}
+}
+
+// ErrNoText is returned by Train when no word has been added.
+var ErrNoText = errors.New("ngram: no training text")
+
+// gramLevel is the set of distinct k-grams of the training stream, in
+// lexicographic order of their word ids.
+type gramLevel struct {
+	rep   []int32 // a position of the stream where the k-gram starts
+	count []int32 // how often it occurs (raw count)
+}
+
+// Train estimates the model: interpolated modified Kneser–Ney over every
+// n-gram of the training stream (see the package documentation). It checks
+// ctx between stages.
+func (t *Trainer) Train(ctx context.Context) (*Model, error) {
+	if len(t.stream) < 2 {
+		return nil, ErrNoText
+	}
+	n, s := t.order, t.stream
+	levels, ranks, err := t.count(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{
+		order:     n,
+		words:     slices.Clone(t.words),
+		levels:    make([]level, n),
+		discounts: make([]Discount, n),
+		tokens:    len(s) - 1,
+	}
+	// adjusted[k][j] is a(g) of the j-th (k+1)-gram: the raw count at the top
+	// order, the continuation count N₁₊(•g) below it. Unigrams are indexed by
+	// word id (UNK keeps 0).
+	V := len(t.words)
+	adjusted := make([][]int32, n)
+	if n == 1 {
+		a1 := make([]int32, V)
+		for _, w := range s {
+			a1[w]++
+		}
+		adjusted[0] = a1
+	} else {
+		adjusted[n-1] = levels[n-1].count
+	}
+	for k := n - 2; k >= 0; k-- {
+		if k == 0 {
+			adjusted[0] = make([]int32, V)
+		} else {
+			adjusted[k] = make([]int32, len(levels[k].count))
+		}
+		for _, p := range levels[k+1].rep {
+			if k == 0 {
+				adjusted[0][s[p+1]]++
+			} else {
+				adjusted[k][ranks[k][p+1]]++
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	// Unigrams: interpolated with the uniform distribution over the vocabulary.
+	a1 := adjusted[0]
+	m.discounts[0] = estimateDiscount(a1)
+	prob := make([]float64, V)
+	st := groupStats(a1, m.discounts[0])
+	for w := range V {
+		prob[w] = st.own(a1[w], m.discounts[0]) + st.gamma/float64(V)
+	}
+	m.levels[0] = level{logp: logs(prob)}
+	if n > 1 {
+		m.levels[0].logbo = make([]float32, V)
+		m.levels[0].child = make([]uint32, V+1)
+	}
+
+	// Orders 2..n: interpolate each seen k-gram with the (k−1)-gram suffix.
+	for k := 1; k < n; k++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		lv, a := levels[k], adjusted[k]
+		d := estimateDiscount(a)
+		m.discounts[k] = d
+		parent := &m.levels[k-1]
+		prefix := func(j int) int32 { // index of the (k)-gram history at level k−1
+			p := lv.rep[j]
+			if k == 1 {
+				return int32(s[p])
+			}
+			return ranks[k-1][p]
+		}
+		cur := level{
+			word: make([]WordID, len(a)),
+			logp: make([]float32, len(a)),
+		}
+		if k < n-1 {
+			cur.logbo = make([]float32, len(a))
+			cur.child = make([]uint32, len(a)+1)
+		}
+		next := make([]float64, len(a))
+		for lo := 0; lo < len(a); {
+			h := prefix(lo)
+			hi := lo + 1
+			for hi < len(a) && prefix(hi) == h {
+				hi++
+			}
+			st := groupStats(a[lo:hi], d)
+			if st.sum > 0 {
+				parent.logbo[h] = float32(math.Log(st.gamma))
+			}
+			for j := lo; j < hi; j++ {
+				p := lv.rep[j]
+				w := s[int(p)+k]
+				var lower float64
+				if k == 1 {
+					lower = prob[w]
+				} else {
+					lower = prob[ranks[k-1][p+1]]
+				}
+				next[j] = st.own(a[j], d) + st.gamma*lower
+				cur.word[j] = w
+			}
+			parent.child[h+1] = uint32(hi)
+			lo = hi
+		}
+		// Histories without continuations have an empty child range.
+		for h := 1; h < len(parent.child); h++ {
+			parent.child[h] = max(parent.child[h], parent.child[h-1])
+		}
+		for j, p := range next {
+			cur.logp[j] = float32(math.Log(p))
+		}
+		m.levels[k] = cur
+		prob = next
+	}
+	m.index()
+	return m, nil
+}
+
+// count sorts the stream's positions by the n words that start there and
+// reads off the distinct k-grams of every order k ≥ 2 with their raw counts:
+// levels[k] holds the (k+1)-grams, and ranks[k][p] is the index in levels[k]
+// of the (k+1)-gram starting at position p. Unigrams are indexed by word id
+// and need neither (levels[0] and ranks[0] are empty).
+func (t *Trainer) count(ctx context.Context) ([]gramLevel, [][]int32, error) {
+	n, s := t.order, t.stream
+	L := len(s)
+	pos := make([]int32, L)
+	for i := range pos {
+		pos[i] = int32(i)
+	}
+	window := func(p int32) []WordID { return s[p:min(int(p)+n, L)] }
+	slices.SortFunc(pos, func(a, b int32) int { return slices.Compare(window(a), window(b)) })
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	levels := make([]gramLevel, n)
+	ranks := make([][]int32, n)
+	for k := 1; k < n; k++ {
+		width := k + 1
+		var lv gramLevel
+		rank := make([]int32, L)
+		prev := int32(-1)
+		for _, p := range pos {
+			if L-int(p) < width {
+				continue
+			}
+			if prev < 0 || !slices.Equal(s[p:int(p)+width], s[prev:int(prev)+width]) {
+				lv.rep = append(lv.rep, p)
+				lv.count = append(lv.count, 0)
+			}
+			lv.count[len(lv.count)-1]++
+			rank[p] = int32(len(lv.rep) - 1)
+			prev = p
+		}
+		levels[k], ranks[k] = lv, rank
+	}
+	return levels, ranks, nil
+}
+
+// stats are the sums over one history's continuations that the smoothing
+// needs: S(h) and γ(h).
+type stats struct {
+	sum   float64
+	gamma float64
+}
+
+// groupStats computes S and γ over the adjusted counts of the words that
+// follow one history. A history with S = 0 passes all mass down (γ = 1).
+func groupStats(a []int32, d Discount) stats {
+	var sum, disc float64
+	for _, c := range a {
+		sum += float64(c)
+		disc += d.of(c)
+	}
+	if sum == 0 {
+		return stats{gamma: 1}
+	}
+	return stats{sum: sum, gamma: disc / sum}
+}
+
+// own is the discounted relative frequency (a − D(a))/S, the part of p(w|h)
+// that does not come from the lower order.
+func (st stats) own(a int32, d Discount) float64 {
+	if st.sum == 0 {
+		return 0
+	}
+	return (float64(a) - d.of(a)) / st.sum
+}
+
+func logs(p []float64) []float32 {
+	out := make([]float32, len(p))
+	for i, x := range p {
+		out[i] = float32(math.Log(x))
+	}
+	return out
+}
