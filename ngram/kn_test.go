@@ -202,9 +202,9 @@ func TestDiscountEstimate(t *testing.T) {
 	}
 }
 
-// corpus draws a small training text: sentences over a few-word vocabulary,
+// randomText draws a small training text: sentences over a few-word vocabulary,
 // with sentence-final marks, so that count-of-counts of every kind occur.
-func corpus(t *rapid.T) string {
+func randomText(t *rapid.T) string {
 	vocab := rapid.SliceOfNDistinct(rapid.StringMatching(`[a-h]{1,2}`), 1, 7, rapid.ID).Draw(t, "vocab")
 	nsent := rapid.IntRange(1, 30).Draw(t, "sentences")
 	var b strings.Builder
@@ -237,7 +237,7 @@ func history(t *rapid.T, m *Model) []WordID {
 func TestSumsToOne(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		order := rapid.IntRange(1, 5).Draw(t, "order")
-		m := train(t, order, corpus(t))
+		m := train(t, order, randomText(t))
 		for range 5 {
 			h := history(t, m)
 			var byLogProb float64
@@ -265,7 +265,7 @@ func TestSumsToOne(t *testing.T) {
 func TestMatchesReference(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		order := rapid.IntRange(1, 4).Draw(t, "order")
-		text := corpus(t)
+		text := randomText(t)
 		tr, _ := NewTrainer(order)
 		tr.AddText(strings.NewReader(text))
 		m, err := tr.Train(context.Background())

@@ -61,13 +61,14 @@ func (m *Model) NewSampler(history []WordID, opt SampleOptions) *Sampler {
 }
 
 // Next draws the next word, appends it to the history, and returns it with
-// ln p(word | history) under the model itself: the temperature and TopP
-// shape the draw, not the reported log-probability.
+// ln p(word | history) under the model itself, as LogProb gives it: the
+// temperature and TopP shape the draw, not the reported log-probability.
 func (s *Sampler) Next() (WordID, float64) {
 	s.dist = s.m.Dist(s.hist, s.dist)
 	w := s.choose()
+	lp := s.m.LogProb(s.hist, w)
 	s.hist = append(s.hist, w)
-	return w, math.Log(s.dist[w])
+	return w, lp
 }
 
 // Dist returns the model's distribution that the last call to Next drew
@@ -91,7 +92,7 @@ func (s *Sampler) choose() WordID {
 		top := slices.Max(p)
 		inv := 1 / s.opt.Temperature
 		for i, x := range p {
-			s.weights[i] = math.Pow(x/top, inv)
+			s.weights[i] = math.Exp(math.Log(x/top) * inv) // (p/top)^(1/T), faster than math.Pow
 		}
 		w = s.weights
 	}

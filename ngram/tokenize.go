@@ -25,7 +25,8 @@ type Token struct {
 // order:
 //
 //   - Whitespace separates tokens. Control and format characters (a byte
-//     order mark, zero-width spaces) are ignored.
+//     order mark, a zero-width space) separate tokens too but are otherwise
+//     dropped.
 //   - A word is a run of letters, digits and combining marks, joined across
 //     a single apostrophe or hyphen ("don't", "well-known"), a period
 //     ("3.14", "u.s") or, between digits, a comma ("1,000"). Words are

@@ -97,8 +97,9 @@ var ErrNoText = errors.New("ngram: no training text")
 // gramLevel is the set of distinct k-grams of the training stream, in
 // lexicographic order of their word ids.
 type gramLevel struct {
-	rep   []int32 // a position of the stream where the k-gram starts
-	count []int32 // how often it occurs (raw count)
+	rep    []int32 // a position of the stream where the k-gram starts
+	count  []int32 // how often it occurs (raw count)
+	parent []int32 // index of its (k−1)-gram prefix one level down (a word id below bigrams)
 }
 
 // Train estimates the model: interpolated modified Kneser–Ney over every
@@ -175,13 +176,7 @@ func (t *Trainer) Train(ctx context.Context) (*Model, error) {
 		d := estimateDiscount(a)
 		m.discounts[k] = d
 		parent := &m.levels[k-1]
-		prefix := func(j int) int32 { // index of the (k)-gram history at level k−1
-			p := lv.rep[j]
-			if k == 1 {
-				return int32(s[p])
-			}
-			return ranks[k-1][p]
-		}
+		prefix := lv.parent
 		cur := level{
 			word: make([]WordID, len(a)),
 			logp: make([]float32, len(a)),
@@ -192,9 +187,9 @@ func (t *Trainer) Train(ctx context.Context) (*Model, error) {
 		}
 		next := make([]float64, len(a))
 		for lo := 0; lo < len(a); {
-			h := prefix(lo)
+			h := prefix[lo]
 			hi := lo + 1
-			for hi < len(a) && prefix(hi) == h {
+			for hi < len(a) && prefix[hi] == h {
 				hi++
 			}
 			st := groupStats(a[lo:hi], d)
@@ -238,37 +233,92 @@ func (t *Trainer) Train(ctx context.Context) (*Model, error) {
 func (t *Trainer) count(ctx context.Context) ([]gramLevel, [][]int32, error) {
 	n, s := t.order, t.stream
 	L := len(s)
-	pos := make([]int32, L)
-	for i := range pos {
-		pos[i] = int32(i)
-	}
-	window := func(p int32) []WordID { return s[p:min(int(p)+n, L)] }
-	slices.SortFunc(pos, func(a, b int32) int { return slices.Compare(window(a), window(b)) })
-	if err := ctx.Err(); err != nil {
+	pos, err := sortWindows(ctx, s, n, len(t.words))
+	if err != nil {
 		return nil, nil, err
+	}
+	// lcp[i] is the length of the common prefix of the windows at pos[i−1]
+	// and pos[i], at most n: the k-grams there are equal iff lcp[i] ≥ k.
+	lcp := make([]uint8, L)
+	for i := 1; i < L; i++ {
+		a, b := int(pos[i-1]), int(pos[i])
+		l := 0
+		for l < n && a+l < L && b+l < L && s[a+l] == s[b+l] {
+			l++
+		}
+		lcp[i] = uint8(l)
 	}
 	levels := make([]gramLevel, n)
 	ranks := make([][]int32, n)
 	for k := 1; k < n; k++ {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
 		width := k + 1
 		var lv gramLevel
 		rank := make([]int32, L)
-		prev := int32(-1)
-		for _, p := range pos {
+		common := 0 // common prefix of the previous counted window and this one
+		for i, p := range pos {
+			common = min(common, int(lcp[i]))
 			if L-int(p) < width {
 				continue
 			}
-			if prev < 0 || !slices.Equal(s[p:int(p)+width], s[prev:int(prev)+width]) {
+			if len(lv.rep) == 0 || common < width {
 				lv.rep = append(lv.rep, p)
 				lv.count = append(lv.count, 0)
+				if k == 1 {
+					lv.parent = append(lv.parent, int32(s[p]))
+				} else {
+					lv.parent = append(lv.parent, ranks[k-1][p])
+				}
 			}
 			lv.count[len(lv.count)-1]++
 			rank[p] = int32(len(lv.rep) - 1)
-			prev = p
+			common = n
 		}
 		levels[k], ranks[k] = lv, rank
 	}
 	return levels, ranks, nil
+}
+
+// sortWindows returns the positions of s ordered by the window of up to n
+// words that starts at each, lexicographically (a window cut short by the
+// end of s sorts before its extensions). It is a least-significant-digit
+// radix sort: one stable counting sort per window offset, with the offset
+// past the end of s as the smallest key.
+func sortWindows(ctx context.Context, s []WordID, n, V int) ([]int32, error) {
+	L := len(s)
+	pos := make([]int32, L)
+	for i := range pos {
+		pos[i] = int32(i)
+	}
+	tmp := make([]int32, L)
+	count := make([]int32, V+2)
+	key := func(p int32, j int) int {
+		if q := int(p) + j; q < L {
+			return int(s[q]) + 1
+		}
+		return 0
+	}
+	for j := n - 1; j >= 0; j-- {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		clear(count)
+		for _, p := range pos {
+			count[key(p, j)+1]++
+		}
+		for i := 1; i < len(count); i++ {
+			count[i] += count[i-1]
+		}
+		for _, p := range pos {
+			k := key(p, j)
+			tmp[count[k]] = p
+			count[k]++
+		}
+		pos, tmp = tmp, pos
+	}
+	return pos, nil
 }
 
 // stats are the sums over one history's continuations that the smoothing
