@@ -11,11 +11,8 @@ import (
 	"github.com/hallu-dev/hallu/ngram/corpus"
 )
 
-func mobyTrainer(b *testing.B, order int) *Trainer {
-	tr, err := NewTrainer(order)
-	if err != nil {
-		b.Fatal(err)
-	}
+func mobyTrainer(b *testing.B) *Trainer {
+	tr := NewTrainer()
 	if err := tr.AddText(corpus.MobyDick()); err != nil {
 		b.Fatal(err)
 	}
@@ -27,7 +24,7 @@ func BenchmarkAddText(b *testing.B) {
 	text, _ := io.ReadAll(corpus.MobyDick())
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
-		tr, _ := NewTrainer(3)
+		tr := NewTrainer()
 		tr.AddText(bytes.NewReader(text))
 	}
 }
@@ -36,9 +33,9 @@ func BenchmarkAddText(b *testing.B) {
 func BenchmarkTrain(b *testing.B) {
 	for _, order := range []int{3, 5} {
 		b.Run(fmt.Sprintf("order=%d", order), func(b *testing.B) {
-			tr := mobyTrainer(b, order)
+			tr := mobyTrainer(b)
 			for b.Loop() {
-				if _, err := tr.Train(context.Background()); err != nil {
+				if _, err := tr.Train(context.Background(), order); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -74,7 +71,7 @@ func BenchmarkScore(b *testing.B) {
 // BenchmarkSampleNext measures drawing one word from a trigram model of
 // Moby-Dick (a full distribution over its ~17k-word vocabulary).
 func BenchmarkSampleNext(b *testing.B) {
-	m, err := mobyTrainer(b, 3).Train(context.Background())
+	m, err := mobyTrainer(b).Train(context.Background(), 3)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -92,7 +89,7 @@ func BenchmarkSampleNext(b *testing.B) {
 
 // BenchmarkLoad measures reading a trigram model of Moby-Dick from memory.
 func BenchmarkLoad(b *testing.B) {
-	m, err := mobyTrainer(b, 3).Train(context.Background())
+	m, err := mobyTrainer(b).Train(context.Background(), 3)
 	if err != nil {
 		b.Fatal(err)
 	}

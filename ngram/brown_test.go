@@ -29,7 +29,7 @@ func tarOf(t testing.TB, files ...string) []byte {
 const ca01 = "\n\n\tThe/at jury/nn said/vbd ``/`` no/at ''/'' ./.\n\n\n\tMr./np Jr./np ran/vbd 1/2/cd //in ./.\n"
 
 func TestAddBrown(t *testing.T) {
-	tr, _ := NewTrainer(2)
+	tr := NewTrainer()
 	st, err := tr.AddBrown(bytes.NewReader(tarOf(t, "brown/README", "about", "brown/ca01", ca01, "brown/cats.txt", "ca01 news")))
 	if err != nil {
 		t.Fatal(err)
@@ -53,13 +53,13 @@ func TestAddBrownRejects(t *testing.T) {
 		{"empty tag", "\n\tThe/ x/nn\n", `line 2 token 1 "The/"`},
 		{"empty word", "\t/nn\n", `token 1 "/nn"`},
 	} {
-		tr, _ := NewTrainer(2)
+		tr := NewTrainer()
 		_, err := tr.AddBrown(bytes.NewReader(tarOf(t, "brown/ca02", c.body)))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want it to contain %q", c.name, err, c.want)
 		}
 	}
-	tr, _ := NewTrainer(2)
+	tr := NewTrainer()
 	if _, err := tr.AddBrown(bytes.NewReader(tarOf(t, "brown/README", "x"))); err == nil {
 		t.Error("an archive without text files was accepted")
 	}
@@ -79,7 +79,7 @@ func TestBrownCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, _ := NewTrainer(3)
+	tr := NewTrainer()
 	st, err := tr.AddBrown(zr)
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +88,7 @@ func TestBrownCorpus(t *testing.T) {
 	if st.Files != 500 || st.Sentences != 57340 || len(st.Skipped) != 3 {
 		t.Errorf("stats %d files, %d sentences, skipped %v; want 500, 57340, 3 skipped", st.Files, st.Sentences, st.Skipped)
 	}
-	if _, err := tr.Train(context.Background()); err != nil {
+	if _, err := tr.Train(context.Background(), 3); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -98,9 +98,9 @@ func FuzzAddBrown(f *testing.F) {
 	f.Add(tarOf(f, "brown/ca01", ca01))
 	f.Add([]byte("garbage"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		tr, _ := NewTrainer(2)
+		tr := NewTrainer()
 		if _, err := tr.AddBrown(bytes.NewReader(data)); err == nil {
-			if _, err := tr.Train(context.Background()); err != nil && err != ErrNoText {
+			if _, err := tr.Train(context.Background(), 2); err != nil && err != ErrNoText {
 				t.Fatal(err)
 			}
 		}

@@ -34,7 +34,12 @@
 // of words w with a(hw) = k (N₃₊: at least 3), and D(a) is D₁, D₂ or D₃₊ for
 // a = 1, 2, ≥3. At the highest order a is the raw count; at lower orders it
 // is the continuation count N₁₊(•hw), the number of distinct words seen
-// before hw (Chen & Goodman 1998, eq. 26; Kneser & Ney 1995). The unigram
+// before hw (Chen & Goodman 1998, eq. 26; Kneser & Ney 1995), except for
+// n-grams (n ≥ 2) that start with EOS: those start a sentence, what precedes
+// them is the end of another sentence, and they keep their raw counts, as
+// KenLM does for n-grams that start with <s>. Without this a prompt's first
+// words, whose history is shorter than n−1, would be predicted from how many
+// different punctuation marks ended the sentence before. The unigram
 // level interpolates with the uniform distribution over the vocabulary
 // (UNK and EOS included). A history never seen in training has γ = 1 and
 // p(w | h) = p(w | h′). The three discounts of each order are estimated from

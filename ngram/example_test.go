@@ -13,9 +13,9 @@ import (
 // history "a" was followed once by "b" and once by ".", and Kneser–Ney
 // leaves mass for every other word.
 func ExampleTrainer() {
-	tr, _ := ngram.NewTrainer(2)
+	tr := ngram.NewTrainer()
 	tr.AddText(strings.NewReader("a b a."))
-	m, _ := tr.Train(context.Background())
+	m, _ := tr.Train(context.Background(), 2)
 	a := m.ID("a")
 	for _, w := range []string{"b", ".", "a", ngram.EOS, "zebra"} {
 		fmt.Printf("p(%s | a) = %.2f\n", w, math.Exp(m.LogProb([]ngram.WordID{a}, m.ID(w))))
@@ -32,9 +32,9 @@ func ExampleTrainer() {
 // words' probabilities; a trigram sees only the last two words of the
 // context, so it scores "her mind" the same after "She" and after "He".
 func ExampleModel_Score() {
-	tr, _ := ngram.NewTrainer(3)
+	tr := ngram.NewTrainer()
 	tr.AddText(strings.NewReader("She lost it and was out of her mind. He lost it and was out of his mind."))
-	m, _ := tr.Train(context.Background())
+	m, _ := tr.Train(context.Background(), 3)
 	she := m.Score("She lost it and was out of", " her mind")
 	he := m.Score("He lost it and was out of", " her mind")
 	fmt.Printf("ln p(her mind | She …) = %.4f\n", she.LogProb)
@@ -52,9 +52,9 @@ func ExampleModel_Score() {
 // Sampling is reproducible from its seed. A temperature below 1 sharpens the
 // distribution toward the likelier words.
 func ExampleModel_NewSampler() {
-	tr, _ := ngram.NewTrainer(2)
+	tr := ngram.NewTrainer()
 	tr.AddText(strings.NewReader("the cat sat on the mat. the dog sat on the log."))
-	m, _ := tr.Train(context.Background())
+	m, _ := tr.Train(context.Background(), 2)
 	s := m.NewSampler(ngram.Start(), ngram.SampleOptions{Temperature: 0.3, Seed: 2})
 	var words []string
 	for range 12 {

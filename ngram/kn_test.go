@@ -86,10 +86,11 @@ func newRef(n, V int, s []WordID) *refModel {
 	return r
 }
 
-// adj is the adjusted count of the k-gram g: raw at the top order, the
-// number of distinct left neighbours below it.
+// adj is the adjusted count of the k-gram g: raw at the top order and for
+// sentence-initial n-grams (EOS first, k ≥ 2), the number of distinct left
+// neighbours otherwise.
 func (r *refModel) adj(g string, k int) int {
-	if k == r.n {
+	if k == r.n || k >= 2 && g[0] == byte(EOSID+1) {
 		return r.raw[g]
 	}
 	return len(r.left[g])
@@ -135,14 +136,11 @@ type fataler interface {
 
 func train(t fataler, order int, text string) *Model {
 	t.Helper()
-	tr, err := NewTrainer(order)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := NewTrainer()
 	if err := tr.AddText(strings.NewReader(text)); err != nil {
 		t.Fatal(err)
 	}
-	m, err := tr.Train(context.Background())
+	m, err := tr.Train(context.Background(), order)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,9 +264,9 @@ func TestMatchesReference(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		order := rapid.IntRange(1, 4).Draw(t, "order")
 		text := randomText(t)
-		tr, _ := NewTrainer(order)
+		tr := NewTrainer()
 		tr.AddText(strings.NewReader(text))
-		m, err := tr.Train(context.Background())
+		m, err := tr.Train(context.Background(), order)
 		if err != nil {
 			t.Fatal(err)
 		}

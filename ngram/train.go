@@ -25,27 +25,22 @@ const (
 	UNKID WordID = 1
 )
 
-// A Trainer collects training text for one model: add text with AddText,
-// AddSentence or AddBrown, then call Train.
+// A Trainer collects training text: add text with AddText, AddSentence or
+// AddBrown, then call Train for a model of each order wanted. The zero
+// Trainer is not ready for use; call NewTrainer.
 type Trainer struct {
-	order  int
 	ids    map[string]WordID
 	words  []string
 	stream []WordID // the training stream; starts with EOS, as if a sentence had just ended
 }
 
-// NewTrainer returns a Trainer for a model of the given order (1 ≤ order ≤
-// MaxOrder).
-func NewTrainer(order int) (*Trainer, error) {
-	if order < 1 || order > MaxOrder {
-		return nil, fmt.Errorf("ngram: order %d out of range [1, %d]", order, MaxOrder)
-	}
+// NewTrainer returns an empty Trainer.
+func NewTrainer() *Trainer {
 	return &Trainer{
-		order:  order,
 		ids:    map[string]WordID{EOS: EOSID, UNK: UNKID},
 		words:  []string{EOS, UNK},
 		stream: []WordID{EOSID},
-	}, nil
+	}
 }
 
 // Tokens returns the number of tokens added so far, boundaries included.
@@ -102,15 +97,20 @@ type gramLevel struct {
 	parent []int32 // index of its (k−1)-gram prefix one level down (a word id below bigrams)
 }
 
-// Train estimates the model: interpolated modified Kneser–Ney over every
-// n-gram of the training stream (see the package documentation). It checks
-// ctx between stages.
-func (t *Trainer) Train(ctx context.Context) (*Model, error) {
+// Train estimates a model of the given order (1 ≤ order ≤ MaxOrder) from
+// the text added so far: interpolated modified Kneser–Ney over every n-gram
+// of the training stream (see the package documentation). It checks ctx
+// between stages, and leaves the Trainer as it was: more text can be added
+// and other orders trained.
+func (t *Trainer) Train(ctx context.Context, order int) (*Model, error) {
+	if order < 1 || order > MaxOrder {
+		return nil, fmt.Errorf("ngram: order %d out of range [1, %d]", order, MaxOrder)
+	}
 	if len(t.stream) < 2 {
 		return nil, ErrNoText
 	}
-	n, s := t.order, t.stream
-	levels, ranks, err := t.count(ctx)
+	n, s := order, t.stream
+	levels, ranks, err := t.count(ctx, n)
 	if err != nil {
 		return nil, err
 	}
@@ -122,8 +122,8 @@ func (t *Trainer) Train(ctx context.Context) (*Model, error) {
 		tokens:    len(s) - 1,
 	}
 	// adjusted[k][j] is a(g) of the j-th (k+1)-gram: the raw count at the top
-	// order, the continuation count N₁₊(•g) below it. Unigrams are indexed by
-	// word id (UNK keeps 0).
+	// order and for n-grams that start a sentence, the continuation count
+	// N₁₊(•g) otherwise. Unigrams are indexed by word id (UNK keeps 0).
 	V := len(t.words)
 	adjusted := make([][]int32, n)
 	if n == 1 {
@@ -146,6 +146,13 @@ func (t *Trainer) Train(ctx context.Context) (*Model, error) {
 				adjusted[0][s[p+1]]++
 			} else {
 				adjusted[k][ranks[k][p+1]]++
+			}
+		}
+		// Sentence-initial n-grams keep their raw counts (KenLM's rule for
+		// n-grams that start with <s>; see the package documentation).
+		for j, p := range levels[k].rep {
+			if k > 0 && s[p] == EOSID {
+				adjusted[k][j] = levels[k].count[j]
 			}
 		}
 	}
@@ -230,8 +237,8 @@ func (t *Trainer) Train(ctx context.Context) (*Model, error) {
 // levels[k] holds the (k+1)-grams, and ranks[k][p] is the index in levels[k]
 // of the (k+1)-gram starting at position p. Unigrams are indexed by word id
 // and need neither (levels[0] and ranks[0] are empty).
-func (t *Trainer) count(ctx context.Context) ([]gramLevel, [][]int32, error) {
-	n, s := t.order, t.stream
+func (t *Trainer) count(ctx context.Context, n int) ([]gramLevel, [][]int32, error) {
+	s := t.stream
 	L := len(s)
 	pos, err := sortWindows(ctx, s, n, len(t.words))
 	if err != nil {
