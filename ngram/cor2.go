@@ -29,11 +29,11 @@ type Cor2Options struct {
 // the row shape that `hallu bound` reads.
 type Cor2Row struct {
 	Context  string  `json:"context"`
-	Mu       float64 `json:"mu"`       // μ(c): 1/2 for each context
-	Response string  `json:"response"` // r
-	Label    string  `json:"label"`    // "valid" (r ∈ V_c) or "error" (r ∈ E_c)
-	P        float64 `json:"p"`        // p(r|c): 1 for the valid response, 0 for the error
-	PHat     float64 `json:"phat"`     // p̂(r|c): the model's probability, normalised over the two responses
+	Mu       float64 `json:"mu"`            // μ(c): 1/2 for each context
+	Response string  `json:"response"`      // r
+	Label    string  `json:"label"`         // "valid" (r ∈ V_c) or "error" (r ∈ E_c)
+	P        float64 `json:"p"`             // p(r|c): 1 for the valid response, 0 for the error
+	PHat     float64 `json:"phat"`          // p̂(r|c): the model's probability, normalised over the two responses
 	LogProb  float64 `json:"model_logprob"` // ln of the model's probability of r after c, before normalising
 }
 
