@@ -25,6 +25,8 @@ func newRootCmd() *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newVersionCmd(),
+		newNgramCmd(),
+		newServeCmd(),
 	)
 	return root
 }
