@@ -108,4 +108,3 @@ func runServe(ctx context.Context, opts serveOptions, logger *slog.Logger, liste
 	}
 	return nil
 }
-
