@@ -25,6 +25,7 @@ type level struct {
 	logp  []float32 // ln p(word | history), interpolated
 	logbo []float32 // ln γ of the n-gram as a history; nil at the top level
 	child []uint32  // nil at the top level
+	prob  []float32 // exp(logp), for Dist; derived when the model is built or loaded
 }
 
 // index builds what is derived from the stored tables.
@@ -36,6 +37,13 @@ func (m *Model) index() {
 	m.uni = make([]float64, len(m.words))
 	for i, lp := range m.levels[0].logp {
 		m.uni[i] = math.Exp(float64(lp))
+	}
+	for k := 1; k < len(m.levels); k++ {
+		lv := &m.levels[k]
+		lv.prob = make([]float32, len(lv.logp))
+		for i, lp := range lv.logp {
+			lv.prob[i] = float32(math.Exp(float64(lp)))
+		}
 	}
 }
 
@@ -130,8 +138,9 @@ func (m *Model) Dist(history []WordID, dst []float64) []float64 {
 		k := len(h) - start
 		scale *= math.Exp(float64(m.levels[k-1].logbo[ctx]))
 		lv := &m.levels[k]
+		inv := 1 / scale
 		for j := m.levels[k-1].child[ctx]; j < m.levels[k-1].child[ctx+1]; j++ {
-			dst[lv.word[j]] = math.Exp(float64(lv.logp[j])) / scale
+			dst[lv.word[j]] = float64(lv.prob[j]) * inv
 		}
 	}
 	if scale != 1 {

@@ -153,21 +153,22 @@ func TopK(dist []float64, k int) []WordID {
 		return nil
 	}
 	top := make([]WordID, 0, k)
-	less := func(a, b WordID) bool { // a ranks below b
-		return dist[a] < dist[b] || dist[a] == dist[b] && a > b
-	}
-	for i := range dist {
-		id := WordID(i)
-		if len(top) == k && !less(top[k-1], id) {
+	floor := math.Inf(-1) // the probability of the k-th word so far, once there are k
+	for i, x := range dist {
+		// Words come in increasing id order, so a tie with the k-th loses.
+		if len(top) == k && x <= floor {
 			continue
 		}
 		if len(top) < k {
-			top = append(top, id)
+			top = append(top, WordID(i))
 		} else {
-			top[k-1] = id
+			top[k-1] = WordID(i)
 		}
-		for j := len(top) - 1; j > 0 && less(top[j-1], top[j]); j-- {
+		for j := len(top) - 1; j > 0 && dist[top[j-1]] < dist[top[j]]; j-- {
 			top[j-1], top[j] = top[j], top[j-1]
+		}
+		if len(top) == k {
+			floor = dist[top[k-1]]
 		}
 	}
 	return top
