@@ -166,7 +166,7 @@ func (d *decoder) fail(field string, err error) error {
 	if errors.Is(err, io.EOF) {
 		err = io.ErrUnexpectedEOF
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, ErrFormat) {
+	if errors.Is(err, io.ErrUnexpectedEOF) { // truncated
 		return fmt.Errorf("ngram: model file at byte %d (%s): %w: %w", d.off, field, ErrFormat, err)
 	}
 	return fmt.Errorf("ngram: model file at byte %d (%s): %w", d.off, field, err)
@@ -292,7 +292,7 @@ func (d *decoder) model() (*Model, error) {
 		order:     int(order),
 		levels:    make([]level, order),
 		discounts: make([]Discount, order),
-		tokens:    int(min(tokens, math.MaxInt32)),
+		tokens:    int(min(tokens, math.MaxInt)),
 	}
 	counts := make([]uint64, order)
 	for k := range counts {
@@ -322,7 +322,7 @@ func (d *decoder) model() (*Model, error) {
 			if err != nil {
 				return nil, err
 			}
-			dk.N[i] = int(min(u, math.MaxInt32))
+			dk.N[i] = int(min(u, math.MaxInt))
 		}
 		var fb [1]byte
 		if err := d.read(f, fb[:]); err != nil {

@@ -87,7 +87,7 @@ func (m *Model) Perplexity(ctx context.Context, r io.Reader) (Perplexity, error)
 	last := ""
 	scan(string(b), true, func(word string, _, _ int) {
 		ids = append(ids, m.ID(word))
-		oov = append(oov, !m.Known(word) && word != EOS)
+		oov = append(oov, !m.Known(word))
 		last = word
 	})
 	if last != "" && last != EOS {

@@ -167,6 +167,9 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) error {
 		topK = *req.TopLogprobs
 	}
 	p := s.promptFromText(text)
+	if err := s.checkPrompt("messages", p); err != nil {
+		return err
+	}
 	resp := chatResponse{ID: responseID("chatcmpl"), Object: "chat.completion", Created: time.Now().Unix(), Model: s.ModelID}
 	resp.Usage.PromptTokens = len(p.tokens)
 	for i := range n {

@@ -56,6 +56,11 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	for _, p := range prompts {
+		if err := s.checkPrompt("prompt", p); err != nil {
+			return err
+		}
+	}
 	opt, n, stops, err := req.parse(len(prompts))
 	if err != nil {
 		return err
@@ -81,7 +86,9 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) error {
 	for j, p := range prompts {
 		var echoed []piece
 		if req.Echo && topK >= 0 {
-			echoed = s.scorePrompt(p, topK)
+			if echoed, err = s.scorePrompt(r.Context(), p, topK); err != nil {
+				return err
+			}
 		}
 		resp.Usage.PromptTokens += len(p.tokens)
 		for i := range n {

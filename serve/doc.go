@@ -17,9 +17,9 @@
 //	GET  /health                {"status":"ok"} once the server is up
 //
 // Errors use OpenAI's shape, {"error":{"message","type","param","code"}},
-// with 400 for a bad request, 404 for an unknown model or path, 405 for a
-// wrong method, 413 for a body over the size limit and 500 for a failure of
-// the server. Parameters the model cannot honour (stream, suffix, best_of
+// with 400 for a bad request (a prompt over the token limit included), 404
+// for an unknown model or path, 405 for a wrong method, 413 for a body over
+// the size limit and 500 for a failure of the server. Parameters the model cannot honour (stream, suffix, best_of
 // other than n, logit_bias, frequency and presence penalties, tools) are
 // refused with 400 rather than ignored; unknown fields are ignored.
 //

@@ -192,14 +192,19 @@ func (s *Server) tokenText(prev string, id ngram.WordID) string {
 // scorePrompt returns the prompt's tokens with their log-probabilities from
 // the start of a text, and topK alternatives at each when topK > 0. A
 // token's text runs from the end of the token before it, so the pieces
-// concatenate to the prompt up to its last token.
-func (s *Server) scorePrompt(p prompt, topK int) []piece {
+// concatenate to the prompt up to its last token. It stops when ctx is done.
+func (s *Server) scorePrompt(ctx context.Context, p prompt, topK int) ([]piece, error) {
 	m := s.Model
 	hist := ngram.Start()
 	pieces := make([]piece, len(p.tokens))
 	var dist []float64
 	prevEnd, prev := 0, ""
 	for i, t := range p.tokens {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		pc := &pieces[i]
 		if t.Word == ngram.EOS {
 			pc.text, pc.offset = eosText, t.Start
@@ -216,5 +221,5 @@ func (s *Server) scorePrompt(p prompt, topK int) []piece {
 		hist = append(hist, id)
 		prev = t.Word
 	}
-	return pieces
+	return pieces, nil
 }

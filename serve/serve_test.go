@@ -34,7 +34,7 @@ func newTestServer(t testing.TB) (*Server, *httptest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{Model: m, ModelID: testModelID, MaxBodyBytes: 64 << 10, MaxTokens: 256,
+	s := &Server{Model: m, ModelID: testModelID, MaxBodyBytes: 64 << 10, MaxTokens: 256, MaxPromptTokens: 512,
 		Created: time.Unix(1700000000, 0), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
@@ -102,6 +102,7 @@ func TestErrors(t *testing.T) {
 		{"logit_bias", "/v1/completions", `{"model":"moby-3","prompt":"a","logit_bias":{"5":100}}`, 400, "logit_bias"},
 		{"penalty", "/v1/completions", `{"model":"moby-3","prompt":"a","presence_penalty":1}`, 400, "presence_penalty"},
 		{"too large", "/v1/completions", big, 413, ""},
+		{"prompt too long", "/v1/completions", `{"model":"moby-3","prompt":"` + strings.Repeat("a ", 600) + `"}`, 400, "prompt"},
 		{"no messages", "/v1/chat/completions", `{"model":"moby-3","messages":[]}`, 400, "messages"},
 		{"tool role", "/v1/chat/completions", `{"model":"moby-3","messages":[{"role":"tool","content":"x"}]}`, 400, "messages[0].role"},
 		{"image part", "/v1/chat/completions", `{"model":"moby-3","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}`, 400, "messages[0].content[0]"},

@@ -16,9 +16,13 @@ import (
 const (
 	DefaultMaxBodyBytes = 1 << 20
 	DefaultMaxTokens    = 1024
-	maxChoices          = 128 // n × prompts per request
-	maxTopLogprobs      = 20
-	maxStops            = 4
+	// DefaultMaxPromptTokens bounds the tokens of one prompt: scoring an
+	// echoed prompt with top_logprobs costs a pass over the vocabulary per
+	// token.
+	DefaultMaxPromptTokens = 16384
+	maxChoices             = 128 // n × prompts per request
+	maxTopLogprobs         = 20
+	maxStops               = 4
 )
 
 // A Server answers OpenAI API requests with one n-gram model. Its fields
@@ -32,8 +36,11 @@ type Server struct {
 	// MaxTokens is the largest max_tokens a request may ask for, and the
 	// default of chat completions (DefaultMaxTokens when 0).
 	MaxTokens int
-	Created   time.Time    // reported as the model's creation time
-	Logger    *slog.Logger // request log at debug level, failures at error; nil: slog.Default()
+	// MaxPromptTokens is the most tokens one prompt may have
+	// (DefaultMaxPromptTokens when 0).
+	MaxPromptTokens int
+	Created         time.Time    // reported as the model's creation time
+	Logger          *slog.Logger // request log at debug level, failures at error; nil: slog.Default()
 }
 
 // Handler returns the HTTP handler of the API.
@@ -86,6 +93,18 @@ func (s *Server) logger() *slog.Logger {
 		return s.Logger
 	}
 	return slog.Default()
+}
+
+// checkPrompt refuses a prompt longer than the limit.
+func (s *Server) checkPrompt(param string, p prompt) error {
+	limit := s.MaxPromptTokens
+	if limit <= 0 {
+		limit = DefaultMaxPromptTokens
+	}
+	if len(p.tokens) > limit {
+		return badParam(param, "the prompt has %d tokens; this server accepts at most %d", len(p.tokens), limit)
+	}
+	return nil
 }
 
 func (s *Server) maxTokens() int {

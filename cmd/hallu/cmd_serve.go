@@ -19,6 +19,7 @@ type serveOptions struct {
 	Addr         string
 	MaxBodyBytes int64
 	MaxTokens    int
+	MaxPrompt    int
 	Verbose      bool
 }
 
@@ -40,8 +41,8 @@ func newServeCmd() *cobra.Command {
 		Long:  serveLong,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if opts.MaxBodyBytes < 1 || opts.MaxTokens < 1 {
-				return usagef("serve: --max-body-bytes and --max-tokens must be positive")
+			if opts.MaxBodyBytes < 1 || opts.MaxTokens < 1 || opts.MaxPrompt < 1 {
+				return usagef("serve: --max-body-bytes, --max-tokens and --max-prompt-tokens must be positive")
 			}
 			level := slog.LevelInfo
 			if opts.Verbose {
@@ -56,6 +57,7 @@ func newServeCmd() *cobra.Command {
 	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().Int64Var(&opts.MaxBodyBytes, "max-body-bytes", serve.DefaultMaxBodyBytes, "largest request body accepted (413 above)")
 	cmd.Flags().IntVar(&opts.MaxTokens, "max-tokens", serve.DefaultMaxTokens, "largest max_tokens a request may ask for")
+	cmd.Flags().IntVar(&opts.MaxPrompt, "max-prompt-tokens", serve.DefaultMaxPromptTokens, "most tokens in one prompt")
 	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "log every request on stderr")
 	return cmd
 }
@@ -69,7 +71,7 @@ func runServe(ctx context.Context, opts serveOptions, logger *slog.Logger, liste
 		return err
 	}
 	s := &serve.Server{Model: m, ModelID: opts.ModelID, MaxBodyBytes: opts.MaxBodyBytes, MaxTokens: opts.MaxTokens,
-		Created: time.Now(), Logger: logger}
+		MaxPromptTokens: opts.MaxPrompt, Created: time.Now(), Logger: logger}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return err

@@ -19,7 +19,7 @@ func TestServeShutdown(t *testing.T) {
 	addrs := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		opts := serveOptions{ModelID: "m", Addr: "127.0.0.1:0", MaxBodyBytes: 1 << 20, MaxTokens: 64}
+		opts := serveOptions{ModelID: "m", Addr: "127.0.0.1:0", MaxBodyBytes: 1 << 20, MaxTokens: 64, MaxPrompt: 100}
 		done <- runServe(ctx, opts, slog.New(slog.NewTextHandler(io.Discard, nil)), func(a string) { addrs <- a })
 	}()
 	var addr string
