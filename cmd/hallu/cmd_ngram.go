@@ -135,6 +135,9 @@ func writeFileAtomic(path string, write func(io.Writer) error) (report.Input, er
 		err = bw.Flush()
 	}
 	if err == nil {
+		err = tmp.Chmod(0o644) // CreateTemp makes 0600; results are meant to be shared
+	}
+	if err == nil {
 		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {
