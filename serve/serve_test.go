@@ -315,3 +315,28 @@ func TestRenderChat(t *testing.T) {
 		t.Errorf("renderChat = %q, %v; want %q", got, err, want)
 	}
 }
+
+// TestConcurrentRequests: requests in parallel share the model and nothing
+// else; a seeded request gets the same answer under load as alone.
+func TestConcurrentRequests(t *testing.T) {
+	_, hs := newTestServer(t)
+	req := `{"model":"moby-3","prompt":"Call me Ishmael.","max_tokens":12,"seed":5,"logprobs":2}`
+	var want completionBody
+	post(t, hs, "/v1/completions", req, &want)
+	var wg sync.WaitGroup
+	errs := make(chan string, 16)
+	for range 16 {
+		wg.Go(func() {
+			var got completionBody
+			post(t, hs, "/v1/completions", req, &got)
+			if got.Choices[0].Text != want.Choices[0].Text {
+				errs <- got.Choices[0].Text
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("concurrent answer %q, alone %q", e, want.Choices[0].Text)
+	}
+}
