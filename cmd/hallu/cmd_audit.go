@@ -284,25 +284,10 @@ func writeFreqCSV(path string, res *audit.Result) error {
 	for _, c := range res.FreqOfFreq {
 		fmt.Fprintf(&b, "%d,%d\n", c.J, c.F)
 	}
-	return writeFileAtomic(path, []byte(b.String()))
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it into place, so that an interrupted run leaves no partial file.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
+	return report.WriteFile(path, func(f *os.File) error {
+		_, err := f.WriteString(b.String())
 		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	})
 }
 
 // parseBytes parses a size such as 512M, 2G or 1.5GiB (binary multiples).

@@ -30,6 +30,8 @@ func newRootCmd() *cobra.Command {
 		newAuditCmd(),
 		newScoreCmd(),
 		newBenchmarksCmd(),
+		newNgramCmd(),
+		newServeCmd(),
 	)
 	return root
 }
