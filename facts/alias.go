@@ -74,8 +74,9 @@ func fraction32(x float64) uint32 {
 func (t *aliasTable) draw(u uint64) uint32 {
 	hi, lo := bits.Mul64(u, uint64(len(t.bucket)))
 	b := t.bucket[hi]
-	if uint32(lo>>32) < b.accept {
-		return uint32(hi)
-	}
-	return b.alias
+	// Select without a branch: a mispredicted branch on a value just
+	// fetched from a large table would serialise the cache misses of
+	// consecutive draws. keep is all ones iff coin < accept.
+	keep := uint32(int64(lo>>32-uint64(b.accept)) >> 63)
+	return b.alias ^ (b.alias^uint32(hi))&keep
 }

@@ -2,8 +2,8 @@ package facts
 
 import (
 	"bufio"
-	"cmp"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,37 +12,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/hallu-dev/hallu/missingmass"
 )
 
-// ProfileEntry is one row of a frequency-of-frequencies table: F prompts
-// were seen exactly J times.
-type ProfileEntry struct {
-	J, F int64
-}
-
-// Profile is a frequency-of-frequencies table (j, f_j), j ≥ 1, sorted by j.
-// A world built from it has Σ_j f_j prompts, f_j of them with weight j.
-type Profile []ProfileEntry
-
-// Prompts returns Σ_j f_j.
-func (p Profile) Prompts() int64 {
-	var n int64
-	for _, e := range p {
-		n += e.F
-	}
-	return n
-}
-
-// Mentions returns Σ_j j·f_j, the number of records the table counts.
-func (p Profile) Mentions() float64 {
-	var n float64
-	for _, e := range p {
-		n += float64(e.J) * float64(e.F)
-	}
-	return n
-}
-
-// ReadProfile reads a frequency-of-frequencies table in one of two forms:
+// ReadProfile reads a frequency-of-frequencies table (j, f_j: f_j prompts
+// were seen exactly j times), for a world whose μ reproduces a corpus's
+// mention profile (see FromProfile), in one of two forms:
 //
 //   - text: two columns "j f_j" per line, separated by spaces, tabs or a
 //     comma, as breakaway, SpadeR and iNEXT write them; an optional header
@@ -53,7 +29,7 @@ func (p Profile) Mentions() float64 {
 //
 // Rows may come in any order; a repeated j, j < 1, f_j < 0, non-integers and
 // a table of no prompts are errors that name the line or entry and field.
-func ReadProfile(r io.Reader) (Profile, error) {
+func ReadProfile(r io.Reader) (missingmass.FreqOfFreq, error) {
 	br := bufio.NewReader(r)
 	for {
 		b, err := br.Peek(1)
@@ -78,9 +54,9 @@ func ReadProfile(r io.Reader) (Profile, error) {
 	}
 }
 
-func profileText(r io.Reader) (Profile, error) {
+func profileText(r io.Reader) (missingmass.FreqOfFreq, error) {
 	sc := bufio.NewScanner(r)
-	var p Profile
+	var p missingmass.FreqOfFreq
 	line, data := 0, 0
 	for sc.Scan() {
 		line++
@@ -110,15 +86,15 @@ func profileText(r io.Reader) (Profile, error) {
 		if err := checkEntry(j, f); err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
 		}
-		p = append(p, ProfileEntry{J: j, F: f})
+		p = append(p, missingmass.Class{J: j, F: f})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("line %d: %w", line+1, err)
 	}
-	return p, p.finish()
+	return finish(p)
 }
 
-func profileJSON(data []byte) (Profile, error) {
+func profileJSON(data []byte) (missingmass.FreqOfFreq, error) {
 	var doc any
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -137,7 +113,7 @@ func profileJSON(data []byte) (Profile, error) {
 			table = f
 		}
 	}
-	var p Profile
+	var p missingmass.FreqOfFreq
 	where := func(i int) string { return fmt.Sprintf("entry %d: ", i+1) }
 	switch t := table.(type) {
 	case []any:
@@ -171,7 +147,7 @@ func profileJSON(data []byte) (Profile, error) {
 			if err := checkEntry(j, f); err != nil {
 				return nil, fmt.Errorf("freq_of_freq %s%w", where(i), err)
 			}
-			p = append(p, ProfileEntry{J: j, F: f})
+			p = append(p, missingmass.Class{J: j, F: f})
 		}
 	case map[string]any:
 		for k, v := range t {
@@ -186,12 +162,12 @@ func profileJSON(data []byte) (Profile, error) {
 			if err := checkEntry(j, f); err != nil {
 				return nil, fmt.Errorf("freq_of_freq key %q: %w", k, err)
 			}
-			p = append(p, ProfileEntry{J: j, F: f})
+			p = append(p, missingmass.Class{J: j, F: f})
 		}
 	default:
 		return nil, errors.New("JSON: no frequency-of-frequencies table (want freq_of_freq, an array of [j, f_j] pairs or an object {\"j\": f_j})")
 	}
-	return p, p.finish()
+	return finish(p)
 }
 
 func jsonInt(v any) (int64, error) {
@@ -222,20 +198,24 @@ func checkEntry(j, f int64) error {
 	return nil
 }
 
-// finish sorts p by j and checks it as a whole.
-func (p *Profile) finish() error {
-	slices.SortFunc(*p, func(a, b ProfileEntry) int { return cmp.Compare(a.J, b.J) })
-	for i := 1; i < len(*p); i++ {
-		if (*p)[i].J == (*p)[i-1].J {
-			return fmt.Errorf("field j: j = %d appears twice", (*p)[i].J)
+// finish sorts p by j, drops rows with f_j = 0 and checks the table as a
+// whole.
+func finish(p missingmass.FreqOfFreq) (missingmass.FreqOfFreq, error) {
+	slices.SortFunc(p, func(a, b missingmass.Class) int { return cmp.Compare(a.J, b.J) })
+	for i := 1; i < len(p); i++ {
+		if p[i].J == p[i-1].J {
+			return nil, fmt.Errorf("field j: j = %d appears twice", p[i].J)
 		}
 	}
-	n := p.Prompts()
-	if n == 0 {
-		return errors.New("the table counts no prompts (every f_j is 0)")
+	p = slices.DeleteFunc(p, func(c missingmass.Class) bool { return c.F == 0 })
+	if len(p) == 0 {
+		return nil, errors.New("the table counts no prompts (every f_j is 0)")
 	}
-	if n > MaxPrompts {
-		return fmt.Errorf("the table counts %d prompts, more than the maximum %d", n, MaxPrompts)
+	if n := p.Distinct(); n > MaxPrompts {
+		return nil, fmt.Errorf("the table counts %d prompts, more than the maximum %d", n, MaxPrompts)
 	}
-	return nil
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return p, nil
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/hallu-dev/hallu/missingmass"
 )
 
 // MuKind names a family of prompt distributions μ.
@@ -27,7 +29,7 @@ type Mu struct {
 	// S is the Zipf exponent, S ≥ 0 (S = 0 is uniform). Used by Zipf only.
 	S float64
 	// Profile is the frequency-of-frequencies table. Used by FromProfile only.
-	Profile Profile
+	Profile missingmass.FreqOfFreq
 }
 
 // ParseMu parses "uniform" or "zipf:S". A profile μ needs a file to read:

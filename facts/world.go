@@ -51,7 +51,7 @@ func NewWorld(spec WorldSpec, seed uint64) (*World, error) {
 	}
 	k := spec.Prompts
 	if spec.Mu.Kind == FromProfile {
-		k = int(spec.Mu.Profile.Prompts())
+		k = int(spec.Mu.Profile.Distinct())
 	}
 	w := &World{spec: spec, weight: make([]float64, k)}
 	w.spec.Prompts = k
@@ -121,7 +121,7 @@ func (s WorldSpec) validate() error {
 		if len(s.Mu.Profile) == 0 {
 			return errors.New("mu profile: empty frequency-of-frequencies table")
 		}
-		if n := s.Mu.Profile.Prompts(); s.Prompts != 0 && int64(s.Prompts) != n {
+		if n := s.Mu.Profile.Distinct(); s.Prompts != 0 && int64(s.Prompts) != n {
 			return fmt.Errorf("prompts K = %d, but the profile counts %d prompts", s.Prompts, n)
 		}
 	case s.Prompts < 1:
