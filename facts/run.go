@@ -89,10 +89,10 @@ type Held struct {
 
 // runner holds the reusable memory of the runs one goroutine makes.
 type runner struct {
-	sample Sample
+	sample  Sample
 	classes classes[iiv.Float]
 	curves  []curve[iiv.Float] // one per learner
-	hist   []int64
+	hist    []int64
 }
 
 // run draws one run of n examples with the given seed and evaluates every

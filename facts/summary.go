@@ -31,9 +31,9 @@ type Rates struct {
 
 // Summary is one learner's figures over the runs at one point.
 type Summary struct {
-	Learner Learner
-	Runs    int
-	SR, MM, Err, Delta, DeltaMaxZ, ErrIIV, Abstention Stat
+	Learner                                                   Learner
+	Runs                                                      int
+	SR, MM, Err, Delta, DeltaMaxZ, ErrIIV, Abstention         Stat
 	Thm1Bound, Thm2Lower, Thm2Lower99, Thm2Upper, Thm2Upper99 Stat
 	// Held is the fraction of runs in which each bound held.
 	Held Rates
