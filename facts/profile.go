@@ -91,6 +91,9 @@ func profileText(r io.Reader) (missingmass.FreqOfFreq, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("line %d: %w", line+1, err)
 	}
+	if len(p) == 0 {
+		return nil, errors.New("no rows \"j f_j\": not a frequency-of-frequencies table")
+	}
 	return finish(p)
 }
 
@@ -153,7 +156,7 @@ func profileJSON(data []byte) (missingmass.FreqOfFreq, error) {
 		for k, v := range t {
 			j, err := strconv.ParseInt(k, 10, 64)
 			if err != nil {
-				return nil, fmt.Errorf("freq_of_freq key %q: field j: not an integer", k)
+				return nil, fmt.Errorf("%w; key %q is not an integer j", errNoTable, k)
 			}
 			f, err := jsonInt(v)
 			if err != nil {
@@ -165,10 +168,12 @@ func profileJSON(data []byte) (missingmass.FreqOfFreq, error) {
 			p = append(p, missingmass.Class{J: j, F: f})
 		}
 	default:
-		return nil, errors.New("JSON: no frequency-of-frequencies table (want freq_of_freq, an array of [j, f_j] pairs or an object {\"j\": f_j})")
+		return nil, errNoTable
 	}
 	return finish(p)
 }
+
+var errNoTable = errors.New("JSON: no frequency-of-frequencies table (want result.freq_of_freq, an array of [j, f_j] pairs or an object {\"j\": f_j})")
 
 func jsonInt(v any) (int64, error) {
 	n, ok := v.(json.Number)
