@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -11,7 +12,8 @@ import (
 
 // Config holds a Monte Carlo experiment's settings besides its world.
 type Config struct {
-	// N is the number of training examples per run, 1 ≤ N ≤ MaxExamples.
+	// N is the number of training examples per run, 1 ≤ N ≤ MaxExamples;
+	// unused when a sweep varies N.
 	N int
 	// Runs is the number of independent runs, ≥ 1.
 	Runs int
@@ -64,18 +66,15 @@ type Point struct {
 // examples and evaluating every learner, and summarises them. It stops
 // early, returning ctx's error, when ctx is cancelled.
 func Simulate(ctx context.Context, e Experiment) (*Simulation, error) {
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
 	cfg := e.Config
 	if cfg.Learners == nil {
 		cfg.Learners = DefaultLearners
 	}
-	if err := cfg.validate(); err != nil {
-		return nil, err
-	}
 	grid := [][2]float64{{float64(cfg.N), e.World.Mu.S}}
 	for _, a := range e.Sweep {
-		if a.Param == SweepZipf && e.World.Mu.Kind == FromProfile {
-			return nil, errors.New("sweep zipf: the world's μ comes from a profile, not a Zipf law")
-		}
 		var next [][2]float64
 		for _, g := range grid {
 			for _, v := range a.Values {
@@ -129,6 +128,37 @@ func Simulate(ctx context.Context, e Experiment) (*Simulation, error) {
 		})
 	}
 	return sim, nil
+}
+
+// Validate reports whether the experiment's settings are usable: a valid
+// world, N, runs, γ and learners, and sweep axes that fit the world.
+func (e *Experiment) Validate() error {
+	if err := e.World.validate(); err != nil {
+		return err
+	}
+	cfg := e.Config
+	if cfg.Learners == nil {
+		cfg.Learners = DefaultLearners
+	}
+	for _, a := range e.Sweep {
+		if a.Param != SweepN && a.Param != SweepZipf || len(a.Values) == 0 {
+			return fmt.Errorf("sweep axis %v: want n or zipf and at least one value", a.Param)
+		}
+		if a.Param == SweepZipf && e.World.Mu.Kind == FromProfile {
+			return errors.New("sweep zipf: the world's μ comes from a profile, not a Zipf law")
+		}
+		for _, v := range a.Values {
+			switch {
+			case a.Param == SweepN && (v < 1 || v > MaxExamples || v != math.Trunc(v)):
+				return fmt.Errorf("sweep n: N = %v must be an integer in 1..%d", v, MaxExamples)
+			case a.Param == SweepZipf && !(v >= 0 && v <= math.MaxFloat64):
+				return fmt.Errorf("sweep zipf: exponent %v must be a number ≥ 0", v)
+			case a.Param == SweepN:
+				cfg.N = int(v) // N itself is not used
+			}
+		}
+	}
+	return cfg.validate()
 }
 
 func swept(axes []Axis, p SweepParam) bool {

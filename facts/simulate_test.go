@@ -186,7 +186,7 @@ func TestSweepGrid(t *testing.T) {
 	s, _ := ParseAxis("zipf=0.5,1.5")
 	sim := simulate(t, Experiment{
 		World:  zipfWorld(200, 1, 1, 5),
-		Config: Config{N: 1, Runs: 2, Seed: 1, Gamma: 0.01, Learners: []Learner{{Kind: Guess}}},
+		Config: Config{Runs: 2, Seed: 1, Gamma: 0.01, Learners: []Learner{{Kind: Guess}}},
 		Sweep:  []Axis{n, s},
 	})
 	var got [][2]float64
