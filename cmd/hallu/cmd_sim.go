@@ -18,7 +18,7 @@ import (
 )
 
 type simOptions struct {
-	prompts   int
+	prompts   string
 	mu        string
 	answers   string
 	alpha     string
@@ -84,7 +84,7 @@ func newSimCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&opts.prompts, "prompts", 10_000, "number of prompts `K` (not with a profile μ)")
+	f.StringVar(&opts.prompts, "prompts", "10000", "number of prompts `K` (1e6 is accepted; not with a profile μ)")
 	f.StringVar(&opts.mu, "mu", "zipf:1", "prompt distribution: uniform, zipf:S or profile:FILE")
 	f.StringVar(&opts.answers, "answers", "365", "answer-set size |R_c|: N or SIZE:PROB,…")
 	f.StringVar(&opts.alpha, "alpha", "1", "answer probability α_c: a number in [0,1] or beta:A,B")
@@ -168,7 +168,9 @@ func simExperiment(opts simOptions) (facts.Experiment, []report.Input, error) {
 		if e.World.Mu, err = facts.ParseMu(opts.mu); err != nil {
 			return e, nil, usagef("sim: --mu: %v", err)
 		}
-		e.World.Prompts = opts.prompts
+		if e.World.Prompts, err = parseCount(opts.prompts); err != nil {
+			return e, nil, usagef("sim: --prompts: %v", err)
+		}
 	}
 	if e.World.Answers, err = facts.ParseAnswers(opts.answers); err != nil {
 		return e, nil, usagef("sim: --answers: %v", err)
