@@ -20,6 +20,21 @@ func BenchmarkOneRunLarge(b *testing.B) {
 	}
 }
 
+// BenchmarkOneRunLargeBeta is BenchmarkOneRunLarge with α_c ~ Beta(2,1)
+// drawn per prompt: no two prompts share a class, so the closed form works
+// prompt by prompt.
+func BenchmarkOneRunLargeBeta(b *testing.B) {
+	e := Experiment{
+		World:  WorldSpec{Prompts: 1_000_000, Mu: Mu{Kind: Zipf, S: 1}, Answers: ConstAnswers(365), Alpha: Alpha{Beta: true, A: 2, B: 1}},
+		Config: Config{N: 10_000_000, Runs: 1, Seed: 1, Gamma: 0.01},
+	}
+	for b.Loop() {
+		if _, err := Simulate(context.Background(), e); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkManyRuns is issue 3's second target: 1,000 runs of N = 10^5
 // over 10^4 Zipf(1) prompts, every default learner.
 func BenchmarkManyRuns(b *testing.B) {

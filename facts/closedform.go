@@ -50,8 +50,12 @@ func closedForm[T iiv.Scalar[T]](w *World, cl *classes[T], total T, l Learner, a
 			a.Add(muI)
 			b.Add(pI)
 		}
-		cv.add(0, pr.answer, muA.Sub(pA))
-		cv.add(1, pr.other, muE)
+		if pr.answer.Cmp(pr.other) == 0 { // unanswered: a_c and the errors form one group
+			cv.add(1, pr.other, muA.Sub(pA).Add(muE))
+		} else {
+			cv.add(0, pr.answer, muA.Sub(pA))
+			cv.add(1, pr.other, muE)
+		}
 		cv.add(2, pr.idk, muI.Sub(pI))
 	}
 	q := quantities[T]{

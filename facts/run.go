@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"sync"
 	"sync/atomic"
 
@@ -53,8 +52,9 @@ type RunResult struct {
 	// prompts U never seen with an answer (paper.md §3.4), known exactly in
 	// simulation.
 	MM float64
-	// MMLow and MMHigh are Lemma 1's interval sr ∓ 4.42·sqrt(ln(5/γ)/N);
-	// Lemma1Held reports MM inside it.
+	// MMLow and MMHigh are Lemma 1's interval sr ∓ 4.42·sqrt(ln(5/γ)/N),
+	// clipped to [0,1], as missingmass.Summarize gives it; Lemma1Held
+	// reports MM inside it.
 	MMLow, MMHigh float64
 	Lemma1Held    bool
 	// AlphaHat is the pooled estimate Answered/N that CalibratedEst uses.
@@ -103,24 +103,24 @@ func (rn *runner) run(ctx context.Context, w *World, cfg *Config, index int, see
 		return RunResult{}, err
 	}
 	fof, answered, mm := rn.tabulate(w, s)
-	sr, err := missingmass.SingletonRate(fof, int64(n))
+	sum, err := missingmass.Summarize(fof, int64(n), cfg.Gamma)
 	if err != nil {
 		return RunResult{}, err
 	}
-	radius := missingmass.Lemma1Radius(int64(n), cfg.Gamma)
 	r := RunResult{
 		Run:        index,
 		Seed:       seed,
 		N:          n,
 		Answered:   answered,
-		Singletons: int(fof.F(1)),
-		SR:         sr,
+		Singletons: int(sum.Singletons),
+		SR:         sum.SingletonRate,
 		MM:         mm,
-		MMLow:      sr - radius,
-		MMHigh:     sr + radius,
+		MMLow:      sum.MissingMassLow,
+		MMHigh:     sum.MissingMassHigh,
 		AlphaHat:   float64(answered) / float64(n),
 	}
-	r.Lemma1Held = math.Abs(mm-sr) <= radius
+	r.Lemma1Held = sum.MissingMassLow <= mm && mm <= sum.MissingMassHigh
+	sr := r.SR
 	th := missingmass.Theorem2{N: int64(n), SR: sr, MinE: int64(w.MinErrors()), MaxE: int64(w.MaxErrors())}
 	if err := th.Validate(); err != nil {
 		return RunResult{}, err

@@ -35,7 +35,7 @@ func TestLemma1IntervalContainsMM(t *testing.T) {
 	for _, r := range runs {
 		radius := missingmass.Lemma1Radius(int64(r.N), 0.01)
 		in := math.Abs(r.MM-r.SR) <= radius
-		if in != r.Lemma1Held || r.MMLow != r.SR-radius || r.MMHigh != r.SR+radius {
+		if in != r.Lemma1Held || r.MMLow != math.Max(0, r.SR-radius) || r.MMHigh != math.Min(1, r.SR+radius) {
 			t.Fatalf("run %d: Lemma1Held = %v, interval [%v, %v]; MM %v, sr %v, radius %v", r.Run, r.Lemma1Held, r.MMLow, r.MMHigh, r.MM, r.SR, radius)
 		}
 		if in {
