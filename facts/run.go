@@ -15,8 +15,9 @@ import (
 type Method uint8
 
 const (
-	// ClosedForm sums each prompt's three groups of rows in float64 (the
-	// default; O(K) per learner).
+	// ClosedForm sums, in float64, the three groups of rows of each class
+	// of identical prompts (the default; O(K) per run plus O(classes) per
+	// learner).
 	ClosedForm Method = iota
 	// Enumerate lists every row through an iiv.Accumulator in float64
 	// (O(Σ_c |R_c|) per learner; small worlds).
@@ -102,7 +103,10 @@ func (rn *runner) run(ctx context.Context, w *World, cfg *Config, index int, see
 	if err := w.Draw(ctx, n, seed, workers, s); err != nil {
 		return RunResult{}, err
 	}
-	fof, answered, mm := rn.tabulate(w, s)
+	fof, answered, mm, err := rn.tabulate(w, s)
+	if err != nil {
+		return RunResult{}, err
+	}
 	sum, err := missingmass.Summarize(fof, int64(n), cfg.Gamma)
 	if err != nil {
 		return RunResult{}, err
@@ -155,7 +159,7 @@ func (rn *runner) run(ctx context.Context, w *World, cfg *Config, index int, see
 
 // tabulate returns the frequency-of-frequencies table of the sample's
 // answered counts, the number of answered examples, and MM.
-func (rn *runner) tabulate(w *World, s *Sample) (missingmass.FreqOfFreq, int, float64) {
+func (rn *runner) tabulate(w *World, s *Sample) (missingmass.FreqOfFreq, int, float64, error) {
 	const dense = 1024
 	rn.hist = resize(rn.hist, dense)
 	clear(rn.hist)
@@ -187,10 +191,7 @@ func (rn *runner) tabulate(w *World, s *Sample) (missingmass.FreqOfFreq, int, fl
 		m[j] = f
 	}
 	fof, err := missingmass.FromMap(m)
-	if err != nil {
-		panic(err) // unreachable: every j ≥ 1 and f ≥ 1
-	}
-	return fof, answered, float64(mm.Value())
+	return fof, answered, float64(mm.Value()), err
 }
 
 // evaluate computes every learner's quantities on sample s, the learners

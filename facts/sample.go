@@ -40,10 +40,12 @@ func (s *Sample) Abstained(c int) int { return int(s.counts[2*c+1]) }
 // Prompts returns K.
 func (s *Sample) Prompts() int { return len(s.counts) / 2 }
 
-// Draw draws n examples from w's data distribution into dst, reusing its
-// memory, with the random streams of seed and up to workers goroutines
-// (≤ 0 means GOMAXPROCS). The result depends only on w, n and seed. It
-// checks ctx between chunks of examples.
+// Draw draws n examples i.i.d. from w's data distribution p (Definition 1:
+// a prompt c from μ, then a_c with probability α_c and IDK otherwise, as one
+// draw from the 2K outcomes (c, a_c), (c, IDK) of an alias table) into dst,
+// reusing its memory. It uses the random streams of seed and up to workers
+// goroutines (≤ 0 means GOMAXPROCS); the result depends only on w, n and
+// seed. It checks ctx between chunks of examples.
 func (w *World) Draw(ctx context.Context, n int, seed uint64, workers int, dst *Sample) error {
 	if n < 1 {
 		return fmt.Errorf("N = %d: a sample needs at least one example", n)

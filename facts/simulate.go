@@ -73,14 +73,22 @@ func Simulate(ctx context.Context, e Experiment) (*Simulation, error) {
 	if cfg.Learners == nil {
 		cfg.Learners = DefaultLearners
 	}
-	grid := [][2]float64{{float64(cfg.N), e.World.Mu.S}}
+	// The grid is the product of the axes, the first outermost.
+	type gridPoint struct {
+		n int
+		s float64
+	}
+	grid := []gridPoint{{cfg.N, e.World.Mu.S}}
 	for _, a := range e.Sweep {
-		var next [][2]float64
+		var next []gridPoint
 		for _, g := range grid {
 			for _, v := range a.Values {
-				p := g
-				p[a.Param-1] = v
-				next = append(next, p)
+				if a.Param == SweepN {
+					g.n = int(v)
+				} else {
+					g.s = v
+				}
+				next = append(next, g)
 			}
 		}
 		grid = next
@@ -99,7 +107,7 @@ func Simulate(ctx context.Context, e Experiment) (*Simulation, error) {
 	for i, g := range grid {
 		spec := e.World
 		if swept(e.Sweep, SweepZipf) {
-			spec.Mu = Mu{Kind: Zipf, S: g[1]}
+			spec.Mu = Mu{Kind: Zipf, S: g.s}
 		}
 		if world == nil || spec.Mu.Kind == Zipf && spec.Mu.S != world.spec.Mu.S {
 			var err error
@@ -111,7 +119,7 @@ func Simulate(ctx context.Context, e Experiment) (*Simulation, error) {
 			}
 		}
 		c := cfg
-		c.N = int(g[0])
+		c.N = g.n
 		runs, err := simulatePoint(ctx, world, &c, progress)
 		if err != nil {
 			if len(grid) > 1 {
