@@ -37,7 +37,7 @@ type simOptions struct {
 	out       string
 	quiet     bool
 
-	nSet, worldSeedSet bool
+	nSet, worldSeedSet, promptsSet bool
 }
 
 const simLong = `sim simulates the Arbitrary Facts model (Definition 1, Section 3.3.1 and
@@ -80,11 +80,12 @@ func newSimCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.nSet = cmd.Flags().Changed("n")
 			opts.worldSeedSet = cmd.Flags().Changed("world-seed")
+			opts.promptsSet = cmd.Flags().Changed("prompts")
 			return runSim(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), opts)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.prompts, "prompts", "10000", "number of prompts `K` (1e6 is accepted; not with a profile μ)")
+	f.StringVar(&opts.prompts, "prompts", "10000", "number of prompts `K` (1e6 is accepted; a profile μ fixes K = Σ f_j)")
 	f.StringVar(&opts.mu, "mu", "zipf:1", "prompt distribution: uniform, zipf:S or profile:FILE")
 	f.StringVar(&opts.answers, "answers", "365", "answer-set size |R_c|: N or SIZE:PROB,…")
 	f.StringVar(&opts.alpha, "alpha", "1", "answer probability α_c: a number in [0,1] or beta:A,B")
@@ -149,6 +150,11 @@ func simExperiment(opts simOptions) (facts.Experiment, []report.Input, error) {
 	var e facts.Experiment
 	var inputs []report.Input
 	var err error
+	if opts.promptsSet || !strings.HasPrefix(opts.mu, "profile:") {
+		if e.World.Prompts, err = parseCount(opts.prompts); err != nil {
+			return e, nil, usagef("sim: --prompts: %v", err)
+		}
+	}
 	if path, ok := strings.CutPrefix(opts.mu, "profile:"); ok {
 		in, err := input.Open(path)
 		if err != nil {
@@ -167,9 +173,6 @@ func simExperiment(opts simOptions) (facts.Experiment, []report.Input, error) {
 	} else {
 		if e.World.Mu, err = facts.ParseMu(opts.mu); err != nil {
 			return e, nil, usagef("sim: --mu: %v", err)
-		}
-		if e.World.Prompts, err = parseCount(opts.prompts); err != nil {
-			return e, nil, usagef("sim: --prompts: %v", err)
 		}
 	}
 	if e.World.Answers, err = facts.ParseAnswers(opts.answers); err != nil {

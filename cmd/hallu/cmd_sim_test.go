@@ -155,6 +155,7 @@ func TestSimErrors(t *testing.T) {
 		{[]string{"extra"}, true, "want 0 argument"},
 		{[]string{"--mu", "profile:" + bad}, false, bad + ": line 2: field f_j"},
 		{[]string{"--mu", "profile:/does/not/exist"}, false, "no such file"},
+		{[]string{"--mu", "profile:../../facts/testdata/profile.txt", "--prompts", "10"}, true, "the profile counts 180 prompts"},
 	} {
 		_, err := sim(t, tc.args...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || errors.As(err, new(usageError)) != tc.usage {
