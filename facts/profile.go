@@ -31,6 +31,9 @@ import (
 // a table of no prompts are errors that name the line or entry and field.
 func ReadProfile(r io.Reader) (missingmass.FreqOfFreq, error) {
 	br := bufio.NewReader(r)
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
+		br.Discard(3) // a UTF-8 byte-order mark
+	}
 	for {
 		b, err := br.Peek(1)
 		if err != nil {

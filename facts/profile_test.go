@@ -16,6 +16,7 @@ func TestReadProfile(t *testing.T) {
 		{"text file", "testdata/profile.txt"},
 		{"audit JSON", "testdata/audit.json"},
 		{"csv", "1,120\n2,40\n3,15\n5,4\n12,1\n"},
+		{"byte-order mark", "\ufeff1 120\r\n2 40\r\n3 15\r\n5 4\r\n12 1\r\n"},
 		{"unsorted with zeros", "12 1\n5 4\n4 0\n1 120\n2 40\n3 15\n"},
 		{"pairs", "[[1,120],[2,40],[3,15],[5,4],[12,1]]"},
 		{"object", `{"1":120,"2":40,"3":15,"5":4,"12":1}`},
