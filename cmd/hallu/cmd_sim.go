@@ -60,7 +60,8 @@ training examples i.i.d. from p (a prompt from μ, then a_c with probability
 Learners: calibrated (Appendix B's algorithm, with the world's α_c),
 calibrated-est (α pooled from the data), guess (uniform over R_c where
 unanswered), abstain (IDK where unanswered), addk:K (add-K smoothing over
-R_c ∪ {IDK}). The first four memorise answered prompts, reproducing p(·|c).
+R_c ∪ {IDK}). calibrated, guess and abstain memorise every prompt seen with
+an answer, reproducing p(·|c) there (calibrated-est with α̂ for α_c).
 
 --runs R makes R runs in parallel (run r uses seed --seed + r; the numbers do
 not depend on --workers) and summarises each figure (mean, quantiles) and the
@@ -92,7 +93,7 @@ func newSimCmd() *cobra.Command {
 	f.StringVar(&opts.n, "n", "100000", "training examples `N` per run, IDK included (1e6 is accepted; default for a profile μ: Σ j·f_j)")
 	f.IntVar(&opts.runs, "runs", 1, "number of runs")
 	f.Uint64Var(&opts.seed, "seed", 1, "seed of run 0; run r uses seed+r")
-	f.Uint64Var(&opts.worldSeed, "world-seed", 1, "seed that draws |R_c| and α_c (default --seed)")
+	f.Uint64Var(&opts.worldSeed, "world-seed", 0, "seed that draws |R_c| and α_c (default: --seed)")
 	f.Float64Var(&opts.gamma, "gamma", 0.01, "failure probability γ of the general-γ bounds")
 	f.StringSliceVar(&opts.learners, "learners", []string{"calibrated", "calibrated-est", "guess", "abstain", "addk:1"}, "learners to evaluate")
 	f.StringArrayVar(&opts.sweeps, "sweep", nil, "sweep `AXIS`: n=LO..HI[:P], zipf=LO..HI[:P] or PARAM=V1,V2 (repeatable)")
