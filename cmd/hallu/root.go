@@ -32,6 +32,7 @@ func newRootCmd() *cobra.Command {
 		newBenchmarksCmd(),
 		newNgramCmd(),
 		newServeCmd(),
+		newSimCmd(),
 	)
 	return root
 }
