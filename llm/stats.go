@@ -1,0 +1,32 @@
+package llm
+
+import "sync/atomic"
+
+// Stats counts a Client's work since New.
+type Stats struct {
+	Calls     int64 // Chat and Complete calls
+	CacheHits int64 // calls answered from the cache
+	Shared    int64 // calls answered by an identical concurrent call's request
+	Sent      int64 // HTTP attempts, retries included
+	Retries   int64 // attempts after the first of their call
+	Failed    int64 // calls that returned an error
+	// Resent counts requests sent again although a call had sent them
+	// before without an answer being stored: by an earlier run that was
+	// killed or failed, or by an earlier call that failed. The server may
+	// have answered, and billed, the first send.
+	Resent int64
+}
+
+type counters struct {
+	calls, cacheHits, shared, sent, retries, failed, resent atomic.Int64
+}
+
+// Stats returns the counts so far. It may be called concurrently with
+// calls, e.g. by a progress display.
+func (c *Client) Stats() Stats {
+	s := &c.stats
+	return Stats{
+		Calls: s.calls.Load(), CacheHits: s.cacheHits.Load(), Shared: s.shared.Load(),
+		Sent: s.sent.Load(), Retries: s.retries.Load(), Failed: s.failed.Load(), Resent: s.resent.Load(),
+	}
+}
