@@ -72,7 +72,7 @@ func durationOf(seconds float64) time.Duration {
 // backoffCeiling is the ceiling of the k-th retry's wait (k from 0):
 // min(max, base·2^k).
 func backoffCeiling(base, ceiling time.Duration, k int) time.Duration {
-	if k >= 62 || base<<k <= 0 || base<<k > ceiling {
+	if k >= 63 || base > ceiling>>k { // base·2^k > ceiling, tested without overflow
 		return ceiling
 	}
 	return base << k
