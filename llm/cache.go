@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -33,7 +34,8 @@ const cacheVersion = 1
 const maxBatch = 512
 
 // Cache is a crash-safe store of answers, keyed by RequestKey, in one
-// SQLite file (WAL mode, synchronous=FULL; see the package doc for why).
+// SQLite file (WAL mode; answers are committed with synchronous=FULL, see
+// the package doc for why, and in-flight marks with NORMAL, see setFull).
 // Writes are committed by one goroutine that groups every write waiting
 // at that moment into one transaction, so concurrent calls share an fsync;
 // each write returns only once its transaction is on disk.
@@ -46,6 +48,8 @@ type Cache struct {
 	writer *sql.Conn
 	begin  *sql.Stmt
 	put    *sql.Stmt
+
+	full bool // the writer connection's synchronous setting is FULL
 
 	mu     sync.RWMutex // guards closed against sends on ops
 	closed bool
@@ -77,7 +81,7 @@ func OpenCache(path string) (*Cache, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cache %s: %w", path, err)
 	}
-	c := &Cache{db: db, ops: make(chan *writeOp, maxBatch), done: make(chan struct{})}
+	c := &Cache{db: db, full: true, ops: make(chan *writeOp, maxBatch), done: make(chan struct{})}
 	if err := c.init(path); err != nil {
 		if c.writer != nil {
 			c.writer.Close()
@@ -210,6 +214,9 @@ func (c *Cache) commit(batch []*writeOp) {
 func (c *Cache) commitTx(batch []*writeOp) (err error) {
 	// Writes are not cancelled: an answer that arrived has been paid for.
 	ctx := context.Background()
+	if err := c.setFull(ctx, slices.ContainsFunc(batch, func(op *writeOp) bool { return op.answer })); err != nil {
+		return err
+	}
 	tx, err := c.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -231,6 +238,27 @@ func (c *Cache) commitTx(batch []*writeOp) (err error) {
 		}
 	}
 	return tx.Commit()
+}
+
+// setFull sets the writer's synchronous mode for the next commit: FULL
+// when it stores an answer, NORMAL when it only marks requests as sent.
+// Under NORMAL a WAL commit is written but not fsynced: it survives the
+// process being killed, which is all an in-flight mark must survive (it
+// only feeds Stats.Resent; after a power cut the count may fall short).
+// The next FULL commit syncs the marks written before it.
+func (c *Cache) setFull(ctx context.Context, full bool) error {
+	if full == c.full {
+		return nil
+	}
+	mode := "NORMAL"
+	if full {
+		mode = "FULL"
+	}
+	if _, err := c.writer.ExecContext(ctx, "PRAGMA synchronous = "+mode); err != nil {
+		return err
+	}
+	c.full = full
+	return nil
 }
 
 // Close waits for pending writes to commit and closes the file. Writes
