@@ -28,9 +28,13 @@ func Instruction(t float64) string {
 	if t == 0 {
 		return `Scoring: a correct answer earns 1 point; a wrong answer and "` + IDK + `" both earn 0 points, so guessing costs nothing. Give your best answer even if you are unsure.`
 	}
-	return fmt.Sprintf(`Scoring: a correct answer earns 1 point, a wrong answer costs %s points, and "%s" earns 0 points. `+
+	penalty := num(score.Penalty(t)) + " points"
+	if penalty == "1 points" {
+		penalty = "1 point"
+	}
+	return fmt.Sprintf(`Scoring: a correct answer earns 1 point, a wrong answer costs %s, and "%s" earns 0 points. `+
 		`Answering therefore pays only if you are more than %s%% sure that your answer is right; if you are not, reply "%s".`,
-		num(score.Penalty(t)), IDK, num(100*t), IDK)
+		penalty, IDK, num(100*t), IDK)
 }
 
 // num formats a number for instructions: 0.75/0.25 as "3", 90% as "90".
