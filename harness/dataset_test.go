@@ -116,3 +116,17 @@ func TestSelect(t *testing.T) {
 		t.Error("limit 0 must select all, in file order without shuffle")
 	}
 }
+
+// FuzzReadDataset: any input reads or fails with an error; what is read
+// passes the dataset's own checks.
+func FuzzReadDataset(f *testing.F) {
+	f.Add(`{"question": "a", "answer": ["b", "c"]}` + "\n" + `{"id": 3, "problem": "d", "gold": "e"}`)
+	f.Add("problem,answer\nq,a\n")
+	f.Add("metadata,problem,answer\n\"{'topic': 'x'}\",q,a\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		qs, err := ReadDataset(strings.NewReader(in), "fuzz")
+		if err == nil && checkDataset(qs, "fuzz") != nil {
+			t.Fatal("read a dataset that fails its checks")
+		}
+	})
+}

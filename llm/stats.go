@@ -13,7 +13,9 @@ type Stats struct {
 	// Resent counts requests sent again although a call had sent them
 	// before without an answer being stored: by an earlier run that was
 	// killed or failed, or by an earlier call that failed. The server may
-	// have answered, and billed, the first send.
+	// have answered, and billed, the first send; or the first send may
+	// have been cancelled before it reached the server, so Resent bounds
+	// the possible double charges from above.
 	Resent int64
 }
 
