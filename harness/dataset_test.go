@@ -3,10 +3,10 @@
 package harness
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
-	"bytes"
 	"slices"
 	"strings"
 	"testing"
