@@ -4,19 +4,19 @@ import "sync/atomic"
 
 // Stats counts a Client's work since New.
 type Stats struct {
-	Calls     int64 // Chat and Complete calls
-	CacheHits int64 // calls answered from the cache
-	Shared    int64 // calls answered by an identical concurrent call's request
-	Sent      int64 // HTTP attempts, retries included
-	Retries   int64 // attempts after the first of their call
-	Failed    int64 // calls that returned an error
+	Calls     int64 `json:"calls"`      // Chat and Complete calls
+	CacheHits int64 `json:"cache_hits"` // calls answered from the cache
+	Shared    int64 `json:"shared"`     // calls answered by an identical concurrent call's request
+	Sent      int64 `json:"sent"`       // HTTP attempts, retries included
+	Retries   int64 `json:"retries"`    // attempts after the first of their call
+	Failed    int64 `json:"failed"`     // calls that returned an error
 	// Resent counts requests sent again although a call had sent them
 	// before without an answer being stored: by an earlier run that was
 	// killed or failed, or by an earlier call that failed. The server may
 	// have answered, and billed, the first send; or the first send may
 	// have been cancelled before it reached the server, so Resent bounds
 	// the possible double charges from above.
-	Resent int64
+	Resent int64 `json:"resent"`
 }
 
 type counters struct {
