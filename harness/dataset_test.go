@@ -1,5 +1,3 @@
-//go:build hallu_wip
-
 package harness
 
 import (

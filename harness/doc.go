@@ -1,5 +1,3 @@
-//go:build hallu_wip
-
 // Package harness runs a question-answering benchmark against any
 // OpenAI-compatible endpoint under explicit confidence targets (paper.md
 // §6.3; Section 4.2 of "Why Language Models Hallucinate"), and measures the

@@ -1,4 +1,4 @@
-//go:build hallu_wip && !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
+//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
 
 package harness
 

@@ -1,5 +1,3 @@
-//go:build hallu_wip
-
 package main
 
 import (
@@ -7,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/hallu-dev/hallu/evallog"
@@ -229,7 +226,7 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 	start := time.Now()
 	stop := func() {}
 	if !o.quiet && isTerminal(stderr) {
-		stop = showProgress(stderr, cfg.Progress, client, start)
+		stop = showRunProgress(stderr, cfg.Progress, client, start)
 	}
 	res, err := harness.Run(ctx, cfg, rf)
 	stop()
@@ -307,19 +304,9 @@ func renderRun(w io.Writer, s *runSummary) error {
 	return renderScore(w, s.Score)
 }
 
-// isTerminal reports whether w is a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// showProgress redraws one status line on w five times a second until
+// showRunProgress redraws one status line on w five times a second until
 // the returned function is called.
-func showProgress(w io.Writer, p *harness.Progress, c *llm.Client, start time.Time) (stop func()) {
+func showRunProgress(w io.Writer, p *harness.Progress, c *llm.Client, start time.Time) (stop func()) {
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {

@@ -27,6 +27,14 @@ func newRootCmd() *cobra.Command {
 		newVersionCmd(),
 		newBoundCmd(),
 		newFloorCmd(),
+		newAuditCmd(),
+		newScoreCmd(),
+		newBenchmarksCmd(),
+		newNgramCmd(),
+		newServeCmd(),
+		newSimCmd(),
+		newRunCmd(),
+		newDeltaCmd(),
 	)
 	return root
 }

@@ -77,3 +77,23 @@ func TestTruncatedGzipIsAnError(t *testing.T) {
 		t.Fatalf("ReadAll of truncated gzip: err = %v, want io.ErrUnexpectedEOF", err)
 	}
 }
+
+func TestOpenUnhashedReadsTheSameBytes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.tsv")
+	want := []byte("a\tb\n")
+	if err := os.WriteFile(path, want, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := OpenUnhashed(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := io.ReadAll(f)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("read %q, %v; want %q", got, err, want)
+	}
+	if in := f.Input(); in.Path != path || in.SHA256 != "" {
+		t.Errorf("Input() = %+v, want the path and no hash", in)
+	}
+}

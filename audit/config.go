@@ -1,0 +1,169 @@
+package audit
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+)
+
+// Format is the syntax of a records file.
+type Format string
+
+// The record formats. TSV fields are taken verbatim (no quoting); CSV
+// follows RFC 4180; JSONL holds one JSON object per line.
+const (
+	TSV   Format = "tsv"
+	CSV   Format = "csv"
+	JSONL Format = "jsonl"
+)
+
+// Kind is what the lines of an input are.
+type Kind string
+
+// The input kinds.
+const (
+	// Records are training examples, one per line (or CSV record).
+	Records Kind = "records"
+	// Counted are pre-counted prompts: key⇥count lines, the key being
+	// everything before the last TAB. Every counted example is answered.
+	Counted Kind = "counts"
+	// FreqTable is a frequency-of-frequencies table: lines "j f_j"
+	// (separated by white space or a comma), as SpadeR, iNEXT and
+	// breakaway read them; an optional header line is skipped.
+	FreqTable Kind = "freq"
+)
+
+// FileColumn is the pseudo-column whose value is the input's base name
+// without extensions ("P19" for P19.jsonl.gz), for corpora split into one
+// file per relation.
+const FileColumn = "@file"
+
+// Source is one input: a name for messages and for FileColumn, and a way
+// to open its (decompressed) bytes. Open is called once per pass; a source
+// that cannot be opened twice (standard input) gets no conflict examples.
+type Source struct {
+	Name   string
+	Open   func() (io.ReadCloser, error)
+	Reopen bool  // whether Open may be called a second time
+	Size   int64 // decompressed size in bytes if known (progress only), else 0
+}
+
+// Config says how to read the records and what to report.
+type Config struct {
+	Kind   Kind   // default Records
+	Format Format // default: from each source's name (.csv, .jsonl/.json/.ndjson, else TSV)
+
+	// Columns, by 1-based number or by name (names need a header line in
+	// TSV and CSV, and are field names in JSONL), or FileColumn.
+	Prompt []string // joined into the prompt key (see Key); required for Records
+	Answer string   // the response; "" if the corpus has none (then no abstentions or conflicts)
+	Group  string   // per-group breakdown; the group becomes part of the prompt key
+	Count  string   // multiplicity of the record (a number, or a JSON array whose length is used)
+	Header bool     // the first line of each TSV/CSV file names its columns (implied by a column name)
+
+	IDK       []string      // answer values that are abstentions (compared after normalisation)
+	Normalize Normalization // applied to prompt fields, answers and groups
+
+	Gamma float64 // 1 − confidence level of the intervals, in (0, 1); default 0.01
+
+	// Theorem 2 (paper.md §3.5) needs |R_c|, the number of plausible
+	// responses of each prompt (|E_c| = |R_c| − 1). Answers applies to every
+	// group not in GroupAnswers; 0 means unknown (no floor is computed).
+	Answers      int64
+	GroupAnswers map[string]int64
+	Delta        float64 // δ of Theorem 1 for the model in question; 0 for a calibrated one
+
+	SkipBad       bool   // skip and count malformed records instead of failing
+	MemBytes      int64  // memory budget for the counting tables; beyond it, spill to TempDir
+	TempDir       string // default os.TempDir()
+	Workers       int    // default GOMAXPROCS
+	ShowConflicts int    // conflicting prompts to show with their answers (second pass); 0 for none
+	Progress      *Progress
+}
+
+func (c *Config) setDefaults() {
+	if c.Kind == "" {
+		c.Kind = Records
+	}
+	if c.Gamma == 0 {
+		c.Gamma = 0.01
+	}
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	switch c.Kind {
+	case Records:
+		if len(c.Prompt) == 0 {
+			errs = append(errs, errors.New("no prompt columns given"))
+		}
+		if len(c.IDK) > 0 && c.Answer == "" {
+			errs = append(errs, errors.New("abstention values given but no answer column"))
+		}
+	case Counted, FreqTable:
+		if len(c.Prompt) > 0 || c.Answer != "" || c.Group != "" || c.Count != "" || len(c.IDK) > 0 {
+			errs = append(errs, fmt.Errorf("%s inputs take no prompt, answer, group, count or abstention columns", c.Kind))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("unknown input kind %q (want records, counts or freq)", c.Kind))
+	}
+	switch c.Format {
+	case "", TSV, CSV, JSONL:
+	default:
+		errs = append(errs, fmt.Errorf("unknown format %q (want tsv, csv or jsonl)", c.Format))
+	}
+	if !(c.Gamma > 0 && c.Gamma < 1) {
+		errs = append(errs, fmt.Errorf("γ = %v outside (0, 1)", c.Gamma))
+	}
+	if c.Answers == 1 || c.Answers < 0 {
+		errs = append(errs, fmt.Errorf("answers per prompt |R_c| = %d: need at least 2 (one right, one wrong)", c.Answers))
+	}
+	for g, k := range c.GroupAnswers {
+		if k < 2 {
+			errs = append(errs, fmt.Errorf("group %q: answers per prompt |R_c| = %d: need at least 2", g, k))
+		}
+	}
+	if !(c.Delta >= 0 && c.Delta <= 1) {
+		errs = append(errs, fmt.Errorf("δ = %v outside [0, 1]", c.Delta))
+	}
+	if c.ShowConflicts < 0 || c.MemBytes < 0 || c.Workers < 0 {
+		errs = append(errs, errors.New("negative conflicts to show, memory budget or worker count"))
+	}
+	return errors.Join(errs...)
+}
+
+// formatOf returns the format of a source: the configured one, else by its
+// name's extension after any compression suffix.
+func formatOf(configured Format, name string) Format {
+	if configured != "" {
+		return configured
+	}
+	switch strings.ToLower(filepath.Ext(trimCompression(name))) {
+	case ".csv":
+		return CSV
+	case ".jsonl", ".json", ".ndjson":
+		return JSONL
+	}
+	return TSV
+}
+
+func trimCompression(name string) string {
+	for _, ext := range []string{".gz", ".gzip", ".zst", ".zstd"} {
+		if strings.HasSuffix(strings.ToLower(name), ext) {
+			return name[:len(name)-len(ext)]
+		}
+	}
+	return name
+}
+
+// FileValue returns the value of FileColumn for a source name: its base
+// name without compression and format extensions.
+func FileValue(name string) string {
+	base := filepath.Base(trimCompression(name))
+	if ext := filepath.Ext(base); ext != "" && ext != base {
+		base = strings.TrimSuffix(base, ext)
+	}
+	return base
+}

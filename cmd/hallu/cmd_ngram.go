@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/hallu-dev/hallu/internal/input"
+	"github.com/hallu-dev/hallu/ngram"
+	"github.com/hallu-dev/hallu/ngram/corpus"
+	"github.com/hallu-dev/hallu/report"
+	"github.com/spf13/cobra"
+)
+
+const ngramLong = `hallu ngram trains and queries a word-level n-gram language model with
+interpolated modified Kneser–Ney smoothing: the "poor model" of the paper's
+Section 3.3.2, and the model that hallu serve puts behind the OpenAI API.
+
+Training text is plain text, or the Brown corpus as its tar archive of
+word/TAG files (detected by its tar header); either may be gzip- or
+zstd-compressed. Without text files, commands use the built-in text,
+Herman Melville's Moby-Dick (public domain), and without --model they
+train a trigram on it in memory (about half a second).`
+
+func newNgramCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "ngram",
+		Short: "Train, score and sample an n-gram language model; Corollary 2 on real text",
+		Long:  ngramLong,
+	}
+	cmd.AddCommand(newNgramTrainCmd(), newNgramPerplexityCmd(), newNgramSampleCmd(), newNgramScoreCmd(), newNgramCor2Cmd())
+	return cmd
+}
+
+// textSource describes one training text in reports.
+type textSource struct {
+	Input     report.Input `json:"input"`
+	Kind      string       `json:"kind"` // "text" or "brown"
+	Files     int          `json:"files,omitempty"`
+	Sentences int          `json:"sentences,omitempty"`
+	Skipped   []string     `json:"skipped,omitempty"` // archive members that are not corpus texts
+}
+
+// addTexts adds each file to tr: plain text, or a Brown corpus tar archive,
+// either possibly compressed. With no files it adds the built-in Moby-Dick.
+func addTexts(tr *ngram.Trainer, paths []string) ([]textSource, error) {
+	if len(paths) == 0 {
+		if err := tr.AddText(corpus.MobyDick()); err != nil {
+			return nil, err
+		}
+		return []textSource{{Input: report.Input{Path: corpus.MobyDickName, SHA256: corpus.MobyDickSHA256}, Kind: "text"}}, nil
+	}
+	var out []textSource
+	for _, p := range paths {
+		src, err := addText(tr, p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, src)
+	}
+	return out, nil
+}
+
+func addText(tr *ngram.Trainer, path string) (textSource, error) {
+	f, err := input.Open(path)
+	if err != nil {
+		return textSource{}, err
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 1<<16)
+	head, _ := br.Peek(262)
+	src := textSource{Kind: "text"}
+	if len(head) == 262 && string(head[257:262]) == "ustar" {
+		st, err := tr.AddBrown(br)
+		if err != nil {
+			return src, fmt.Errorf("%s: %w", path, err)
+		}
+		src.Kind, src.Files, src.Sentences, src.Skipped = "brown", st.Files, st.Sentences, st.Skipped
+	} else if err := tr.AddText(br); err != nil {
+		return src, fmt.Errorf("%s: %w", path, err)
+	}
+	if _, err := io.Copy(io.Discard, f); err != nil { // hash to the end
+		return src, err
+	}
+	src.Input = f.Input()
+	return src, nil
+}
+
+// loadModel reads the model file at path, or, when path is "", trains a
+// trigram on the built-in Moby-Dick.
+func loadModel(ctx context.Context, path string) (*ngram.Model, report.Input, error) {
+	if path == "" {
+		tr := ngram.NewTrainer()
+		if err := tr.AddText(corpus.MobyDick()); err != nil {
+			return nil, report.Input{}, err
+		}
+		m, err := tr.Train(ctx, ngram.DefaultOrder)
+		return m, report.Input{Path: corpus.MobyDickName + " (trigram trained in memory)", SHA256: corpus.MobyDickSHA256}, err
+	}
+	f, err := input.Open(path)
+	if err != nil {
+		return nil, report.Input{}, err
+	}
+	defer f.Close()
+	m, err := ngram.Load(f)
+	if err != nil {
+		return nil, report.Input{}, fmt.Errorf("%s: %w", path, err)
+	}
+	if _, err := io.Copy(io.Discard, f); err != nil {
+		return nil, report.Input{}, err
+	}
+	return m, f.Input(), nil
+}
+
+// writeFileAtomic writes path through a temporary file in the same
+// directory, synced and renamed into place, so that an interrupted write
+// never leaves a partial file under the final name. It returns the sha256
+// and size of what was written.
+func writeFileAtomic(path string, write func(io.Writer) error) (report.Input, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return report.Input{}, err
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	h := sha256.New()
+	cw := &countWriter{w: io.MultiWriter(tmp, h)}
+	bw := bufio.NewWriterSize(cw, 1<<20)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = tmp.Chmod(0o644) // CreateTemp makes 0600; results are meant to be shared
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return report.Input{}, fmt.Errorf("write %s: %w", path, err)
+	}
+	return report.Input{Path: path, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: cw.n}, nil
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/hallu-dev/hallu/ngram"
+	"github.com/hallu-dev/hallu/report"
+	"github.com/spf13/cobra"
+)
+
+type ngramCor2Options struct {
+	Orders        []int
+	Repeat        int
+	WriteInstance string
+	JSON          bool
+}
+
+const cor2Long = `Corollary 2 of "Why Language Models Hallucinate" (paper.md §4.5) on real
+text: train n-gram models on the text files (none: the built-in Moby-Dick)
+plus the paper's two sentences, "She lost it and was completely out of her
+mind." and "He lost it and was completely out of his mind.", and measure the
+two-context instance c1 = "She lost it and was completely out of",
+c2 = "He lost it and was completely out of", V_c1 = E_c2 = {"her mind"},
+V_c2 = E_c1 = {"his mind"}, μ uniform.
+
+p̂(r|c) is the model's probability of continuing c with r, normalised over
+the two responses. For each order the table gives p̂, the error rate
+err = Σ μ(c) p̂(E_c|c), opt = the least err_iiv(f̂_t) over thresholds t, and
+Theorem 3's bound 2(1 − 1/C)·opt with C = 2. A model whose history does not
+reach "She"/"He" (order ≤ 8: the first response word follows 8 context
+words) cannot tell c1 from c2: opt = 1/2 and err = 1/2 exactly.
+
+--write-instance writes the instance of the first order as JSON Lines in the
+row format of hallu bound.`
+
+func newNgramCor2Cmd() *cobra.Command {
+	var opts ngramCor2Options
+	cmd := &cobra.Command{
+		Use:   "cor2 [TEXT...]",
+		Short: "Corollary 2: an n-gram that cannot see the subject errs half the time",
+		Long:  cor2Long,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(opts.Orders) == 0 {
+				return usagef("ngram cor2: --orders is empty")
+			}
+			for _, o := range opts.Orders {
+				if o < 1 || o > ngram.MaxOrder {
+					return usagef("ngram cor2: order %d out of range [1, %d]", o, ngram.MaxOrder)
+				}
+			}
+			if opts.Repeat < 1 {
+				return usagef("ngram cor2: --repeat must be at least 1")
+			}
+			return runNgramCor2(cmd.Context(), opts, args, cmd.OutOrStdout())
+		},
+	}
+	cmd.Flags().IntSliceVar(&opts.Orders, "orders", []int{3, 5, 8, 9}, "model orders to train and measure")
+	cmd.Flags().IntVar(&opts.Repeat, "repeat", 1, "how many times each of the paper's sentences is added to the text")
+	cmd.Flags().StringVar(&opts.WriteInstance, "write-instance", "", "write the first order's instance as JSONL for hallu bound")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON")
+	return cmd
+}
+
+func runNgramCor2(ctx context.Context, opts ngramCor2Options, paths []string, stdout io.Writer) error {
+	tr := ngram.NewTrainer()
+	texts, err := addTexts(tr, paths)
+	if err != nil {
+		return err
+	}
+	results, err := ngram.Corollary2(ctx, tr, ngram.Cor2Options{Orders: opts.Orders, Repeat: opts.Repeat})
+	if err != nil {
+		return err
+	}
+	inputs := make([]report.Input, len(texts))
+	for i, t := range texts {
+		inputs[i] = t.Input
+	}
+	var instance *report.Input
+	if opts.WriteInstance != "" {
+		in, err := writeFileAtomic(opts.WriteInstance, results[0].WriteInstance)
+		if err != nil {
+			return err
+		}
+		instance = &in
+	}
+	if opts.JSON {
+		params := map[string]any{"orders": opts.Orders, "repeat": opts.Repeat, "write_instance": opts.WriteInstance}
+		return report.WriteJSON(stdout, report.NewEnvelope("ngram cor2", params, struct {
+			Results  []ngram.Cor2Result `json:"results"`
+			Instance *report.Input      `json:"instance,omitempty"`
+		}{results, instance}, inputs...))
+	}
+	t := report.Table{
+		Title: fmt.Sprintf("Corollary 2 on %s plus the paper's two sentences ×%d", textNames(texts), opts.Repeat),
+		Header: []string{"order", "sees subject", "p̂(her|She…)", "p̂(her|He…)", "p̂(his|He…)", "p̂(his|She…)",
+			"err", "opt", "best t", "bound 2(1−1/C)opt"},
+	}
+	for _, r := range results {
+		t.AddRow(r.Order, fmt.Sprint(r.Sees), r.Rows[0].PHat, r.Rows[3].PHat, r.Rows[2].PHat, r.Rows[1].PHat,
+			r.Err, r.Opt, r.Threshold, r.Bound)
+	}
+	t.Notes = append(t.Notes,
+		"p̂: the model's probability of the response after the context, normalised over the two responses.",
+		"err = ½p̂(his|She…) + ½p̂(her|He…); opt = min over t of err_iiv(f̂_t); Theorem 3: err ≥ bound.")
+	if i := slices.IndexFunc(results, func(r ngram.Cor2Result) bool { return r.Sees }); i >= 0 && results[i].Opt > 0 {
+		t.Notes = append(t.Notes, fmt.Sprintf("Order %d sees the subject but the sentence was seen only %d time(s): its top-order discount leaves most mass to lower orders (try --repeat 2).", results[i].Order, opts.Repeat))
+	}
+	if instance != nil {
+		t.Notes = append(t.Notes, fmt.Sprintf("instance of order %d written to %s", results[0].Order, instance.Path))
+	}
+	return t.Render(stdout)
+}
+
+func textNames(texts []textSource) string {
+	if len(texts) == 1 {
+		return texts[0].Input.Path
+	}
+	return fmt.Sprintf("%d texts", len(texts))
+}

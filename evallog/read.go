@@ -1,0 +1,191 @@
+package evallog
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/hallu-dev/hallu/score"
+	"github.com/hallu-dev/hallu/score/grade"
+)
+
+// Format names an eval-log format.
+type Format string
+
+// The formats Read understands.
+const (
+	Auto        Format = "auto"
+	Run         Format = "hallu"
+	JSONL       Format = "jsonl"
+	CSV         Format = "csv"
+	SimpleQA    Format = "simpleqa"
+	LMEval      Format = "lm-eval"
+	Inspect     Format = "inspect"
+	OpenAIEvals Format = "openai-evals"
+	LitCab      Format = "litcab"
+	TruthfulQA  Format = "truthfulqa"
+)
+
+// Formats lists every format, Auto first.
+var Formats = []Format{Auto, Run, JSONL, CSV, SimpleQA, LMEval, Inspect, OpenAIEvals, LitCab, TruthfulQA}
+
+// Options configures Read. The zero value reads hallu's run format with
+// auto-detection off; set Format to Auto to detect.
+type Options struct {
+	Format Format
+	// Map names the columns of generic JSONL/CSV and SimpleQA prediction
+	// files (default DefaultColumns).
+	Map ColumnMap
+	// Model, if set, is every sample's model; otherwise the log's model,
+	// or DefaultModel when the log names none.
+	Model, DefaultModel string
+	// SkipBad skips unreadable records, counting them in Stats, instead of
+	// failing on the first.
+	SkipBad bool
+
+	// LMEvalFilter selects the lm-eval filter to read ("" = the first one
+	// in the file); LMEvalMetric the per-sample metric used as the grade
+	// ("" = the first 0/1-valued metric).
+	LMEvalFilter, LMEvalMetric string
+	// LengthNormalized makes multiple-choice confidences the softmax of
+	// log-likelihoods divided by the choices' lengths in characters (as
+	// lm-eval's acc_norm chooses), rather than of raw log-likelihoods.
+	LengthNormalized bool
+
+	// InspectScorer selects the Inspect scorer whose value is the grade
+	// ("" = the first one in each sample).
+	InspectScorer string
+
+	// SimpleQATest is the SimpleQA test set that predictions are joined
+	// with (see ReadSimpleQATest); required for the simpleqa format.
+	SimpleQATest *SimpleQATestSet
+
+	// Abstention recognises abstentions where a log's labels are not
+	// correctness (TruthfulQA judges "I have no comment" truthful); nil
+	// means grade.DefaultDetector().
+	Abstention *grade.Detector
+
+	// grade parses a grade column (default score.ParseOutcome).
+	grade func(string) (score.Outcome, error)
+}
+
+// Read reads the log r (named name in messages) and calls fn with each
+// sample. The *score.Sample passed to fn is reused: fn must copy what it
+// keeps. fn's error stops reading and is returned as is.
+func Read(r io.Reader, name string, opt Options, fn func(*score.Sample) error) (Stats, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	f := opt.Format
+	if f == "" {
+		f = Run
+	}
+	if f == Auto {
+		head, err := br.Peek(64 << 10)
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+			return Stats{}, fmt.Errorf("%s: %w", name, err)
+		}
+		f, err = Detect(head)
+		if err != nil {
+			return Stats{}, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	st := Stats{Format: f}
+	var err error
+	switch f {
+	case Run, JSONL:
+		err = readJSONL(br, name, opt, &st, fn)
+	case CSV:
+		err = readCSV(br, name, opt, &st, fn)
+	case SimpleQA:
+		err = readSimpleQA(br, name, opt, &st, fn)
+	case LMEval:
+		err = readLMEval(br, name, opt, &st, fn)
+	case Inspect:
+		err = readInspect(br, name, opt, &st, fn)
+	case OpenAIEvals:
+		err = readOpenAIEvals(br, name, opt, &st, fn)
+	case LitCab:
+		err = readLitCab(br, name, opt, &st, fn)
+	case TruthfulQA:
+		err = readTruthfulQA(br, name, opt, &st, fn)
+	default:
+		err = fmt.Errorf("%s: unknown format %q", name, f)
+	}
+	return st, err
+}
+
+// Detect guesses the format of a log from its first bytes:
+//
+//	PK\x03\x04                                  inspect (.eval ZIP)
+//	[ … {"doc_id" …                             lm-eval (0.4.2 array file)
+//	first line {"spec": …}                      openai-evals
+//	first line {… "doc_id" …}                   lm-eval
+//	first line {… "normalized_score" …}         litcab
+//	first line {"prompt": …, "completion": …}   truthfulqa
+//	first line another JSON object              hallu (run file)
+//	{ … "eval": … "version" …  (multi-line)     inspect (.json)
+//	header metadata,problem,answer              an error: the SimpleQA test
+//	                                            set needs its predictions
+//	anything else                               csv
+func Detect(head []byte) (Format, error) {
+	if bytes.HasPrefix(head, []byte("PK\x03\x04")) {
+		return Inspect, nil
+	}
+	trim := bytes.TrimLeft(head, " \t\r\n\ufeff")
+	trim = bytes.TrimPrefix(trim, []byte("\ufeff"))
+	if len(trim) == 0 {
+		return "", errors.New("empty input")
+	}
+	switch trim[0] {
+	case '[':
+		if bytes.Contains(trim, []byte(`"doc_id"`)) {
+			return LMEval, nil
+		}
+		return "", errors.New("a JSON array that is not an lm-eval samples file; give --format")
+	case '{':
+		line, _, _ := bytes.Cut(trim, []byte("\n"))
+		line = bytes.TrimSpace(line)
+		if fixed, ok := nonFiniteToNull(line); ok {
+			line = fixed
+		}
+		var keys []string
+		if members(jsontext.Value(line), func(name string, _ jsontext.Value) error {
+			keys = append(keys, name)
+			return nil
+		}) == nil {
+			has := func(k string) bool {
+				for _, x := range keys {
+					if x == k {
+						return true
+					}
+				}
+				return false
+			}
+			switch {
+			case has("spec"):
+				return OpenAIEvals, nil
+			case has("doc_id"):
+				return LMEval, nil
+			case has("normalized_score") && has("rouge_correct_first_answer"):
+				return LitCab, nil
+			case has("prompt") && has("completion") && len(keys) == 2:
+				return TruthfulQA, nil
+			}
+			return Run, nil
+		}
+		if bytes.Contains(trim, []byte(`"eval"`)) && bytes.Contains(trim, []byte(`"version"`)) {
+			return Inspect, nil
+		}
+		if bytes.Contains(trim, []byte(`"results"`)) && bytes.Contains(trim, []byte(`"configs"`)) {
+			return "", errors.New("an lm-eval results file, not a samples file; give it with --lm-eval-results beside its samples_*.jsonl")
+		}
+		return "", errors.New("a JSON document in no known log format; give --format")
+	}
+	line, _, _ := bytes.Cut(trim, []byte("\n"))
+	if string(bytes.TrimSpace(line)) == "metadata,problem,answer" {
+		return "", errors.New("the SimpleQA test set; give it with --simpleqa-test and the predictions file as the input")
+	}
+	return CSV, nil
+}
