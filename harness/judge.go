@@ -68,5 +68,8 @@ func (j *Judge) GradeSample(ctx context.Context, s *score.Sample) (score.Outcome
 	if o, ok := ParseVerdict(reply); ok {
 		return o, "judge " + j.Model + ": " + strings.ToUpper(strings.TrimSpace(reply)), nil
 	}
-	return score.Invalid, fmt.Sprintf("judge %s replied %q, not CORRECT, WRONG or ABSTAINED", j.Model, reply), nil
+	if len(reply) > 120 {
+		reply = reply[:120] + "…"
+	}
+	return score.Invalid, fmt.Sprintf("judge %s replied %q, not CORRECT, WRONG or ABSTAINED", j.Model, strings.ToValidUTF8(reply, "")), nil
 }

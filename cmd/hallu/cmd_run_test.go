@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hallu-dev/hallu/harness"
+	"github.com/hallu-dev/hallu/llm"
 	"github.com/hallu-dev/hallu/ngram"
 	"github.com/hallu-dev/hallu/serve"
 )
@@ -279,4 +281,65 @@ func TestRunSurvivesSIGKILL(t *testing.T) {
 		t.Errorf("server saw %d duplicate requests; the restarted client re-sent %d (at most 4 were in flight)", dups, sum.Requests.Resent)
 	}
 	assertNoKey(t, dir)
+}
+
+func TestRunAndDeltaBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte(`{"question":"a","answer":"b"}`+"\n"+`{"question":"c"}`+"\n"), 0o644)
+	good := writeQuiz(t, dir, 2)
+	base := []string{"--base-url", "http://127.0.0.1:1/v1", "--model", "m"}
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"run without model", []string{"run", "--base-url", "http://127.0.0.1:1/v1", "--dataset", good}, exitUsage, "--model is required"},
+		{"run target 1", append([]string{"run", "--dataset", good, "--targets", "0,1"}, base...), exitUsage, "not in [0,1)"},
+		{"run target not a number", append([]string{"run", "--dataset", good, "--targets", "x"}, base...), exitUsage, `"x" is not a number`},
+		{"run bad dataset", append([]string{"run", "--dataset", bad}, base...), exitError, "bad.jsonl:2: no answer"},
+		{"run missing dataset", append([]string{"run", "--dataset", filepath.Join(dir, "none.jsonl")}, base...), exitError, "none.jsonl"},
+		{"run unset key variable", append([]string{"run", "--dataset", good, "--api-key-env", "HALLU_TEST_NO_SUCH_VAR", "-o", filepath.Join(dir, "r.jsonl")}, base...), exitUsage, "HALLU_TEST_NO_SUCH_VAR is not set"},
+		{"run bad base URL", []string{"run", "--base-url", "localhost:8080", "--model", "m", "--dataset", good, "-o", filepath.Join(dir, "r.jsonl")}, exitUsage, "not an http(s) URL"},
+		{"delta threshold 2", append([]string{"delta", "--dataset", good, "--threshold", "2"}, base...), exitUsage, "τ must be in (0,1)"},
+		{"delta threshold 1/0", append([]string{"delta", "--dataset", good, "--threshold", "1/0"}, base...), exitUsage, "want a probability or 1/N"},
+		{"delta without threshold", append([]string{"delta", "--dataset", good}, base...), exitUsage, "--threshold is required"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(context.Background(), tc.args, &out, &errb)
+			if code != tc.code || !strings.Contains(errb.String(), tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, errb.String(), tc.code, tc.want)
+			}
+		})
+	}
+}
+
+// TestRunUnreachable: a server that is not there makes every record
+// invalid, with the reason, rather than failing the run.
+func TestRunUnreachable(t *testing.T) {
+	dir := t.TempDir()
+	runFile := filepath.Join(dir, "run.jsonl")
+	var sum runSummary
+	runJSON(t, []string{"run", "--base-url", "http://127.0.0.1:1/v1", "--model", "m", "--dataset", writeQuiz(t, dir, 2),
+		"--targets", "0.5", "--max-retries", "1", "-o", runFile, "--json"}, &sum)
+	if sum.Run.Written != 2 || sum.Run.Invalid != 2 || sum.Requests.Retries != 2 {
+		t.Errorf("%+v %+v", sum.Run, sum.Requests)
+	}
+	b, _ := os.ReadFile(runFile)
+	if !strings.Contains(string(b), `"reason":"API error: llm: giving up after 2 attempts: POST http://127.0.0.1:1/v1/chat/completions:`) {
+		t.Errorf("run file:\n%s", b)
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	var p harness.Progress
+	p.Total.Store(100)
+	p.Done.Store(25)
+	p.Invalid.Store(2)
+	got := progressLine(&p, llm.Stats{Retries: 3, Failed: 1, CacheHits: 4}, 10*time.Second)
+	if want := "25/100  2.5/s  ETA 30s  retries 3  failed requests 1  invalid 2  cached 4"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
 }
