@@ -16,8 +16,10 @@
 // POSTs; a client on net/http and encoding/json is a few hundred lines,
 // compiles in seconds, accepts the extra fields self-hosted servers send, and
 // puts the parts that matter here — retries, the cache, the in-flight record
-// — where a test can see them. The wire format is checked against the SDK by
-// the serve package's tests, which drive `hallu serve` with it.
+// — where a test can see them. Wire compatibility is checked in two steps:
+// the serve package's tests drive `hallu serve` with the official SDK, and
+// hallu's end-to-end tests (cmd/hallu, harness) drive `hallu serve` with
+// this client.
 //
 // # What a call does
 //
