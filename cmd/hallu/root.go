@@ -33,6 +33,8 @@ func newRootCmd() *cobra.Command {
 		newNgramCmd(),
 		newServeCmd(),
 		newSimCmd(),
+		newRunCmd(),
+		newDeltaCmd(),
 	)
 	return root
 }

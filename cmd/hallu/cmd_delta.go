@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/hallu-dev/hallu/harness"
+	"github.com/hallu-dev/hallu/report"
+	"github.com/hallu-dev/hallu/score"
+	"github.com/spf13/cobra"
+)
+
+const deltaLong = `delta measures the calibration term δ of Corollary 1 and Theorem 1
+(paper.md §1.4, §2.3) on a live model, at the threshold τ = 1/|E| you give:
+
+  A     = the (question, answer) pairs whose answer the model gives
+          probability above τ
+  p̂(A) = how often the model's own sampled answers fall in A
+  p(A)  = how often the reference (gold) answers fall in A
+  δ     = |p̂(A) − p(A)|
+
+For each question it samples --samples answers at temperature 1 with their
+log-probabilities, and scores the first gold answer with the legacy
+completions endpoint (echo + logprobs). Both sides use the probability of
+the answer's tokens after the prompt, without the end of the answer (an API
+reply gives no log-probability for a stop sequence), so A is one set for
+both. p(A) has a Wilson interval; p̂(A) and δ have bootstrap intervals over
+questions. p̂(A) − p(A) is also the slope of the loss under rescaling
+(paper.md §1.5).
+
+The endpoint must support echo with logprobs on /v1/completions: hallu serve
+does; see the README for hosted servers.`
+
+type deltaOptions struct {
+	baseURL, model, dataset, threshold, cache, apiKeyEnv string
+	noCache, shuffle, json                               bool
+	client                                               clientOptions
+	samples, maxTokens, limit, bootstrap                 int
+	seed                                                 uint64
+	sampleSeed                                           int64
+	sampleSeedSet                                        bool
+}
+
+func newDeltaCmd() *cobra.Command {
+	var o deltaOptions
+	cmd := &cobra.Command{
+		Use:   "delta --base-url URL --model M --dataset simpleqa|FILE --threshold 1/N",
+		Short: "Measure δ = |p̂(A) − p(A)| at threshold 1/|E| on a live model",
+		Long:  deltaLong,
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			for _, name := range []string{"base-url", "model", "dataset", "threshold"} {
+				if !cmd.Flags().Changed(name) {
+					return usagef("delta: --%s is required", name)
+				}
+			}
+			o.sampleSeedSet = cmd.Flags().Changed("sample-seed")
+			return runDelta(cmd.Context(), o, cmd.OutOrStdout())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.baseURL, "base-url", "", "API root of the endpoint, e.g. http://127.0.0.1:8080/v1")
+	f.StringVar(&o.model, "model", "", "model name sent with each request")
+	f.StringVar(&o.dataset, "dataset", "", `questions: "simpleqa" (built in), a CSV (problem, answer) or JSONL file`)
+	f.StringVar(&o.threshold, "threshold", "", "τ = 1/|E|, as a probability (0.001) or as 1/N (1/364)")
+	f.IntVar(&o.samples, "samples", 10, "answers sampled per question")
+	f.IntVar(&o.maxTokens, "max-tokens", 32, "most tokens per sampled answer")
+	f.IntVar(&o.limit, "limit", 0, "use only the first N selected questions (0: all)")
+	f.BoolVar(&o.shuffle, "shuffle", false, "select questions in an order drawn from --seed")
+	f.Uint64Var(&o.seed, "seed", 1, "seed of --shuffle and of the bootstrap")
+	f.Int64Var(&o.sampleSeed, "sample-seed", 0, "seed sent to the endpoint with each sampling request (default: none)")
+	f.IntVar(&o.bootstrap, "bootstrap", 2000, "bootstrap resamples of the questions (0: Wilson intervals only)")
+	f.StringVar(&o.cache, "cache", "", "response cache file (default hallu-delta.cache.db)")
+	f.BoolVar(&o.noCache, "no-cache", false, "keep no response cache")
+	f.StringVar(&o.apiKeyEnv, "api-key-env", "", "environment variable holding the API key (default OPENAI_API_KEY, optional)")
+	o.client.register(cmd)
+	f.BoolVar(&o.json, "json", false, "print JSON")
+	return cmd
+}
+
+// parseThreshold reads "0.001" or "1/364".
+func parseThreshold(s string) (float64, error) {
+	var tau float64
+	if num, den, ok := strings.Cut(s, "/"); ok {
+		a, err1 := strconv.ParseFloat(strings.TrimSpace(num), 64)
+		b, err2 := strconv.ParseFloat(strings.TrimSpace(den), 64)
+		if err1 != nil || err2 != nil || b == 0 {
+			return 0, usagef("--threshold %q: want a probability or 1/N", s)
+		}
+		tau = a / b
+	} else {
+		var err error
+		if tau, err = strconv.ParseFloat(strings.TrimSpace(s), 64); err != nil {
+			return 0, usagef("--threshold %q: want a probability or 1/N", s)
+		}
+	}
+	if !(tau > 0 && tau < 1) {
+		return 0, usagef("--threshold %q: τ must be in (0,1)", s)
+	}
+	return tau, nil
+}
+
+// deltaResult is the JSON result of `hallu delta`.
+type deltaResult struct {
+	harness.DeltaEstimate
+	Failed []string `json:"failed_questions,omitempty"`
+}
+
+func runDelta(ctx context.Context, o deltaOptions, stdout io.Writer) error {
+	tau, err := parseThreshold(o.threshold)
+	if err != nil {
+		return err
+	}
+	if o.samples <= 0 || o.maxTokens <= 0 || o.limit < 0 || o.bootstrap < 0 {
+		return usagef("delta: --samples and --max-tokens must be positive, --limit and --bootstrap ≥ 0")
+	}
+	qs, inputs, err := loadQuestions(o.dataset)
+	if err != nil {
+		return err
+	}
+	qs = harness.Select(qs, o.limit, o.shuffle, o.seed)
+	cache, err := openCache(o.cache, "hallu-delta.cache.db", o.noCache)
+	if err != nil {
+		return err
+	}
+	if cache != nil {
+		defer cache.Close()
+	}
+	client, err := newClient(o.baseURL, o.apiKeyEnv, cache, o.client)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	cfg := harness.DeltaConfig{Client: client, Model: o.model, Questions: qs, Samples: o.samples,
+		MaxTokens: o.maxTokens, Workers: o.client.concurrency}
+	if o.sampleSeedSet {
+		cfg.Seed = &o.sampleSeed
+	}
+	m, err := harness.MeasureDelta(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if len(m.Observations) == 0 {
+		return fmt.Errorf("delta: every question failed; first: %s", m.Failed[0])
+	}
+	est, err := harness.EstimateDelta(m.Observations, tau, score.DefaultZ, o.bootstrap, o.seed)
+	if err != nil {
+		return fmt.Errorf("delta: %w", err)
+	}
+	res := deltaResult{DeltaEstimate: est, Failed: m.Failed}
+	if o.json {
+		params := map[string]any{"base_url": o.baseURL, "model": o.model, "dataset": o.dataset, "threshold": tau,
+			"samples": o.samples, "max_tokens": o.maxTokens, "limit": o.limit, "shuffle": o.shuffle, "seed": o.seed,
+			"bootstrap": o.bootstrap, "z": score.DefaultZ, "prompt": harness.DeltaPrompt(harness.Question{Text: "{question}"})}
+		if cfg.Seed != nil {
+			params["sample_seed"] = *cfg.Seed
+		}
+		return report.WriteJSON(stdout, report.NewEnvelope("delta", params, res, inputs...))
+	}
+	return renderDelta(stdout, &res)
+}
+
+func renderDelta(w io.Writer, r *deltaResult) error {
+	ci := func(i score.Interval) string { return fmt.Sprintf("[%.4f, %.4f]", i.Lo, i.Hi) }
+	t := report.Table{
+		Title:  fmt.Sprintf("δ at τ = %s over %d questions (paper.md §1.4)", report.F(r.Threshold), r.Questions),
+		Header: []string{"quantity", "estimate", "95% interval", "above τ", "of", "interval"},
+	}
+	t.AddRow("p̂(A), model samples", fmt.Sprintf("%.4f", r.ModelMass.Estimate), ci(r.ModelMass.CI), r.ModelMass.Above, r.ModelMass.Of, r.ModelMass.Method)
+	t.AddRow("p(A), reference answers", fmt.Sprintf("%.4f", r.DataMass.Estimate), ci(r.DataMass.CI), r.DataMass.Above, r.DataMass.Of, r.DataMass.Method)
+	deltaCI, method := "-", "-"
+	if r.Bootstrap > 0 {
+		deltaCI, method = ci(r.DeltaCI), fmt.Sprintf("bootstrap (%d)", r.Bootstrap)
+	}
+	t.AddRow("δ = |p̂(A) − p(A)|", fmt.Sprintf("%.4f", r.Delta), deltaCI, "", "", method)
+	t.Notes = []string{
+		fmt.Sprintf("p̂(A) − p(A) = %+.4f: the slope of the loss under rescaling the mass above τ (paper.md §1.5).", r.Derivative),
+		fmt.Sprintf("Samples: %d empty (left out), %d cut at --max-tokens (kept).", r.Empty, r.Truncated),
+	}
+	if len(r.Failed) > 0 {
+		t.Notes = append(t.Notes, fmt.Sprintf("%d questions left out after failed requests; first: %s", len(r.Failed), r.Failed[0]))
+	}
+	return t.Render(w)
+}

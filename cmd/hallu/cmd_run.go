@@ -1,0 +1,339 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/hallu-dev/hallu/evallog"
+	"github.com/hallu-dev/hallu/harness"
+	"github.com/hallu-dev/hallu/internal/input"
+	"github.com/hallu-dev/hallu/llm"
+	"github.com/hallu-dev/hallu/report"
+	"github.com/hallu-dev/hallu/score"
+	"github.com/hallu-dev/hallu/score/grade"
+	"github.com/spf13/cobra"
+)
+
+const runLong = `run asks a benchmark's questions of any OpenAI-compatible endpoint under
+explicit confidence targets (paper.md §6.3): for each question and each
+target t, the instructions say that a correct answer earns 1 point, a wrong
+one costs t/(1−t) points and "I don't know" earns 0, so that answering pays
+only above confidence t. Answers are graded by hallu score's matcher, or by
+an LLM judge (--judge-model) whose reply must be CORRECT, WRONG or ABSTAINED
+(anything else is invalid), and streamed to a JSONL run file that hallu
+score reads. The run ends with hallu score's tables.
+
+The run is resumable: run the same command again after Ctrl-C, a crash or
+SIGKILL and it asks only what the run file has no record of. Answers are
+kept in a cache (SQLite, beside the run file by default) before they are
+used, so a restarted run never pays twice for a completed request.
+
+--dataset is "simpleqa" (the SimpleQA test set, built in), a SimpleQA-style
+CSV (problem, answer), or JSONL with question and answer(s) per line.
+The API key is read from $OPENAI_API_KEY or the variable --api-key-env
+names, and is written nowhere.`
+
+type runOptions struct {
+	baseURL, model, dataset, targets, out, cache, apiKeyEnv string
+	noCache                                                 bool
+	client                                                  clientOptions
+	limit                                                   int
+	shuffle                                                 bool
+	seed                                                    uint64
+	structured                                              bool
+	temperature                                             float64
+	maxTokens                                               int
+	sampleSeed                                              int64
+	sampleSeedSet                                           bool
+	judgeModel, judgeBaseURL                                string
+	retryInvalid, quiet, json                               bool
+}
+
+// clientOptions are the llm client's flags, shared by run and delta.
+type clientOptions struct {
+	concurrency int
+	rps         float64
+	timeout     time.Duration
+	maxRetries  int
+}
+
+func (c *clientOptions) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.IntVar(&c.concurrency, "concurrency", 8, "requests in flight at once")
+	f.Float64Var(&c.rps, "rps", 0, "requests per second, 0 for no limit")
+	f.DurationVar(&c.timeout, "timeout", 2*time.Minute, "time limit of each request attempt")
+	f.IntVar(&c.maxRetries, "max-retries", 6, "retries of a failed request (429, 5xx, timeouts, resets)")
+}
+
+func newRunCmd() *cobra.Command {
+	var o runOptions
+	cmd := &cobra.Command{
+		Use:   "run --base-url URL --model M --dataset simpleqa|FILE [flags]",
+		Short: "Ask a benchmark of an OpenAI-compatible endpoint under confidence targets",
+		Long:  runLong,
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			for _, name := range []string{"base-url", "model", "dataset"} {
+				if !cmd.Flags().Changed(name) {
+					return usagef("run: --%s is required", name)
+				}
+			}
+			o.sampleSeedSet = cmd.Flags().Changed("sample-seed")
+			return runRun(cmd.Context(), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.baseURL, "base-url", "", "API root of the endpoint, e.g. http://127.0.0.1:8080/v1")
+	f.StringVar(&o.model, "model", "", "model name sent with each request")
+	f.StringVar(&o.dataset, "dataset", "", `questions: "simpleqa" (built in), a CSV (problem, answer) or JSONL file`)
+	f.StringVar(&o.targets, "targets", "0,0.5,0.75,0.9", "confidence targets t, comma-separated, each in [0,1)")
+	f.StringVarP(&o.out, "out", "o", "run.jsonl", "run file to append to (resumed if it exists)")
+	f.StringVar(&o.cache, "cache", "", "response cache file (default: the run file + .cache.db)")
+	f.BoolVar(&o.noCache, "no-cache", false, "keep no response cache (a restarted run then re-sends answered requests)")
+	f.StringVar(&o.apiKeyEnv, "api-key-env", "", "environment variable holding the API key (default OPENAI_API_KEY, optional)")
+	o.client.register(cmd)
+	f.IntVar(&o.limit, "limit", 0, "ask only the first N selected questions (0: all)")
+	f.BoolVar(&o.shuffle, "shuffle", false, "select questions in an order drawn from --seed")
+	f.Uint64Var(&o.seed, "seed", 1, "seed of --shuffle")
+	f.BoolVar(&o.structured, "structured", false, `ask for "Answer:" and "Confidence:" lines; the confidence is recorded`)
+	f.Float64Var(&o.temperature, "temperature", 0, "sampling temperature")
+	f.IntVar(&o.maxTokens, "max-tokens", 256, "most tokens per answer")
+	f.Int64Var(&o.sampleSeed, "sample-seed", 0, "seed sent to the endpoint with each request (default: none)")
+	f.StringVar(&o.judgeModel, "judge-model", "", "grade with this model as a judge instead of matching")
+	f.StringVar(&o.judgeBaseURL, "judge-base-url", "", "API root of the judge (default --base-url)")
+	f.BoolVar(&o.retryInvalid, "retry-invalid", false, "remove the run file's invalid records and ask those questions again")
+	f.BoolVar(&o.quiet, "quiet", false, "no progress display")
+	f.BoolVar(&o.json, "json", false, "print the summary as JSON")
+	return cmd
+}
+
+// loadQuestions reads --dataset and returns the questions and the input
+// record of the file (none for the built-in set).
+func loadQuestions(dataset string) ([]harness.Question, []report.Input, error) {
+	if dataset == harness.SimpleQAName {
+		qs, err := harness.SimpleQA()
+		return qs, nil, err
+	}
+	f, err := input.Open(dataset)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	qs, err := harness.ReadDataset(f, dataset)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := io.Copy(io.Discard, f); err != nil { // hash the whole file
+		return nil, nil, err
+	}
+	return qs, []report.Input{f.Input()}, nil
+}
+
+// newClient builds the llm client for base with the shared flags.
+func newClient(base, keyEnv string, cache *llm.Cache, c clientOptions) (*llm.Client, error) {
+	key, err := llm.APIKeyFromEnv(keyEnv)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	if c.concurrency <= 0 {
+		return nil, usagef("--concurrency must be positive")
+	}
+	retries := c.maxRetries
+	if retries == 0 {
+		retries = -1 // llm.Config: negative means none
+	}
+	client, err := llm.New(llm.Config{BaseURL: base, APIKey: key, Concurrency: c.concurrency,
+		RequestsPerSecond: c.rps, Timeout: c.timeout, MaxRetries: retries, Cache: cache,
+		UserAgent: "hallu/" + report.Version()})
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	return client, nil
+}
+
+// openCache opens the response cache unless disabled.
+func openCache(path, def string, disabled bool) (*llm.Cache, error) {
+	if disabled {
+		return nil, nil
+	}
+	if path == "" {
+		path = def
+	}
+	return llm.OpenCache(path)
+}
+
+// runSummary is the JSON result of `hallu run`.
+type runSummary struct {
+	Run      harness.Result `json:"run"`
+	Requests llm.Stats      `json:"requests"`
+	Seconds  float64        `json:"seconds"`
+	RunFile  string         `json:"run_file"`
+	Score    *scoreResult   `json:"score"`
+}
+
+func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
+	targets, err := parseTargets(o.targets)
+	if err != nil {
+		return err
+	}
+	if o.limit < 0 || o.maxTokens <= 0 {
+		return usagef("run: --limit must be ≥ 0 and --max-tokens positive")
+	}
+	qs, inputs, err := loadQuestions(o.dataset)
+	if err != nil {
+		return err
+	}
+	qs = harness.Select(qs, o.limit, o.shuffle, o.seed)
+	cache, err := openCache(o.cache, o.out+".cache.db", o.noCache)
+	if err != nil {
+		return err
+	}
+	if cache != nil {
+		defer cache.Close()
+	}
+	client, err := newClient(o.baseURL, o.apiKeyEnv, cache, o.client)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	var grader grade.Grader = &grade.Matcher{Abstention: grade.DefaultDetector()}
+	if o.judgeModel != "" {
+		judge := client
+		if o.judgeBaseURL != "" {
+			if judge, err = newClient(o.judgeBaseURL, o.apiKeyEnv, cache, o.client); err != nil {
+				return err
+			}
+			defer judge.Close()
+		}
+		grader = &harness.Judge{Client: judge, Model: o.judgeModel}
+	}
+	rf, err := harness.OpenRunFile(o.out, o.retryInvalid)
+	if err != nil {
+		return err
+	}
+	if rf.TornBytes > 0 || rf.Dropped > 0 {
+		fmt.Fprintf(stderr, "hallu run: %s: removed %d bytes of an incomplete last record and %d invalid records\n", o.out, rf.TornBytes, rf.Dropped)
+	}
+	cfg := harness.Config{Client: client, Model: o.model, Questions: qs, Targets: targets,
+		Structured: o.structured, Temperature: o.temperature, MaxTokens: o.maxTokens,
+		Grader: grader, Workers: o.client.concurrency, Progress: new(harness.Progress)}
+	if o.sampleSeedSet {
+		cfg.Seed = &o.sampleSeed
+	}
+	start := time.Now()
+	stop := func() {}
+	if !o.quiet && isTerminal(stderr) {
+		stop = showRunProgress(stderr, cfg.Progress, client, start)
+	}
+	res, err := harness.Run(ctx, cfg, rf)
+	stop()
+	if cerr := rf.Close(); err == nil {
+		err = cerr
+	}
+	elapsed := time.Since(start)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintf(stderr, "hallu run: stopped with %d of %d records in %s; run the same command to resume\n",
+				res.Resumed+res.Written, res.Pairs, o.out)
+		}
+		return err
+	}
+
+	sum := runSummary{Run: res, Requests: client.Stats(), Seconds: elapsed.Seconds(), RunFile: o.out}
+	runIn, err := report.HashFile(o.out)
+	if err != nil {
+		return err
+	}
+	if sum.Score, err = scoreRunFile(o.out, targets); err != nil {
+		return err
+	}
+	if o.json {
+		params := map[string]any{"base_url": o.baseURL, "model": o.model, "dataset": o.dataset, "targets": targets,
+			"questions": len(qs), "limit": o.limit, "shuffle": o.shuffle, "seed": o.seed, "structured": o.structured,
+			"temperature": o.temperature, "max_tokens": o.maxTokens, "judge_model": o.judgeModel,
+			"concurrency": o.client.concurrency, "rps": o.client.rps, "max_retries": o.client.maxRetries,
+			"timeout": o.client.timeout.String(), "cache": !o.noCache}
+		if cfg.Seed != nil {
+			params["sample_seed"] = *cfg.Seed
+		}
+		return report.WriteJSON(stdout, report.NewEnvelope("run", params, sum, append(inputs, runIn)...))
+	}
+	return renderRun(stdout, &sum)
+}
+
+// scoreRunFile scores the whole run file as `hallu score` would.
+func scoreRunFile(path string, targets []float64) (*scoreResult, error) {
+	f, err := input.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var d score.Dataset
+	st, err := evallog.ReadRun(f, path, func(s *score.Sample) error {
+		if err := d.Add(s); err != nil {
+			return fmt.Errorf("%s: %w", s.Source, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rep, err := score.Evaluate(&d, score.Config{Targets: targets})
+	if err != nil {
+		return nil, err
+	}
+	return &scoreResult{Report: rep, Inputs: []inputReport{{Path: path, Stats: st}}}, nil
+}
+
+func renderRun(w io.Writer, s *runSummary) error {
+	t := report.Table{Title: "Run", Header: []string{"pairs", "resumed", "written", "invalid", "requests sent", "retries", "cache hits", "re-sent", "seconds", "pairs/s"}}
+	rate := 0.0
+	if s.Seconds > 0 {
+		rate = float64(s.Run.Written) / s.Seconds
+	}
+	t.AddRow(s.Run.Pairs, s.Run.Resumed, s.Run.Written, s.Run.Invalid, s.Requests.Sent, s.Requests.Retries,
+		s.Requests.CacheHits, s.Requests.Resent, fmt.Sprintf("%.1f", s.Seconds), fmt.Sprintf("%.1f", rate))
+	t.Notes = []string{"Run file: " + s.RunFile + ". re-sent: requests an earlier run sent without its answer being kept (possibly billed twice)."}
+	if err := t.Render(w); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	return renderScore(w, s.Score)
+}
+
+// showRunProgress redraws one status line on w five times a second until
+// the returned function is called.
+func showRunProgress(w io.Writer, p *harness.Progress, c *llm.Client, start time.Time) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+				fmt.Fprint(w, "\r"+progressLine(p, c.Stats(), time.Since(start))+"\x1b[K")
+			case <-done:
+				fmt.Fprint(w, "\r"+progressLine(p, c.Stats(), time.Since(start))+"\x1b[K\n")
+				return
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+// progressLine formats the progress of a run.
+func progressLine(p *harness.Progress, st llm.Stats, elapsed time.Duration) string {
+	done, total := p.Done.Load(), p.Total.Load()
+	rate := float64(done) / elapsed.Seconds()
+	eta := "?"
+	if rate > 0 {
+		eta = time.Duration(float64(total-done) / rate * float64(time.Second)).Round(time.Second).String()
+	}
+	return fmt.Sprintf("%d/%d  %.1f/s  ETA %s  retries %d  failed requests %d  invalid %d  cached %d",
+		done, total, rate, eta, st.Retries, st.Failed, p.Invalid.Load(), st.CacheHits)
+}

@@ -1,0 +1,226 @@
+package harness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/hallu-dev/hallu/llm"
+	"github.com/hallu-dev/hallu/score"
+	"github.com/hallu-dev/hallu/score/grade"
+)
+
+// Config describes a run: which model to ask which questions under which
+// confidence targets, and how to grade the answers.
+type Config struct {
+	Client    *llm.Client
+	Model     string
+	Questions []Question
+	// Targets are the confidence targets t, each in [0,1) (paper.md §6.3).
+	Targets []float64
+	// Structured asks for "Answer:" and "Confidence:" lines; the stated
+	// confidence becomes the sample's confidence.
+	Structured bool
+	// Temperature, MaxTokens and Seed are sent with every question.
+	Temperature float64
+	MaxTokens   int
+	Seed        *int64
+	// Grader grades each answer: a *grade.Matcher, a *Judge, or another
+	// grade.Grader. A grading failure makes the sample Invalid.
+	Grader grade.Grader
+	// Workers is the number of questions in flight (default 8). The
+	// client bounds the requests in flight on its own.
+	Workers int
+	// Progress, if set, is updated as the run goes.
+	Progress *Progress
+}
+
+// Progress counts a run's work; its fields may be read while the run goes.
+type Progress struct {
+	Total   atomic.Int64 // (question, target) pairs to ask in this run
+	Done    atomic.Int64 // pairs whose record is on disk
+	Invalid atomic.Int64 // of Done, records that are invalid
+}
+
+// Result sums up a run.
+type Result struct {
+	Pairs   int `json:"pairs"`   // questions × targets selected
+	Resumed int `json:"resumed"` // pairs the run file already had
+	Written int `json:"written"` // records this run appended
+	Invalid int `json:"invalid"` // of Written, invalid records
+}
+
+// Run asks every selected (question, target) pair that rf has no record
+// of, grades the answers and appends them to rf in batches. Pairs are
+// asked in question order, every target of a question before the next.
+//
+// An API failure (after the client's retries) is an Invalid record whose
+// reason holds the error. When ctx ends, Run stops asking, appends the
+// records already graded, and returns ctx's error: the file then holds
+// whole records only, and a new Run on it resumes.
+func Run(ctx context.Context, cfg Config, rf *RunFile) (Result, error) {
+	if err := cfg.check(); err != nil {
+		return Result{}, err
+	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = 8
+	}
+	var res Result
+	type job struct {
+		q Question
+		t float64
+	}
+	var jobs []job
+	for _, q := range cfg.Questions {
+		for _, t := range cfg.Targets {
+			res.Pairs++
+			if rf.Done(cfg.Model, q.ID, t) {
+				res.Resumed++
+				continue
+			}
+			jobs = append(jobs, job{q, t})
+		}
+	}
+	progress := cfg.Progress
+	if progress == nil {
+		progress = new(Progress)
+	}
+	progress.Total.Store(int64(len(jobs)))
+
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	todo := make(chan job)
+	graded := make(chan *score.Sample, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for j := range todo {
+				s, err := cfg.ask(ctx, j.q, j.t)
+				if err != nil {
+					cancel(err)
+					return
+				}
+				graded <- s
+			}
+		})
+	}
+	go func() {
+		defer close(todo)
+		for _, j := range jobs {
+			select {
+			case todo <- j:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() {
+		wg.Wait()
+		close(graded)
+	}()
+
+	// The writer: whatever is graded while a batch is being synced forms
+	// the next batch, so a slow disk makes batches bigger, not the run
+	// slower.
+	var writeErr error
+	batch := make([]*score.Sample, 0, workers)
+	for s := range graded {
+		batch = append(batch[:0], s)
+	fill:
+		for {
+			select {
+			case s, ok := <-graded:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, s)
+			default:
+				break fill
+			}
+		}
+		if writeErr != nil {
+			continue // drain, so the workers can finish
+		}
+		if err := rf.Append(batch); err != nil {
+			writeErr = err
+			cancel(err)
+			continue
+		}
+		for _, s := range batch {
+			res.Written++
+			if s.Outcome == score.Invalid {
+				res.Invalid++
+				progress.Invalid.Add(1)
+			}
+		}
+		progress.Done.Add(int64(len(batch)))
+	}
+	if writeErr != nil {
+		return res, writeErr
+	}
+	if missing := res.Pairs - res.Resumed - res.Written; missing > 0 {
+		if err := context.Cause(ctx); err != nil {
+			return res, err
+		}
+		return res, fmt.Errorf("harness: %d pairs were not asked", missing)
+	}
+	return res, nil
+}
+
+func (cfg *Config) check() error {
+	switch {
+	case cfg.Client == nil:
+		return errors.New("harness: no client")
+	case cfg.Model == "":
+		return errors.New("harness: no model")
+	case cfg.Grader == nil:
+		return errors.New("harness: no grader")
+	case len(cfg.Targets) == 0:
+		return errors.New("harness: no targets")
+	}
+	for _, t := range cfg.Targets {
+		if err := score.CheckTarget(t); err != nil {
+			return fmt.Errorf("harness: %w", err)
+		}
+	}
+	return nil
+}
+
+// ask puts question q to the model under target t and grades the answer.
+// It returns an error only when ctx ends.
+func (cfg *Config) ask(ctx context.Context, q Question, t float64) (*score.Sample, error) {
+	s := &score.Sample{ID: q.ID, Question: q.Text, Golds: q.Golds, Model: cfg.Model, Target: &t}
+	temp := cfg.Temperature
+	resp, err := cfg.Client.Chat(ctx, &llm.ChatRequest{
+		Model: cfg.Model, Messages: Messages(q, t, cfg.Structured),
+		Temperature: &temp, MaxTokens: cfg.MaxTokens, Seed: cfg.Seed,
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		s.Outcome, s.Reason = score.Invalid, "API error: "+err.Error()
+		return s, nil
+	}
+	s.Response = resp.Choices[0].Message.Content
+	note := ""
+	if cfg.Structured {
+		st, err := ParseStructured(s.Response)
+		if err != nil {
+			s.Outcome, s.Reason = score.Invalid, "structured reply: "+err.Error()
+			return s, nil
+		}
+		s.Response, s.Confidence = st.Answer, st.Confidence
+		if st.ConfidenceErr != nil {
+			note = "; no confidence: " + st.ConfidenceErr.Error()
+		}
+	}
+	if err := (&grade.Resolver{Grader: cfg.Grader}).Resolve(ctx, s); err != nil {
+		return nil, err
+	}
+	s.Reason += note
+	return s, nil
+}
