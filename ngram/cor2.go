@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/hallu-dev/hallu/iiv"
 	"io"
 	"math"
 )
@@ -98,7 +99,11 @@ func Corollary2(ctx context.Context, tr *Trainer, opt Cor2Options) ([]Cor2Result
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, cor2Measure(m))
+		r, err := cor2Measure(m)
+		if err != nil {
+			return nil, fmt.Errorf("order %d: %w", order, err)
+		}
+		out = append(out, r)
 	}
 	return out, nil
 }
@@ -125,7 +130,7 @@ func (r Cor2Result) WriteInstance(w io.Writer) error {
 }
 
 // cor2Measure builds the instance from m and computes err, opt and the bound.
-func cor2Measure(m *Model) Cor2Result {
+func cor2Measure(m *Model) (Cor2Result, error) {
 	res := Cor2Result{
 		Order: m.Order(),
 		Sees:  m.Order()-1 >= len(Tokenize(Cor2Context1)),
@@ -145,46 +150,29 @@ func cor2Measure(m *Model) Cor2Result {
 	}
 	// Rows: (c1,r1) valid, (c1,r2) error, (c2,r2) valid, (c2,r1) error.
 	res.Separates = res.Rows[0].PHat != res.Rows[3].PHat
-	for _, r := range res.Rows {
-		if r.Label == "error" {
-			res.Err += r.Mu * r.PHat
-		}
+	a, err := cor2Analyze(res.Rows)
+	if err != nil {
+		return res, err
 	}
-	res.Opt, res.Threshold = minThresholdError(res.Rows)
-	const choices = 2 // C = min_c |E_c| + 1
-	res.Bound = 2 * (1 - 1.0/choices) * res.Opt
-	return res
+	res.Err, res.Opt, res.Threshold, res.Bound = float64(a.Err), float64(a.Opt), float64(a.OptLow), float64(a.MCBound)
+	return res, nil
 }
 
-// minThresholdError returns min over t ∈ [0,1] of err_iiv(f̂_t) and a t
-// attaining it, for rows with one valid response per context (|V_c| = 1)
-// and one error (|E_c| = 1). Under D, a valid (c,r) has mass μ(c)p(r|c)/2
-// and an error μ(c)/(2|E_c|) (paper.md §2.2); f̂_t is wrong on a valid pair
-// with p̂ ≤ t and on an error with p̂ > t. err_iiv changes only where t
-// crosses a p̂, so t = 0 and t = each p̂ cover every classifier.
-func minThresholdError(rows []Cor2Row) (opt, threshold float64) {
-	opt = math.Inf(1)
-	for _, t := range append([]float64{0}, phats(rows)...) {
-		var e float64
-		for _, r := range rows {
-			switch {
-			case r.Label == "valid" && r.PHat <= t:
-				e += r.Mu * r.P / 2
-			case r.Label == "error" && r.PHat > t:
-				e += r.Mu / 2
-			}
-		}
-		if e < opt {
-			opt, threshold = e, t
-		}
-	}
-	return opt, threshold
-}
-
-func phats(rows []Cor2Row) []float64 {
-	out := make([]float64, len(rows))
+// cor2Analyze computes err, the best threshold's err_iiv and Theorem 3's
+// bound 2(1 − 1/C)·opt (C = 2) with package iiv, the one implementation of
+// those quantities.
+func cor2Analyze(rows []Cor2Row) (iiv.Result[iiv.Float], error) {
+	var acc iiv.Accumulator[iiv.Float]
 	for i, r := range rows {
-		out[i] = r.PHat
+		label, err := iiv.ParseLabel(r.Label)
+		if err != nil {
+			return iiv.Result[iiv.Float]{}, err
+		}
+		row := iiv.Row[iiv.Float]{Context: r.Context, Response: r.Response, Label: label,
+			Mu: iiv.Float(r.Mu), HasMu: true, P: iiv.Float(r.P), HasP: true, Phat: iiv.Float(r.PHat), Line: i + 1}
+		if err := acc.Add(row); err != nil {
+			return iiv.Result[iiv.Float]{}, err
+		}
 	}
-	return out
+	return acc.Result()
 }

@@ -61,13 +61,15 @@ func TestCorollary2(t *testing.T) {
 // Each pair has D-mass 1/4. t = 0 or 0.4 is wrong on two pairs (1/2); t =
 // 0.3 labels 0.7, 0.4 and 0.6 positive and is wrong only on the error 0.6;
 // t = 0.6 labels only 0.7 positive and is wrong only on the valid 0.4; t =
-// 0.7 labels nothing positive (1/2). The minimum, 1/4, is first reached at
-// t = 0.3.
-func TestMinThresholdError(t *testing.T) {
-	rows := cor2Rows(0.7, 0.4)
-	opt, th := minThresholdError(rows)
-	if opt != 0.25 || math.Abs(th-0.3) > 1e-12 {
-		t.Errorf("minThresholdError = %v at t = %v, want 0.25 at 0.3", opt, th)
+// 0.7 labels nothing positive (1/2). The minimum, 1/4, is reached for t in
+// [0.3, 0.4) and in [0.6, 0.7); iiv reports the larger interval's low end.
+func TestCor2Analyze(t *testing.T) {
+	res, err := cor2Analyze(cor2Rows(0.7, 0.4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opt, th := float64(res.Opt), float64(res.OptLow); math.Abs(opt-0.25) > 1e-12 || math.Abs(th-0.6) > 1e-12 {
+		t.Errorf("opt = %v at t = %v, want 0.25 at 0.6", opt, th)
 	}
 }
 
@@ -88,7 +90,14 @@ func TestTheorem4OnCor2Instances(t *testing.T) {
 		b := rapid.Float64Range(0, 1).Draw(t, "b")
 		rows := cor2Rows(a, b)
 		err := 0.5*(1-a) + 0.5*(1-b)
-		opt, _ := minThresholdError(rows)
+		res, aerr := cor2Analyze(rows)
+		if aerr != nil {
+			t.Fatal(aerr)
+		}
+		opt := float64(res.Opt)
+		if math.Abs(float64(res.Err)-err) > 1e-12 {
+			t.Fatalf("iiv err %v, by hand %v", float64(res.Err), err)
+		}
 		if err < opt-1e-12 {
 			t.Fatalf("err %v < 2(1−1/C)·opt = %v", err, opt)
 		}
