@@ -2,27 +2,18 @@ package facts
 
 import (
 	"context"
-	"flag"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/hallu-dev/hallu/iiv"
+	"github.com/hallu-dev/hallu/internal/proptest"
 	"pgregory.net/rapid"
 )
 
 // TestMain raises rapid's default number of cases to 1,000, so that every
 // property runs over a thousand random worlds unless -rapid.checks says
 // otherwise.
-func TestMain(m *testing.M) {
-	flag.Parse()
-	explicit := false
-	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "rapid.checks" })
-	if !explicit {
-		flag.Set("rapid.checks", "1000")
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { proptest.Main(m, 1000) }
 
 // genWorld draws a small world: 1–6 prompts, |R_c| in 2–6 (constant or
 // mixed), α_c constant (often 0 or 1) or Beta-distributed, μ uniform or

@@ -1,19 +1,11 @@
 package harness
 
 import (
-	"flag"
-	"os"
 	"testing"
+
+	"github.com/hallu-dev/hallu/internal/proptest"
 )
 
 // TestMain runs the property tests over 3000 cases unless -rapid.checks
 // says otherwise.
-func TestMain(m *testing.M) {
-	flag.Parse()
-	explicit := false
-	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "rapid.checks" })
-	if !explicit {
-		flag.Set("rapid.checks", "3000")
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { proptest.Main(m, 3000) }

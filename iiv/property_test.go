@@ -1,27 +1,19 @@
 package iiv
 
 import (
-	"flag"
 	"math"
 	"math/big"
-	"os"
 	"slices"
 	"testing"
 
 	"pgregory.net/rapid"
+
+	"github.com/hallu-dev/hallu/internal/proptest"
 )
 
 // TestMain raises rapid's default number of cases, so that every property
 // runs over thousands of random instances unless -rapid.checks says otherwise.
-func TestMain(m *testing.M) {
-	flag.Parse()
-	explicit := false
-	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "rapid.checks" })
-	if !explicit {
-		flag.Set("rapid.checks", "3000")
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { proptest.Main(m, 3000) }
 
 // genInstance draws a random instance with exact rational probabilities.
 // Model probabilities are small integers over a common denominator so that

@@ -2,27 +2,19 @@ package ngram
 
 import (
 	"context"
-	"flag"
 	"math"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
+
+	"github.com/hallu-dev/hallu/internal/proptest"
 )
 
 // TestMain raises rapid's default of 100 cases per property to 1000, unless
 // -rapid.checks is given.
-func TestMain(m *testing.M) {
-	flag.Parse()
-	set := false
-	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "rapid.checks" })
-	if !set {
-		flag.Set("rapid.checks", "1000")
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { proptest.Main(m, 1000) }
 
 // refModel is an independent, straightforward implementation of interpolated
 // modified Kneser–Ney (Chen & Goodman 1998, eqs. 17, 19, 26): counts in maps
