@@ -122,18 +122,11 @@ func runDelta(ctx context.Context, o deltaOptions, stdout io.Writer) error {
 		return err
 	}
 	qs = harness.Select(qs, o.limit, o.shuffle, o.seed)
-	cache, err := openCache(o.cache, "hallu-delta.cache.db", o.noCache)
+	client, _, closeEndpoint, err := openEndpoint(o.baseURL, o.apiKeyEnv, o.cache, "hallu-delta.cache.db", o.noCache, o.client)
 	if err != nil {
 		return err
 	}
-	if cache != nil {
-		defer cache.Close()
-	}
-	client, err := newClient(o.baseURL, o.apiKeyEnv, cache, o.client)
-	if err != nil {
-		return err
-	}
-	defer client.Close()
+	defer closeEndpoint()
 	cfg := harness.DeltaConfig{Client: client, Model: o.model, Questions: qs, Samples: o.samples,
 		MaxTokens: o.maxTokens, Workers: o.client.concurrency}
 	if o.sampleSeedSet {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/hallu-dev/hallu/internal/input"
 	"github.com/hallu-dev/hallu/ngram"
@@ -117,39 +116,24 @@ func loadModel(ctx context.Context, path string) (*ngram.Model, report.Input, er
 	return m, f.Input(), nil
 }
 
-// writeFileAtomic writes path through a temporary file in the same
-// directory, synced and renamed into place, so that an interrupted write
-// never leaves a partial file under the final name. It returns the sha256
-// and size of what was written.
+// writeFileAtomic writes path atomically with report.WriteFile and returns
+// the sha256 and size of what was written.
 func writeFileAtomic(path string, write func(io.Writer) error) (report.Input, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return report.Input{}, err
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	h := sha256.New()
-	cw := &countWriter{w: io.MultiWriter(tmp, h)}
-	bw := bufio.NewWriterSize(cw, 1<<20)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = tmp.Chmod(0o644) // CreateTemp makes 0600; results are meant to be shared
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return report.Input{}, fmt.Errorf("write %s: %w", path, err)
-	}
-	return report.Input{Path: path, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: cw.n}, nil
+	var in report.Input
+	err := report.WriteFile(path, func(f *os.File) error {
+		h := sha256.New()
+		cw := &countWriter{w: io.MultiWriter(f, h)}
+		bw := bufio.NewWriterSize(cw, 1<<20)
+		if err := write(bw); err != nil {
+			return err
+		}
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		in = report.Input{Path: path, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: cw.n}
+		return nil
+	})
+	return in, err
 }
 
 type countWriter struct {

@@ -165,6 +165,28 @@ func openCache(path, def string, disabled bool) (*llm.Cache, error) {
 	return llm.OpenCache(path)
 }
 
+// openEndpoint opens the response cache (path, or def if empty, unless
+// disabled) and a client for base over it. close releases both.
+func openEndpoint(base, keyEnv, path, def string, disabled bool, c clientOptions) (client *llm.Client, cache *llm.Cache, close func(), err error) {
+	cache, err = openCache(path, def, disabled)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	client, err = newClient(base, keyEnv, cache, c)
+	if err != nil {
+		if cache != nil {
+			cache.Close()
+		}
+		return nil, nil, nil, err
+	}
+	return client, cache, func() {
+		client.Close()
+		if cache != nil {
+			cache.Close()
+		}
+	}, nil
+}
+
 // runSummary is the JSON result of `hallu run`.
 type runSummary struct {
 	Run      harness.Result `json:"run"`
@@ -187,18 +209,11 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 	qs = harness.Select(qs, o.limit, o.shuffle, o.seed)
-	cache, err := openCache(o.cache, o.out+".cache.db", o.noCache)
+	client, cache, closeEndpoint, err := openEndpoint(o.baseURL, o.apiKeyEnv, o.cache, o.out+".cache.db", o.noCache, o.client)
 	if err != nil {
 		return err
 	}
-	if cache != nil {
-		defer cache.Close()
-	}
-	client, err := newClient(o.baseURL, o.apiKeyEnv, cache, o.client)
-	if err != nil {
-		return err
-	}
-	defer client.Close()
+	defer closeEndpoint()
 	var grader grade.Grader = &grade.Matcher{Abstention: grade.DefaultDetector()}
 	if o.judgeModel != "" {
 		judge := client
