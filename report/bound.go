@@ -39,19 +39,12 @@ type Bound struct {
 
 	Thresholds []BoundThreshold  `json:"thresholds,omitempty"`
 	Curve      []iiv.CurvePoint  `json:"delta_curve"`
-	MC         *BoundMC          `json:"-"`
 	OptErrIIV  *float64          `json:"opt_err_iiv,omitempty"`
 	OptAt      *[2]float64       `json:"opt_threshold_interval,omitempty"`
 	OptThresh  *float64          `json:"opt_threshold,omitempty"`
 	MCBound    *float64          `json:"mc_bound,omitempty"`
 	MCSlack    *float64          `json:"mc_slack,omitempty"`
 	Exact      map[string]string `json:"exact,omitempty"`
-}
-
-// BoundMC groups the pure multiple-choice quantities for text rendering.
-type BoundMC struct {
-	Opt, OptLow, OptHigh, MCBound, MCSlack float64
-	C                                      int
 }
 
 // BoundThreshold is the analysis at one caller-chosen threshold.
@@ -90,11 +83,9 @@ func NewBound[T iiv.Scalar[T]](r iiv.Result[T]) Bound {
 		b.Thresholds = append(b.Thresholds, bt)
 	}
 	if r.MultipleChoice {
-		mc := BoundMC{Opt: r.Opt.Float64(), OptLow: r.OptLow.Float64(), OptHigh: r.OptHigh.Float64(),
-			MCBound: r.MCBound.Float64(), MCSlack: r.MCSlack.Float64(), C: r.MinErrors + 1}
-		b.MC = &mc
-		b.OptErrIIV, b.OptThresh, b.MCBound, b.MCSlack = &mc.Opt, &mc.OptLow, &mc.MCBound, &mc.MCSlack
-		b.OptAt = &[2]float64{mc.OptLow, mc.OptHigh}
+		opt, low, high, bound, slack := r.Opt.Float64(), r.OptLow.Float64(), r.OptHigh.Float64(), r.MCBound.Float64(), r.MCSlack.Float64()
+		b.OptErrIIV, b.OptThresh, b.MCBound, b.MCSlack = &opt, &low, &bound, &slack
+		b.OptAt = &[2]float64{low, high}
 	}
 	if ex, ok := any(r).(iiv.Result[iiv.Rat]); ok {
 		b.Exact = map[string]string{
@@ -141,10 +132,10 @@ func WriteBoundText(w io.Writer, name string, b Bound) error {
 		verdict += "; the bound is ≤ 0 here, so vacuous"
 	}
 	t.AddRow("slack", ex("slack", b.Slack), verdict)
-	if b.MC != nil {
-		t.AddRow("opt err_iiv", ex("opt_err_iiv", b.MC.Opt), fmt.Sprintf("best threshold t in [%s, %s) (|V_c| = 1: pure multiple choice)", F(b.MC.OptLow), F(b.MC.OptHigh)))
-		t.AddRow("Theorem 3-4 bound", ex("mc_bound", b.MC.MCBound), fmt.Sprintf("err ≥ 2(1 − 1/C)·opt, C = %d choices", b.MC.C))
-		t.AddRow("slack", b.MC.MCSlack, "err − bound (≥ 0 by Theorem 4)")
+	if b.OptErrIIV != nil {
+		t.AddRow("opt err_iiv", ex("opt_err_iiv", *b.OptErrIIV), fmt.Sprintf("best threshold t in [%s, %s) (|V_c| = 1: pure multiple choice)", F(b.OptAt[0]), F(b.OptAt[1])))
+		t.AddRow("Theorem 3-4 bound", ex("mc_bound", *b.MCBound), fmt.Sprintf("err ≥ 2(1 − 1/C)·opt, C = %d choices", b.MinErrors+1))
+		t.AddRow("slack", *b.MCSlack, "err − bound (≥ 0 by Theorem 4)")
 	}
 	if err := t.Render(w); err != nil {
 		return err
@@ -186,9 +177,9 @@ func BoundPage(name string, b Bound, provenance []string) (Page, error) {
 	main.AddRow("max_z δ_z", b.DeltaMaxZ)
 	main.AddRow("Theorem 1 bound", b.Bound)
 	main.AddRow("slack (err − bound)", b.Slack)
-	if b.MC != nil {
-		main.AddRow("opt err_iiv over thresholds", b.MC.Opt)
-		main.AddRow("Theorem 3–4 bound 2(1−1/C)·opt", b.MC.MCBound)
+	if b.OptErrIIV != nil {
+		main.AddRow("opt err_iiv over thresholds", *b.OptErrIIV)
+		main.AddRow("Theorem 3–4 bound 2(1−1/C)·opt", *b.MCBound)
 	}
 	var x, y []float64
 	for i := len(b.Curve) - 1; i >= 0; i-- { // ascending z
