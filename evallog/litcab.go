@@ -1,8 +1,6 @@
 package evallog
 
 import (
-	"bufio"
-	"bytes"
 	"cmp"
 	"fmt"
 	"io"
@@ -20,17 +18,9 @@ import (
 // its name, GPT-4-judged correctness in these files). Each question is its
 // own ID, so outputs of two models on the same questions pair up.
 func readLitCab(r io.Reader, name string, opt Options, st *Stats, fn func(*score.Sample) error) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), 256<<20)
 	var s score.Sample
 	var conf float64
-	line := 0
-	for sc.Scan() {
-		line++
-		raw := bytes.TrimSpace(sc.Bytes())
-		if len(raw) == 0 {
-			continue
-		}
+	return eachLine(r, name, func(line int, raw []byte) error {
 		var rec struct {
 			Question   string         `json:"question"`
 			Answer     jsontext.Value `json:"answer"`
@@ -51,17 +41,14 @@ func readLitCab(r io.Reader, name string, opt Options, st *Stats, fn func(*score
 			if err := st.bad(opt.SkipBad, &Error{File: name, Line: line, Field: field, Err: err}); err != nil {
 				return err
 			}
-			continue
+			return nil
 		}
 		st.Samples++
 		if err := fn(&s); err != nil {
 			return err
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: line %d: %w", name, line+1, err)
-	}
-	return nil
+		return nil
+	})
 }
 
 func litcabFields(answer, gold, normalized, correct *jsontext.Value, s *score.Sample, conf *float64) (string, error) {

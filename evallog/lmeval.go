@@ -77,24 +77,11 @@ func readLMEval(r *bufio.Reader, name string, opt Options, st *Stats, fn func(*s
 		lr.notes()
 		return err
 	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), 256<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		raw := bytes.TrimSpace(sc.Bytes())
-		if len(raw) == 0 {
-			continue
-		}
-		if err := lr.record(raw, score.Source{File: name, Line: line}); err != nil {
-			return err
-		}
-	}
+	err := eachLine(r, name, func(line int, raw []byte) error {
+		return lr.record(raw, score.Source{File: name, Line: line})
+	})
 	lr.notes()
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: line %d: %w", name, line+1, err)
-	}
-	return nil
+	return err
 }
 
 func (lr *lmReader) readArray(r io.Reader) error {

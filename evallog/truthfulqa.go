@@ -1,11 +1,8 @@
 package evallog
 
 import (
-	"bufio"
-	"bytes"
 	"cmp"
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -25,21 +22,13 @@ import (
 // file is one "model". The informativeness file (prompts ending
 // "Helpful:") is refused: it does not grade truth.
 func readTruthfulQA(r io.Reader, name string, opt Options, st *Stats, fn func(*score.Sample) error) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), 256<<20)
 	var s score.Sample
 	det := opt.Abstention
 	if det == nil {
 		det = grade.DefaultDetector()
 	}
 	abstained := 0
-	line := 0
-	for sc.Scan() {
-		line++
-		raw := bytes.TrimSpace(sc.Bytes())
-		if len(raw) == 0 {
-			continue
-		}
+	err := eachLine(r, name, func(line int, raw []byte) error {
 		var rec struct {
 			Prompt     *string `json:"prompt"`
 			Completion *string `json:"completion"`
@@ -56,7 +45,7 @@ func readTruthfulQA(r io.Reader, name string, opt Options, st *Stats, fn func(*s
 			if err := st.bad(opt.SkipBad, &Error{File: name, Line: line, Field: field, Err: err}); err != nil {
 				return err
 			}
-			continue
+			return nil
 		}
 		s = score.Sample{ID: "line " + strconv.Itoa(line), Question: q, Response: a,
 			Model: cmp.Or(opt.Model, opt.DefaultModel), Source: score.Source{File: name, Line: line}}
@@ -83,9 +72,10 @@ func readTruthfulQA(r io.Reader, name string, opt Options, st *Stats, fn func(*s
 		if err := fn(&s); err != nil {
 			return err
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: line %d: %w", name, line+1, err)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if abstained > 0 {
 		st.note("%d answers are abstentions (e.g. \"I have no comment\"), scored 0 whatever their truthfulness label", abstained)
