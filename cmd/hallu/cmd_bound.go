@@ -71,7 +71,11 @@ func analyzeAndPrint[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, pat
 		}
 		zs = append(zs, z)
 	}
-	in, err := input.Open(path)
+	open := input.OpenUnhashed // hash the input only where its sha256 is reported
+	if opts.json || opts.html != "" {
+		open = input.Open
+	}
+	in, err := open(path)
 	if err != nil {
 		return err
 	}
