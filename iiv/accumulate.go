@@ -1,6 +1,7 @@
 package iiv
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -23,11 +24,17 @@ type Accumulator[T Scalar[T]] struct {
 	// Tolerance overrides DefaultTolerance when positive.
 	Tolerance float64
 
-	cur      []Row[T]
-	seenCtx  map[uint64]struct{}
-	seenRsp  []uint64         // hashes of the current context's responses
-	rspIndex map[uint64][]int // their positions, once a context is large
-	seed     maphash.Seed
+	// The current context: its name, its rows, and its responses (their
+	// bytes end to end, ending at ends[i]; their hashes; their positions by
+	// hash, once the context is large).
+	context   string
+	cur       []numbers[T]
+	responses []byte
+	ends      []int
+	seenRsp   []uint64
+	rspIndex  map[uint64][]int
+	seenCtx   map[uint64]struct{} // hashes of the contexts seen
+	seed      maphash.Seed
 
 	points    runs[T]
 	contexts  int
@@ -65,6 +72,16 @@ func (acc *Accumulator[T]) tol() float64 {
 
 // Add adds one row. Errors name the row's line and field.
 func (acc *Accumulator[T]) Add(r Row[T]) error {
+	return add(acc, r.Context, r.Response, numbers[T]{
+		Label: r.Label, Mu: r.Mu, HasMu: r.HasMu, P: r.P, HasP: r.HasP, Phat: r.Phat, Line: r.Line,
+	})
+}
+
+// text is a string or its bytes: rows come as Row values or, from a Reader,
+// as bytes that are copied only when kept.
+type text interface{ ~string | ~[]byte }
+
+func add[T Scalar[T], S text](acc *Accumulator[T], context, response S, n numbers[T]) error {
 	if acc.done {
 		return errors.New("iiv: Add after Result")
 	}
@@ -74,42 +91,56 @@ func (acc *Accumulator[T]) Add(r Row[T]) error {
 		acc.minErrors = -1
 		acc.minValid = -1
 	}
-	if err := acc.checkRow(r); err != nil {
+	if err := acc.checkRow(n); err != nil {
 		return err
 	}
-	if len(acc.cur) > 0 && acc.cur[0].Context != r.Context {
+	if len(acc.cur) > 0 && string(context) != acc.context {
 		if err := acc.flush(); err != nil {
 			return err
 		}
 	}
 	if len(acc.cur) == 0 {
-		h := maphash.String(acc.seed, r.Context)
+		acc.context = string(context)
+		h := maphash.String(acc.seed, acc.context)
 		if _, dup := acc.seenCtx[h]; dup {
-			return fmt.Errorf("line %d: field context: context %q appears again after other contexts; rows of a context must be contiguous", r.Line, r.Context)
+			return fmt.Errorf("line %d: field context: context %q appears again after other contexts; rows of a context must be contiguous", n.Line, acc.context)
 		}
 		acc.seenCtx[h] = struct{}{}
-	}
-	if err := acc.checkResponse(r); err != nil {
-		return err
-	}
-	acc.cur = append(acc.cur, r)
-	return nil
-}
-
-// checkResponse rejects a response given twice in the current context. It
-// compares 64-bit hashes first and the strings only on a match: by linear
-// scan in small contexts, through an index in large ones.
-func (acc *Accumulator[T]) checkResponse(r Row[T]) error {
-	if len(acc.cur) == 0 {
+		acc.responses = acc.responses[:0]
+		acc.ends = acc.ends[:0]
 		acc.seenRsp = acc.seenRsp[:0]
 		clear(acc.rspIndex)
 	}
-	h := maphash.String(acc.seed, r.Response)
-	dup := func(i int) bool { return acc.seenRsp[i] == h && acc.cur[i].Response == r.Response }
-	if n := len(acc.seenRsp); n < 64 {
+	acc.responses = append(acc.responses, response...)
+	acc.ends = append(acc.ends, len(acc.responses))
+	if err := acc.checkResponse(n.Line); err != nil {
+		return err
+	}
+	acc.cur = append(acc.cur, n)
+	return nil
+}
+
+// response returns the i-th response of the current context.
+func (acc *Accumulator[T]) response(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = acc.ends[i-1]
+	}
+	return acc.responses[start:acc.ends[i]]
+}
+
+// checkResponse rejects the last response of the current context if it was
+// given before. It compares 64-bit hashes first and the bytes only on a
+// match: by linear scan in small contexts, through an index in large ones.
+func (acc *Accumulator[T]) checkResponse(line int) error {
+	n := len(acc.seenRsp)
+	r := acc.response(n)
+	h := maphash.Bytes(acc.seed, r)
+	dup := func(i int) bool { return acc.seenRsp[i] == h && bytes.Equal(acc.response(i), r) }
+	if n < 64 {
 		for i := range n {
 			if dup(i) {
-				return acc.dupError(r)
+				return acc.dupError(line, r)
 			}
 		}
 	} else {
@@ -123,7 +154,7 @@ func (acc *Accumulator[T]) checkResponse(r Row[T]) error {
 		}
 		for _, i := range acc.rspIndex[h] {
 			if dup(i) {
-				return acc.dupError(r)
+				return acc.dupError(line, r)
 			}
 		}
 		acc.rspIndex[h] = append(acc.rspIndex[h], n)
@@ -132,11 +163,11 @@ func (acc *Accumulator[T]) checkResponse(r Row[T]) error {
 	return nil
 }
 
-func (acc *Accumulator[T]) dupError(r Row[T]) error {
-	return fmt.Errorf("line %d: field response: response %q appears twice in context %q", r.Line, r.Response, r.Context)
+func (acc *Accumulator[T]) dupError(line int, response []byte) error {
+	return fmt.Errorf("line %d: field response: response %q appears twice in context %q", line, response, acc.context)
 }
 
-func (acc *Accumulator[T]) checkRow(r Row[T]) error {
+func (acc *Accumulator[T]) checkRow(r numbers[T]) error {
 	tol := acc.tol()
 	if r.Label < Valid || r.Label > Nonsense {
 		return fmt.Errorf("line %d: field label: invalid label %v", r.Line, r.Label)
@@ -160,6 +191,14 @@ func (acc *Accumulator[T]) checkRow(r Row[T]) error {
 	return nil
 }
 
+// contextAt names a context in messages, formatted only when one is made.
+type contextAt struct {
+	name string
+	line int
+}
+
+func (c contextAt) String() string { return fmt.Sprintf("context %q (line %d)", c.name, c.line) }
+
 // flush closes the current context: validates it and adds its rows' contributions.
 func (acc *Accumulator[T]) flush() error {
 	rows := acc.cur
@@ -167,8 +206,7 @@ func (acc *Accumulator[T]) flush() error {
 	if len(rows) == 0 {
 		return nil
 	}
-	c := rows[0].Context
-	where := fmt.Sprintf("context %q (line %d)", c, rows[0].Line)
+	where := contextAt{acc.context, rows[0].Line}
 	var zero T
 	one := zero.Frac(1, 1)
 	tol := zero.FromFloat(acc.tol())

@@ -18,14 +18,14 @@ func Analyze[T Scalar[T]](ctx context.Context, r io.Reader, tolerance float64, t
 				return Result[T]{}, err
 			}
 		}
-		row, err := rd.Read()
+		row, err := rd.next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
 			return Result[T]{}, err
 		}
-		if err := acc.Add(row); err != nil {
+		if err := add(&acc, row.context, row.response, row.numbers); err != nil {
 			return Result[T]{}, err
 		}
 	}

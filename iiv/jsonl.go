@@ -27,7 +27,9 @@ import (
 type Reader[T Scalar[T]] struct {
 	br   *bufio.Reader
 	line int
-	ctx  string // the last context read, reused while unchanged
+	ctx  string // the last context Read returned, reused while unchanged
+	row  rawRow[T]
+	s    scanner
 }
 
 // NewReader returns a Reader reading from r.
@@ -38,6 +40,40 @@ func NewReader[T Scalar[T]](r io.Reader) *Reader[T] {
 // Read returns the next row, or io.EOF after the last. Errors name the line
 // and field.
 func (rd *Reader[T]) Read() (Row[T], error) {
+	raw, err := rd.next()
+	if err != nil {
+		return Row[T]{}, err
+	}
+	if string(raw.context) != rd.ctx {
+		rd.ctx = string(raw.context)
+	}
+	return Row[T]{
+		Context: rd.ctx, Response: string(raw.response), Label: raw.Label,
+		Mu: raw.Mu, HasMu: raw.HasMu, P: raw.P, HasP: raw.HasP, Phat: raw.Phat, Line: raw.Line,
+	}, nil
+}
+
+// rawRow is a row as the reader scans it. Its context and response alias
+// the Reader's buffers: they are valid until the next call of next.
+type rawRow[T Scalar[T]] struct {
+	context, response []byte
+	numbers[T]
+}
+
+// numbers are the fields of a row other than its strings.
+type numbers[T Scalar[T]] struct {
+	Label Label
+	Mu    T
+	HasMu bool
+	P     T
+	HasP  bool
+	Phat  T
+	Line  int
+}
+
+// next reads the next row without allocating, or returns io.EOF after the
+// last.
+func (rd *Reader[T]) next() (*rawRow[T], error) {
 	for {
 		line, err := rd.br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
@@ -50,24 +86,23 @@ func (rd *Reader[T]) Read() (Row[T], error) {
 			line = buf
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
-			return Row[T]{}, err
+			return nil, err
 		}
 		if len(line) == 0 && errors.Is(err, io.EOF) {
-			return Row[T]{}, io.EOF
+			return nil, io.EOF
 		}
 		rd.line++
 		if len(bytes.TrimSpace(line)) == 0 {
 			if errors.Is(err, io.EOF) {
-				return Row[T]{}, io.EOF
+				return nil, io.EOF
 			}
 			continue
 		}
-		row, perr := rd.parse(line)
-		if perr != nil {
-			return Row[T]{}, fmt.Errorf("line %d: %w", rd.line, perr)
+		if perr := rd.parse(line); perr != nil {
+			return nil, fmt.Errorf("line %d: %w", rd.line, perr)
 		}
-		row.Line = rd.line
-		return row, nil
+		rd.row.Line = rd.line
+		return &rd.row, nil
 	}
 }
 
@@ -76,61 +111,61 @@ func fieldError(field string, format string, args ...any) error {
 	return fmt.Errorf("field %s: %s", field, fmt.Sprintf(format, args...))
 }
 
-func (rd *Reader[T]) parse(line []byte) (Row[T], error) {
-	var row Row[T]
+// parse scans line into rd.row.
+func (rd *Reader[T]) parse(line []byte) error {
+	row := &rd.row
+	row.numbers = numbers[T]{}
 	var zero T
-	s := scanner{b: line}
+	s := &rd.s
+	s.b, s.i = line, 0
 	s.ws()
 	if !s.eat('{') {
-		return row, errors.New("not a JSON object")
+		return errors.New("not a JSON object")
 	}
 	var have struct{ ctx, rsp, label, phat, logprob bool }
 	s.ws()
 	if s.eat('}') {
-		return row, errors.New("field context: missing")
+		return errors.New("field context: missing")
 	}
 	for {
 		s.ws()
 		key, err := s.str()
 		if err != nil {
-			return row, fmt.Errorf("object key: %w", err)
+			return fmt.Errorf("object key: %w", err)
 		}
 		s.ws()
 		if !s.eat(':') {
-			return row, fmt.Errorf("field %s: expected ':'", key)
+			return fmt.Errorf("field %s: expected ':'", key)
 		}
 		s.ws()
 		switch string(key) {
 		case "context":
 			v, err := s.str()
 			if err != nil {
-				return row, fieldError("context", "%v", err)
+				return fieldError("context", "%v", err)
 			}
 			if have.ctx {
-				return row, fieldError("context", "given twice")
+				return fieldError("context", "given twice")
 			}
 			have.ctx = true
-			if string(v) != rd.ctx {
-				rd.ctx = string(v)
-			}
-			row.Context = rd.ctx
+			row.context = append(row.context[:0], v...)
 		case "response":
 			v, err := s.str()
 			if err != nil {
-				return row, fieldError("response", "%v", err)
+				return fieldError("response", "%v", err)
 			}
 			if have.rsp {
-				return row, fieldError("response", "given twice")
+				return fieldError("response", "given twice")
 			}
 			have.rsp = true
-			row.Response = string(v)
+			row.response = append(row.response[:0], v...)
 		case "label":
 			v, err := s.str()
 			if err != nil {
-				return row, fieldError("label", "%v", err)
+				return fieldError("label", "%v", err)
 			}
 			if have.label {
-				return row, fieldError("label", "given twice")
+				return fieldError("label", "given twice")
 			}
 			have.label = true
 			switch string(v) {
@@ -144,38 +179,35 @@ func (rd *Reader[T]) parse(line []byte) (Row[T], error) {
 				row.Label = Nonsense
 			default:
 				_, err := ParseLabel(string(v))
-				return row, fieldError("label", "%v", err)
+				return fieldError("label", "%v", err)
 			}
 		case "mu", "p", "phat":
-			name := string(key)
+			var name string // a constant, not string(key), which would allocate
+			var dst *T
+			var given *bool
+			switch key[len(key)-1] {
+			case 'u':
+				name, dst, given = "mu", &row.Mu, &row.HasMu
+			case 'p':
+				name, dst, given = "p", &row.P, &row.HasP
+			default:
+				name, dst, given = "phat", &row.Phat, &have.phat
+			}
+			if *given {
+				return fieldError(name, "given twice")
+			}
 			num, err := s.num()
 			if err != nil {
-				return row, fieldError(name, "%v", err)
+				return fieldError(name, "%v", err)
 			}
 			v, err := zero.Parse(num)
 			if err != nil || !isFinite(v.Float64()) {
-				return row, fieldError(name, "invalid number %s", num)
+				return fieldError(name, "invalid number %s", num)
 			}
-			switch name {
-			case "mu":
-				if row.HasMu {
-					return row, fieldError(name, "given twice")
-				}
-				row.Mu, row.HasMu = v, true
-			case "p":
-				if row.HasP {
-					return row, fieldError(name, "given twice")
-				}
-				row.P, row.HasP = v, true
-			case "phat":
-				if have.phat {
-					return row, fieldError(name, "given twice")
-				}
-				row.Phat, have.phat = v, true
-			}
+			*dst, *given = v, true
 		case "logprob":
 			if have.logprob {
-				return row, fieldError("logprob", "given twice")
+				return fieldError("logprob", "given twice")
 			}
 			have.logprob = true
 			if s.lit("null") {
@@ -184,17 +216,17 @@ func (rd *Reader[T]) parse(line []byte) (Row[T], error) {
 			}
 			num, err := s.num()
 			if err != nil {
-				return row, fieldError("logprob", "%v", err)
+				return fieldError("logprob", "%v", err)
 			}
 			lp, err := strconv.ParseFloat(string(num), 64)
 			if err != nil || math.IsNaN(lp) || lp > 0 {
-				return row, fieldError("logprob", "%s is not a log-probability (a number ≤ 0, or null for −∞)", num)
+				return fieldError("logprob", "%s is not a log-probability (a number ≤ 0, or null for −∞)", num)
 			}
 			// exp is computed in float64 even in exact mode.
 			row.Phat = zero.FromFloat(math.Exp(lp))
 		default:
 			if err := s.skip(0); err != nil {
-				return row, fmt.Errorf("field %s: %w", key, err)
+				return fmt.Errorf("field %s: %w", key, err)
 			}
 		}
 		s.ws()
@@ -202,26 +234,26 @@ func (rd *Reader[T]) parse(line []byte) (Row[T], error) {
 			break
 		}
 		if !s.eat(',') {
-			return row, errors.New("expected ',' or '}' between fields")
+			return errors.New("expected ',' or '}' between fields")
 		}
 	}
 	s.ws()
 	if s.i != len(s.b) {
-		return row, errors.New("trailing data after the object")
+		return errors.New("trailing data after the object")
 	}
 	switch {
 	case !have.ctx:
-		return row, fieldError("context", "missing")
+		return fieldError("context", "missing")
 	case !have.rsp:
-		return row, fieldError("response", "missing")
+		return fieldError("response", "missing")
 	case !have.label:
-		return row, fieldError("label", "missing")
+		return fieldError("label", "missing")
 	case have.phat && have.logprob:
-		return row, fieldError("phat", "give phat or logprob, not both")
+		return fieldError("phat", "give phat or logprob, not both")
 	case !have.phat && !have.logprob:
-		return row, fieldError("phat", "missing (give phat or logprob)")
+		return fieldError("phat", "missing (give phat or logprob)")
 	}
-	return row, nil
+	return nil
 }
 
 // scanner is a minimal JSON scanner over one line.

@@ -2,6 +2,7 @@ package iiv
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"sync"
 )
@@ -62,13 +63,73 @@ func (r *runs[T]) merge() *merger[T] {
 }
 
 // sortDescending sorts points by p̂, largest first. Float points take a
-// comparison the compiler can inline.
+// radix sort; others a comparison sort.
 func sortDescending[T Scalar[T]](points []point[T]) {
 	if fp, ok := any(points).([]point[Float]); ok {
-		slices.SortFunc(fp, func(x, y point[Float]) int { return cmp.Compare(y.phat, x.phat) })
+		radixSortDescending(fp)
 		return
 	}
 	slices.SortFunc(points, func(x, y point[T]) int { return y.phat.Cmp(x.phat) })
+}
+
+// radixKey orders points by p̂, largest first: the bits of a non-negative
+// float64 order as the numbers do, so their complement orders the reverse.
+// −0 is read as +0.
+func radixKey(p *point[Float]) uint64 {
+	b := math.Float64bits(float64(p.phat))
+	if b == 1<<63 {
+		b = 0
+	}
+	return ^b
+}
+
+// scratch holds the radix sort's second buffer between sorts.
+var scratch = sync.Pool{New: func() any { return new([]point[Float]) }}
+
+// radixSortDescending is a least-significant-digit radix sort of points on
+// radixKey, a byte at a time; a pass whose byte is the same for every point
+// is skipped. p̂ must not be NaN or negative (the Accumulator rejects both).
+func radixSortDescending(points []point[Float]) {
+	n := len(points)
+	if n < 512 {
+		slices.SortFunc(points, func(x, y point[Float]) int { return cmp.Compare(y.phat, x.phat) })
+		return
+	}
+	var counts [8][256]int
+	for i := range points {
+		k := radixKey(&points[i])
+		for d := range counts {
+			counts[d][byte(k>>(8*d))]++
+		}
+	}
+	buf := scratch.Get().(*[]point[Float])
+	defer scratch.Put(buf)
+	if cap(*buf) < n {
+		*buf = make([]point[Float], n)
+	}
+	src, dst := points, (*buf)[:n]
+	first := radixKey(&points[0])
+	for d := range counts {
+		c := &counts[d]
+		shift := 8 * d
+		if c[byte(first>>shift)] == n {
+			continue
+		}
+		sum := 0
+		for b, k := range c {
+			c[b] = sum
+			sum += k
+		}
+		for i := range src {
+			b := byte(radixKey(&src[i]) >> shift)
+			dst[c[b]] = src[i]
+			c[b]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &points[0] {
+		copy(points, src)
+	}
 }
 
 // merger is a k-way merge of sorted runs through a binary max-heap of run

@@ -54,6 +54,9 @@ func (x Float) Cmp(y Float) int {
 func (x Float) Sign() int { return x.Cmp(0) }
 
 func (Float) Parse(b []byte) (Float, error) {
+	if f, ok := parseFast(b); ok {
+		return Float(f), nil
+	}
 	f, err := strconv.ParseFloat(string(b), 64)
 	return Float(f), err
 }
@@ -135,3 +138,55 @@ func abs[T Scalar[T]](x T) T {
 
 // isFinite reports whether x, as a float, is neither NaN nor infinite.
 func isFinite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+// pow10 holds the powers of ten that float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// parseFast reads a JSON number of at most 15 significant digits and a
+// decimal exponent within ±22, the common case, as Clinger's fast path
+// does: the digits as an integer m < 10^15 < 2^53 and 10^|e| are both exact
+// float64s, so the one multiplication or division m·10^e rounds correctly,
+// and the result is the float64 nearest the decimal, as strconv.ParseFloat's.
+// ok is false for any other number, left to strconv.
+func parseFast(b []byte) (f float64, ok bool) {
+	i, neg := 0, false
+	if i < len(b) && b[i] == '-' {
+		neg = true
+		i++
+	}
+	var m uint64
+	digits, exp := 0, 0 // significant digits; the power of ten m is scaled by
+	mantissa := func() int {
+		start := i
+		for ; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
+			if m != 0 || b[i] != '0' {
+				digits++
+			}
+			m = m*10 + uint64(b[i]-'0')
+		}
+		return i - start
+	}
+	if mantissa() == 0 {
+		return 0, false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		n := mantissa()
+		if n == 0 {
+			return 0, false
+		}
+		exp = -n
+	}
+	if i != len(b) || digits > 15 || exp < -22 {
+		return 0, false // an exponent part, too many digits, or too small
+	}
+	f = float64(m)
+	if exp < 0 {
+		f /= pow10[-exp]
+	}
+	if neg {
+		f = -f
+	}
+	return f, true
+}
