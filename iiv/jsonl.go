@@ -300,6 +300,10 @@ func (s *scanner) str() ([]byte, error) {
 	ascii := true
 	for s.i < len(s.b) {
 		c := s.b[s.i]
+		if !strStop[c] {
+			s.i++
+			continue
+		}
 		switch {
 		case c == '"':
 			v := s.b[start:s.i]
@@ -312,13 +316,22 @@ func (s *scanner) str() ([]byte, error) {
 			ascii = false
 		case c == '\\':
 			return s.strSlow(start)
-		case c < 0x20:
+		default:
 			return nil, errors.New("control character in string")
 		}
 		s.i++
 	}
 	return nil, errors.New("unterminated string")
 }
+
+// strStop marks the bytes that end str's fast scan: the quote, the
+// backslash, control characters and the bytes of multi-byte UTF-8.
+var strStop = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c == '"' || c == '\\' || c < 0x20 || c >= 0x80
+	}
+	return t
+}()
 
 // strSlow decodes a string with escapes, from start (just after the quote).
 func (s *scanner) strSlow(start int) ([]byte, error) {

@@ -86,20 +86,27 @@ func radixKey(p *point[Float]) uint64 {
 // scratch holds the radix sort's second buffer between sorts.
 var scratch = sync.Pool{New: func() any { return new([]point[Float]) }}
 
+// radixBits is the width of a radix sort digit: six passes of 11 bits
+// cover a 64-bit key, with 2048 counters per digit, which stay in cache.
+const radixBits = 8
+
 // radixSortDescending is a least-significant-digit radix sort of points on
-// radixKey, a byte at a time; a pass whose byte is the same for every point
-// is skipped. p̂ must not be NaN or negative (the Accumulator rejects both).
+// radixKey, radixBits at a time; a pass whose digit is the same for every
+// point is skipped. p̂ must not be NaN or negative (the Accumulator rejects
+// both).
 func radixSortDescending(points []point[Float]) {
 	n := len(points)
 	if n < 512 {
 		slices.SortFunc(points, func(x, y point[Float]) int { return cmp.Compare(y.phat, x.phat) })
 		return
 	}
-	var counts [8][256]int
+	const passes, buckets = (64 + radixBits - 1) / radixBits, 1 << radixBits
+	digit := func(k uint64, pass int) int { return int(k>>(pass*radixBits)) & (buckets - 1) }
+	var counts [passes][buckets]int
 	for i := range points {
 		k := radixKey(&points[i])
 		for d := range counts {
-			counts[d][byte(k>>(8*d))]++
+			counts[d][digit(k, d)]++
 		}
 	}
 	buf := scratch.Get().(*[]point[Float])
@@ -111,8 +118,7 @@ func radixSortDescending(points []point[Float]) {
 	first := radixKey(&points[0])
 	for d := range counts {
 		c := &counts[d]
-		shift := 8 * d
-		if c[byte(first>>shift)] == n {
+		if c[digit(first, d)] == n {
 			continue
 		}
 		sum := 0
@@ -121,7 +127,7 @@ func radixSortDescending(points []point[Float]) {
 			sum += k
 		}
 		for i := range src {
-			b := byte(radixKey(&src[i]) >> shift)
+			b := digit(radixKey(&src[i]), d)
 			dst[c[b]] = src[i]
 			c[b]++
 		}

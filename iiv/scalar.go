@@ -114,6 +114,10 @@ type Sum[T Scalar[T]] struct{ s, c T }
 
 // Add adds x to the sum.
 func (a *Sum[T]) Add(x T) {
+	if f, ok := any(a).(*Sum[Float]); ok { // inline float arithmetic
+		f.addFloat(any(x).(Float))
+		return
+	}
 	t := a.s.Add(x)
 	// The branch only picks which operand's low bits were lost; for Rat
 	// both are exact, so comparing float approximations is enough.
@@ -123,6 +127,17 @@ func (a *Sum[T]) Add(x T) {
 		a.c = a.c.Add(x.Sub(t).Add(a.s))
 	}
 	a.s = t
+}
+
+func (a *Sum[T]) addFloat(x Float) {
+	b := any(a).(*Sum[Float])
+	t := b.s + x
+	if math.Abs(float64(b.s)) >= math.Abs(float64(x)) {
+		b.c += b.s - t + x
+	} else {
+		b.c += x - t + b.s
+	}
+	b.s = t
 }
 
 // Value returns the compensated sum.
