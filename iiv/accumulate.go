@@ -15,7 +15,7 @@ const DefaultTolerance = 1e-6
 // An Accumulator streams the rows of an instance, context by context, and
 // computes a Result. Rows of one context must be contiguous.
 //
-// Memory: one point of 5 scalars per row, kept for the threshold walk (δ_z
+// Memory: one point of 4 scalars per row, kept for the threshold walk (δ_z
 // at every z, the best threshold, and the paper's threshold 1/min_c|E_c|,
 // which is known only once every context has been seen), the rows of the
 // current context, and 8 bytes per context to detect a context that
@@ -58,9 +58,10 @@ type Accumulator[T Scalar[T]] struct {
 type point[T Scalar[T]] struct {
 	phat T
 	a    T // w·p̂(r|c): the row's mass under p̂
-	b    T // w·p(r|c): its mass under p (valid rows)
-	d    T // D(c,r) for error rows: w/(2|E_c|)
-	e    T // w·P_c·p̂(r|c), P_c = Σ_{V_c} p: the rescaling derivative's term
+	// bd is w·p(r|c) ≥ 0, the mass under p, for a valid row, and −D(c,r) =
+	// −w/(2|E_c|) < 0 for an error row: a row has at most one of the two.
+	bd T
+	e  T // w·P_c·p̂(r|c), P_c = Σ_{V_c} p: the rescaling derivative's term
 }
 
 func (acc *Accumulator[T]) tol() float64 {
@@ -281,9 +282,9 @@ func (acc *Accumulator[T]) flush() error {
 		pt := point[T]{phat: r.Phat, a: w.Mul(r.Phat), e: wP.Mul(r.Phat)}
 		switch r.Label {
 		case Valid, IDK:
-			pt.b = w.Mul(r.P)
+			pt.bd = w.Mul(r.P)
 		case Error:
-			pt.d = dErr
+			pt.bd = zero.Sub(dErr)
 			listedErr.Add(r.Phat)
 			errMass.Add(r.Phat)
 		case Nonsense:

@@ -66,7 +66,7 @@ func TestRadixSortDescending(t *testing.T) {
 			}
 			pts[i] = point[Float]{phat: Float(f), a: Float(i)}
 		}
-		radixSortDescending(pts)
+		radixSortDescending(pts, make([]point[Float], len(pts)))
 		for i := 1; i < n; i++ {
 			if pts[i-1].phat < pts[i].phat {
 				t.Fatalf("position %d: %v before %v", i, pts[i-1].phat, pts[i].phat)

@@ -260,8 +260,11 @@ func walk[T Scalar[T]](points *merger[T], positive int, zs []T, totalValid T, wa
 			}
 			p := points.pop()
 			a.Add(p.a)
-			b.Add(p.b)
-			d.Add(p.d)
+			if p.bd.Sign() < 0 {
+				d.Add(zero.Sub(p.bd))
+			} else {
+				b.Add(p.bd)
+			}
 			e.Add(p.e)
 		}
 		high = low

@@ -11,14 +11,17 @@ import (
 const maxRun = 1 << 20
 
 // runs stores the points of an instance in chunks. Each chunk is sorted by
-// p̂, largest first, in its own goroutine as soon as it fills, so that
-// sorting overlaps reading; merge then yields all points in order. Chunks
-// are never copied to grow.
+// p̂, largest first, in the background as soon as it fills, so that sorting
+// overlaps reading; merge then yields all points in order. Chunks are never
+// copied to grow. Sorts run one at a time and share one scratch buffer.
 type runs[T Scalar[T]] struct {
 	cur      []point[T]
 	full     [][]point[T]
-	wg       sync.WaitGroup
 	positive int // points with p̂ > 0
+
+	wg      sync.WaitGroup
+	sorting sync.Mutex // held by the running sort
+	scratch []point[T] // the radix sort's second buffer, under sorting
 }
 
 func (r *runs[T]) add(p point[T]) {
@@ -40,7 +43,9 @@ func (r *runs[T]) seal() {
 		r.wg.Add(1)
 		go func() {
 			defer r.wg.Done()
-			sortDescending(c)
+			r.sorting.Lock()
+			defer r.sorting.Unlock()
+			r.scratch = sortDescending(c, r.scratch)
 		}()
 		next = min(2*cap(c), maxRun)
 	}
@@ -52,6 +57,7 @@ func (r *runs[T]) seal() {
 func (r *runs[T]) merge() *merger[T] {
 	r.seal()
 	r.wg.Wait()
+	r.scratch = nil
 	m := &merger[T]{runs: r.full}
 	for i := range m.runs {
 		m.heap = append(m.heap, i)
@@ -62,14 +68,20 @@ func (r *runs[T]) merge() *merger[T] {
 	return m
 }
 
-// sortDescending sorts points by p̂, largest first. Float points take a
-// radix sort; others a comparison sort.
-func sortDescending[T Scalar[T]](points []point[T]) {
+// sortDescending sorts points by p̂, largest first, and returns the scratch
+// buffer for the next call. Float points take a radix sort; others a
+// comparison sort.
+func sortDescending[T Scalar[T]](points, scratch []point[T]) []point[T] {
 	if fp, ok := any(points).([]point[Float]); ok {
-		radixSortDescending(fp)
-		return
+		fs := any(scratch).([]point[Float])
+		if cap(fs) < len(fp) {
+			fs = make([]point[Float], len(fp))
+		}
+		radixSortDescending(fp, fs[:len(fp)])
+		return any(fs).([]point[T])
 	}
 	slices.SortFunc(points, func(x, y point[T]) int { return y.phat.Cmp(x.phat) })
+	return scratch
 }
 
 // radixKey orders points by p̂, largest first: the bits of a non-negative
@@ -83,9 +95,6 @@ func radixKey(p *point[Float]) uint64 {
 	return ^b
 }
 
-// scratch holds the radix sort's second buffer between sorts.
-var scratch = sync.Pool{New: func() any { return new([]point[Float]) }}
-
 // radixBits is the width of a radix sort digit: six passes of 11 bits
 // cover a 64-bit key, with 2048 counters per digit, which stay in cache.
 const radixBits = 8
@@ -93,8 +102,8 @@ const radixBits = 8
 // radixSortDescending is a least-significant-digit radix sort of points on
 // radixKey, radixBits at a time; a pass whose digit is the same for every
 // point is skipped. p̂ must not be NaN or negative (the Accumulator rejects
-// both).
-func radixSortDescending(points []point[Float]) {
+// both). buf must be as long as points.
+func radixSortDescending(points, buf []point[Float]) {
 	n := len(points)
 	if n < 512 {
 		slices.SortFunc(points, func(x, y point[Float]) int { return cmp.Compare(y.phat, x.phat) })
@@ -109,12 +118,7 @@ func radixSortDescending(points []point[Float]) {
 			counts[d][digit(k, d)]++
 		}
 	}
-	buf := scratch.Get().(*[]point[Float])
-	defer scratch.Put(buf)
-	if cap(*buf) < n {
-		*buf = make([]point[Float], n)
-	}
-	src, dst := points, (*buf)[:n]
+	src, dst := points, buf
 	first := radixKey(&points[0])
 	for d := range counts {
 		c := &counts[d]

@@ -18,10 +18,10 @@ func sortBenchPoints() []point[Float] {
 
 func BenchmarkRadixSort(b *testing.B) {
 	orig := sortBenchPoints()
-	pts := make([]point[Float], len(orig))
+	pts, buf := make([]point[Float], len(orig)), make([]point[Float], len(orig))
 	for b.Loop() {
 		copy(pts, orig)
-		radixSortDescending(pts)
+		radixSortDescending(pts, buf)
 	}
 }
 
