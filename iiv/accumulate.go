@@ -28,7 +28,7 @@ type Accumulator[T Scalar[T]] struct {
 	// bytes end to end, ending at ends[i]; their hashes; their positions by
 	// hash, once the context is large).
 	context   string
-	cur       []numbers[T]
+	cur       []Row[T] // without their strings
 	responses []byte
 	ends      []int
 	seenRsp   []uint64
@@ -73,16 +73,16 @@ func (acc *Accumulator[T]) tol() float64 {
 
 // Add adds one row. Errors name the row's line and field.
 func (acc *Accumulator[T]) Add(r Row[T]) error {
-	return add(acc, r.Context, r.Response, numbers[T]{
-		Label: r.Label, Mu: r.Mu, HasMu: r.HasMu, P: r.P, HasP: r.HasP, Phat: r.Phat, Line: r.Line,
-	})
+	return add(acc, r.Context, r.Response, r)
 }
 
 // text is a string or its bytes: rows come as Row values or, from a Reader,
 // as bytes that are copied only when kept.
 type text interface{ ~string | ~[]byte }
 
-func add[T Scalar[T], S text](acc *Accumulator[T], context, response S, n numbers[T]) error {
+// add adds row n with the given context and response; n's own strings are
+// ignored.
+func add[T Scalar[T], S text](acc *Accumulator[T], context, response S, n Row[T]) error {
 	if acc.done {
 		return errors.New("iiv: Add after Result")
 	}
@@ -117,6 +117,7 @@ func add[T Scalar[T], S text](acc *Accumulator[T], context, response S, n number
 	if err := acc.checkResponse(n.Line); err != nil {
 		return err
 	}
+	n.Context, n.Response = "", ""
 	acc.cur = append(acc.cur, n)
 	return nil
 }
@@ -168,7 +169,7 @@ func (acc *Accumulator[T]) dupError(line int, response []byte) error {
 	return fmt.Errorf("line %d: field response: response %q appears twice in context %q", line, response, acc.context)
 }
 
-func (acc *Accumulator[T]) checkRow(r numbers[T]) error {
+func (acc *Accumulator[T]) checkRow(r Row[T]) error {
 	tol := acc.tol()
 	if r.Label < Valid || r.Label > Nonsense {
 		return fmt.Errorf("line %d: field label: invalid label %v", r.Line, r.Label)

@@ -52,7 +52,7 @@ const batchRows = 4096
 // accumulator: row i's context and response are text[ends[i-1]:ends[i]],
 // split after split[i] bytes. err, if set, ended the input after these rows.
 type batch[T Scalar[T]] struct {
-	rows  []numbers[T]
+	rows  []Row[T] // without their strings
 	text  []byte
 	ends  []int
 	split []int
@@ -83,7 +83,7 @@ func parse[T Scalar[T]](rd *Reader[T], full chan<- *batch[T], free <-chan *batch
 			b.split = append(b.split, len(row.context))
 			b.text = append(append(b.text, row.context...), row.response...)
 			b.ends = append(b.ends, len(b.text))
-			b.rows = append(b.rows, row.numbers)
+			b.rows = append(b.rows, row.Row)
 		}
 		done := b.err != nil || len(b.rows) < batchRows
 		select {

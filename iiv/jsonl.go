@@ -47,28 +47,17 @@ func (rd *Reader[T]) Read() (Row[T], error) {
 	if string(raw.context) != rd.ctx {
 		rd.ctx = string(raw.context)
 	}
-	return Row[T]{
-		Context: rd.ctx, Response: string(raw.response), Label: raw.Label,
-		Mu: raw.Mu, HasMu: raw.HasMu, P: raw.P, HasP: raw.HasP, Phat: raw.Phat, Line: raw.Line,
-	}, nil
+	row := raw.Row
+	row.Context, row.Response = rd.ctx, string(raw.response)
+	return row, nil
 }
 
-// rawRow is a row as the reader scans it. Its context and response alias
-// the Reader's buffers: they are valid until the next call of next.
+// rawRow is a row as the reader scans it: its context and response are in
+// the byte slices, which are valid until the next call of next, and not in
+// the Row's strings.
 type rawRow[T Scalar[T]] struct {
 	context, response []byte
-	numbers[T]
-}
-
-// numbers are the fields of a row other than its strings.
-type numbers[T Scalar[T]] struct {
-	Label Label
-	Mu    T
-	HasMu bool
-	P     T
-	HasP  bool
-	Phat  T
-	Line  int
+	Row[T]
 }
 
 // next reads the next row without allocating, or returns io.EOF after the
@@ -114,7 +103,7 @@ func fieldError(field string, format string, args ...any) error {
 // parse scans line into rd.row.
 func (rd *Reader[T]) parse(line []byte) error {
 	row := &rd.row
-	row.numbers = numbers[T]{}
+	row.Row = Row[T]{}
 	var zero T
 	s := &rd.s
 	s.b, s.i = line, 0
