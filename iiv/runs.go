@@ -96,7 +96,7 @@ func radixKey(p *point[Float]) uint64 {
 }
 
 // radixBits is the width of a radix sort digit: eight passes of a byte
-// cover a 64-bit key, with 256 counters per digit (measured faster on 40-byte
+// cover a 64-bit key, with 256 counters per digit (measured faster on these
 // points than six passes of 11 bits, BenchmarkRadixSort).
 const radixBits = 8
 
