@@ -414,33 +414,48 @@ func (s *scanner) hex4() (rune, bool) {
 
 // num reads a JSON number (RFC 8259 grammar) and returns its text.
 func (s *scanner) num() ([]byte, error) {
-	start := s.i
-	s.eat('-')
-	digits := func() int {
-		n := 0
-		for s.i < len(s.b) && '0' <= s.b[s.i] && s.b[s.i] <= '9' {
-			s.i++
-			n++
-		}
-		return n
+	b, i := s.b, s.i
+	if i < len(b) && b[i] == '-' {
+		i++
 	}
-	if s.i < len(s.b) && s.b[s.i] == '0' {
-		s.i++
-	} else if digits() == 0 {
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && '1' <= b[i] && b[i] <= '9':
+		i = digits(b, i+1)
+	default:
 		return nil, errors.New("expected a number")
 	}
-	if s.eat('.') && digits() == 0 {
-		return nil, errors.New("invalid number: no digits after '.'")
-	}
-	if s.eat('e') || s.eat('E') {
-		if !s.eat('+') {
-			s.eat('-')
+	if i < len(b) && b[i] == '.' {
+		j := digits(b, i+1)
+		if j == i+1 {
+			return nil, errors.New("invalid number: no digits after '.'")
 		}
-		if digits() == 0 {
+		i = j
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := digits(b, i)
+		if j == i {
 			return nil, errors.New("invalid number: no digits in exponent")
 		}
+		i = j
 	}
-	return s.b[start:s.i], nil
+	v := b[s.i:i]
+	s.i = i
+	return v, nil
+}
+
+// digits returns the index of the first byte at or after i in b that is not
+// a decimal digit.
+func digits(b []byte, i int) int {
+	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 // skip skips any JSON value (for fields the reader ignores).

@@ -171,29 +171,32 @@ func parseFast(b []byte) (f float64, ok bool) {
 		i++
 	}
 	var m uint64
-	digits, exp := 0, 0 // significant digits; the power of ten m is scaled by
-	mantissa := func() int {
-		start := i
-		for ; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
-			if m != 0 || b[i] != '0' {
-				digits++
-			}
-			m = m*10 + uint64(b[i]-'0')
+	sig, exp := 0, 0 // significant digits; the power of ten m is scaled by
+	start := i
+	for ; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
+		if m != 0 || b[i] != '0' {
+			sig++
 		}
-		return i - start
+		m = m*10 + uint64(b[i]-'0')
 	}
-	if mantissa() == 0 {
+	if i == start {
 		return 0, false
 	}
 	if i < len(b) && b[i] == '.' {
 		i++
-		n := mantissa()
-		if n == 0 {
+		start = i
+		for ; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
+			if m != 0 || b[i] != '0' {
+				sig++
+			}
+			m = m*10 + uint64(b[i]-'0')
+		}
+		if i == start {
 			return 0, false
 		}
-		exp = -n
+		exp = start - i
 	}
-	if i != len(b) || digits > 15 || exp < -22 {
+	if i != len(b) || sig > 15 || exp < -22 {
 		return 0, false // an exponent part, too many digits, or too small
 	}
 	f = float64(m)
