@@ -33,3 +33,23 @@ func BenchmarkComparisonSort(b *testing.B) {
 		slices.SortFunc(pts, func(x, y point[Float]) int { return cmp.Compare(y.phat, x.phat) })
 	}
 }
+
+// BenchmarkMergeWalk times the threshold walk over 2^21 points in sorted
+// chunks as an Accumulator leaves them.
+func BenchmarkMergeWalk(b *testing.B) {
+	orig := sortBenchPoints()
+	orig = append(orig, sortBenchPoints()...)
+	for i := range orig {
+		orig[i].a = orig[i].phat
+	}
+	for b.Loop() {
+		b.StopTimer()
+		var r runs[Float]
+		for _, p := range orig {
+			r.add(p)
+		}
+		m := r.merge()
+		b.StartTimer()
+		walk(m, r.positive, []Float{0.1}, 1, true)
+	}
+}
