@@ -146,10 +146,10 @@ func TestLMEvalRealByHand(t *testing.T) {
 func TestLMEvalRealFiles(t *testing.T) {
 	dir := needShared(t, "evallogs/lm-eval")
 	mc := map[string]int{
-		"gemma-3-4b-it_mmlu-stem__samples_mmlu_abstract_algebra_2025-09-25T09-53-24.656847.jsonl":    100,
+		"gemma-3-4b-it_mmlu-stem__samples_mmlu_abstract_algebra_2025-09-25T09-53-24.656847.jsonl":       100,
 		"qwen2.5-3b-instruct_mmlu-stem__samples_mmlu_abstract_algebra_2025-09-25T09-38-02.724479.jsonl": 100,
-		"bigrefactor-2023-06_mathqa__mathqa.jsonl":                                                       16,
-		"qwen3-8b_negotiationtom__samples_negotiationtom_belief_2026-07-08T18-15-33.115417.jsonl":        20,
+		"bigrefactor-2023-06_mathqa__mathqa.jsonl":                                                      16,
+		"qwen3-8b_negotiationtom__samples_negotiationtom_belief_2026-07-08T18-15-33.115417.jsonl":       20,
 	}
 	for file, docs := range mc {
 		for _, norm := range []Norm{NormRaw, NormLength, NormBytes} {
