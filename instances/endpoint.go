@@ -58,19 +58,21 @@ func ResponseLogProb(lp *llm.CompletionLogprobs, context, full string) (float64,
 		last--
 	}
 	end := lp.TextOffset[last]
+	size := func(tok string) int { return len(tok) }
 	var boundary int
 	switch {
 	case end+len(lp.Tokens[last]) == len(full):
 		boundary = len(context)
 	case end+utf8.RuneCountInString(lp.Tokens[last]) == utf8.RuneCountInString(full):
 		boundary = utf8.RuneCountInString(context)
+		size = utf8.RuneCountInString
 	default:
 		return 0, errNoEcho
 	}
 	sum, first := 0.0, -1
 	for i, off := range lp.TextOffset {
 		if off < boundary {
-			if i+1 < len(lp.TextOffset) && lp.TextOffset[i+1] > boundary && lp.Tokens[i+1] != eos {
+			if lp.Tokens[i] != eos && off+size(lp.Tokens[i]) > boundary {
 				return 0, fmt.Errorf("token %q runs across the end of the context", lp.Tokens[i])
 			}
 			continue
@@ -80,6 +82,9 @@ func ResponseLogProb(lp *llm.CompletionLogprobs, context, full string) (float64,
 		}
 		if first < 0 {
 			first = i
+			if i == 0 {
+				return 0, errors.New("the response's first token has no context")
+			}
 		}
 		if lp.TokenLogprobs[i] == nil {
 			return 0, fmt.Errorf("token %d (%q) has no log-probability", i, lp.Tokens[i])
@@ -88,9 +93,6 @@ func ResponseLogProb(lp *llm.CompletionLogprobs, context, full string) (float64,
 	}
 	if first < 0 {
 		return 0, errors.New("no token of the response in the echoed prompt")
-	}
-	if first == 0 {
-		return 0, errors.New("the response's first token has no context")
 	}
 	return sum, nil
 }
