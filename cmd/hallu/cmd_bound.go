@@ -54,6 +54,7 @@ its context, from --base-url (hallu serve, or any OpenAI-compatible server
 whose /completions echoes prompt log-probabilities), normalised over the set.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.from.stderr = cmd.ErrOrStderr()
 			return runBound(cmd.Context(), cmd.OutOrStdout(), args[0], opts)
 		},
 	}

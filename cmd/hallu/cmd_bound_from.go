@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/hallu-dev/hallu/iiv"
 	"github.com/hallu-dev/hallu/instances"
@@ -17,15 +18,16 @@ import (
 
 // fromOptions are the flags of `hallu bound --from`.
 type fromOptions struct {
-	source, norm, writeInstance        string
-	skipBad                            bool
-	baseURL, model, apiKeyEnv, cache   string
-	noCache                            bool
-	client                             clientOptions
-	limit, distractors                 int
-	seed                               uint64
-	codexSplit                         string
-	changedBaseURL, changedModel, init bool
+	source, norm, writeInstance      string
+	skipBad                          bool
+	baseURL, model, apiKeyEnv, cache string
+	noCache                          bool
+	client                           clientOptions
+	limit, distractors               int
+	seed                             uint64
+	codexSplit                       string
+	quiet                            bool
+	stderr                           io.Writer // progress goes here when it is a terminal
 }
 
 var fromSources = []string{"lmeval", "candidates", "truthfulqa", "codex", "entityquestions"}
@@ -45,6 +47,7 @@ func (o *fromOptions) register(cmd *cobra.Command) {
 	f.IntVar(&o.distractors, "distractors", 9, "entityquestions: erroneous candidates drawn per question")
 	f.Uint64Var(&o.seed, "seed", 1, "entityquestions: seed of the distractor draw")
 	f.StringVar(&o.codexSplit, "codex-split", "test", "codex: the negatives file used, test or valid")
+	f.BoolVar(&o.quiet, "quiet", false, "no progress display while scoring")
 	o.client.register(cmd)
 }
 
@@ -170,7 +173,12 @@ func buildInstance[T iiv.Scalar[T]](ctx context.Context, path string, o fromOpti
 		return bi, err
 	}
 	defer closeEndpoint()
-	bi.rows, err = instances.Score[T](ctx, sets, instances.EndpointScorer{Client: client, Model: o.model}, instances.ScoreOptions{Workers: o.client.concurrency})
+	sopt := instances.ScoreOptions{Workers: o.client.concurrency}
+	if !o.quiet && o.stderr != nil && isTerminal(o.stderr) {
+		sopt.Progress = scoreProgress(o.stderr)
+		defer fmt.Fprintln(o.stderr)
+	}
+	bi.rows, err = instances.Score[T](ctx, sets, instances.EndpointScorer{Client: client, Model: o.model}, sopt)
 	if err != nil {
 		return bi, fmt.Errorf("%s: %w", path, err)
 	}
@@ -189,6 +197,18 @@ func buildInstance[T iiv.Scalar[T]](ctx context.Context, path string, o fromOpti
 		bi.params["codex_split"] = o.codexSplit
 	}
 	return bi, nil
+}
+
+// scoreProgress redraws "scored N/M candidate sets" on w, at most five
+// times a second and at the end.
+func scoreProgress(w io.Writer) func(done, total int) {
+	var last time.Time
+	return func(done, total int) {
+		if now := time.Now(); done == total || now.Sub(last) > 200*time.Millisecond {
+			last = now
+			fmt.Fprintf(w, "\rscored %d/%d candidate sets", done, total)
+		}
+	}
 }
 
 func lmevalNormNote(n instances.Norm) string {
