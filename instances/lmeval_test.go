@@ -188,3 +188,64 @@ func TestLMEvalRealFiles(t *testing.T) {
 		}
 	}
 }
+
+// Bad lm-eval samples give errors naming the file, line and field; with
+// SkipBad they are skipped and counted.
+func TestLMEvalErrors(t *testing.T) {
+	args := `{"gen_args_0":{"arg_0":"Q","arg_1":" A"},"gen_args_1":{"arg_0":"Q","arg_1":" B"}}`
+	line := func(resps, target string) string {
+		return `{"doc_id":0,"doc":{"question":"Q?"},"target":` + target + `,"arguments":` + args + `,"resps":` + resps + `,"filter":"none"}`
+	}
+	good := line(`[[["-1","False"]],[["-2","True"]]]`, `"0"`)
+	for _, tc := range []struct{ in, want string }{
+		{line(`[[["NaN","False"]],[["-2","True"]]]`, `"0"`), "s.jsonl line 1: field resps[0]: log-likelihood NaN is not a number ≤ 0"},
+		{line(`[[[-1,false]],[[Infinity,true]]]`, `0`), "s.jsonl line 1: field resps[1]: log-likelihood +Inf is not a number ≤ 0"},
+		{line(`[[["-1","False"]],[["0.5","True"]]]`, `"0"`), "field resps[1]: log-likelihood 0.5 is not a number ≤ 0"},
+		{line(`[[["-Infinity","False"]],[["-inf","True"]]]`, `"0"`), "field resps: all 2 entries are −Inf"},
+		{line(`[[["-1","False"]],[["-2","True"]]]`, `"7"`), `s.jsonl line 1: field target: "7" is neither the index nor the text of one of the 2 choices`},
+		{line(`[["A"],["B"]]`, `"0"`), "s.jsonl line 1: field resps: not a multiple-choice log-likelihood sample"},
+		{line(`[[["-1","True"]]]`, `"0"`), "field resps: one continuation only"},
+		{`{"doc_id":0,`, "s.jsonl line 1: not a JSON sample"},
+		{good + "\n" + `{"doc":{},"resps":[]}`, "s.jsonl line 2: field doc_id: missing"},
+	} {
+		_, _, err := ReadLMEval[iiv.Float](strings.NewReader(tc.in), "s.jsonl", LMEvalOptions{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s:\nerror %v\nwant  %q", tc.in, err, tc.want)
+		}
+	}
+	bad := line(`[[["NaN","False"]],[["-2","True"]]]`, `"0"`)
+	rows, st, err := ReadLMEval[iiv.Float](strings.NewReader(good+"\n"+strings.Replace(bad, `"doc_id":0`, `"doc_id":1`, 1)+"\n"+good+"\n"), "s.jsonl", LMEvalOptions{SkipBad: true})
+	if err != nil || len(rows) != 2 || st.Samples != 1 || st.Skipped != 1 || st.Duplicates != 1 || !strings.Contains(st.FirstSkipped, "line 2") {
+		t.Errorf("rows %d, stats %+v, err %v", len(rows), st, err)
+	}
+	if _, _, err := ReadLMEval[iiv.Float](strings.NewReader(good), "s.jsonl", LMEvalOptions{Norm: NormLength}); err != nil {
+		t.Errorf("length-normalised: %v", err)
+	}
+}
+
+// A target that is both a choice index and another choice's text is read
+// by the log's own acc.
+func TestLMEvalAmbiguousTarget(t *testing.T) {
+	args := `[["Q"," 1"],["Q"," 0"]]` // choice 0 is "1", choice 1 is "0"
+	for _, tc := range []struct {
+		acc  string
+		gold int
+		err  string
+	}{
+		{`1.0`, 0, ""}, // choice 0 has the larger log-likelihood and acc = 1: the text reading
+		{`0.0`, 1, ""}, // acc = 0: the gold is not choice 0, so the index reading
+		{`null`, 0, "is ambiguous"},
+	} {
+		in := `{"doc_id":3,"target":"1","arguments":` + args + `,"resps":[[[-0.5,true]],[[-1.5,false]]],"acc":` + tc.acc + `}`
+		rows, _, err := ReadLMEval[iiv.Float](strings.NewReader(in), "s.jsonl", LMEvalOptions{})
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("acc %s: error %v, want %q", tc.acc, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || rows[tc.gold].Label != iiv.Valid || rows[1-tc.gold].Label != iiv.Error {
+			t.Errorf("acc %s: rows %+v, err %v; want gold %d", tc.acc, rows, err, tc.gold)
+		}
+	}
+}
