@@ -35,8 +35,9 @@ type NamedReader struct {
 
 // CoDEx converts CoDEx triples into candidate sets, one per (head,
 // relation) of the negatives file that has at least one true tail in the
-// positives: the context is the sentence "The <relation label> of <head>
-// is", the valid candidates " <tail>." for the true tails, the errors
+// positives: the sentence "<head> <relation label> <tail>." split after
+// the relation (context "Q104081 country of citizenship", candidates
+// " Q35."), the valid candidates " <tail>." for the true tails, the errors
 // " <tail>." for the verified-false tails of the same (head, relation) —
 // the plausible falsehoods of paper.md §1.1, checked false by CoDEx's
 // annotators. p is uniform over the true tails. Without Labels, entities
@@ -115,7 +116,7 @@ func CoDEx(in CoDExInput) ([]CandidateSet, ConvertStats, error) {
 			continue
 		}
 		sets = append(sets, CandidateSet{
-			Context: fmt.Sprintf("The %s of %s is", rl.Label, label(k.h)),
+			Context: label(k.h) + " " + rl.Label,
 			Valid:   spaced(valid.list), Errors: spaced(wrong.list), Line: lineOf[k],
 		})
 	}

@@ -131,7 +131,7 @@ func TestCoDExReal(t *testing.T) {
 		t.Fatalf("%d sets, stats %+v", len(sets), st)
 	}
 	// The first negative, Q104081 P27 Q35, makes the first set.
-	if s := sets[0]; s.Context != "The country of citizenship of Q104081 is" || !slices.Contains(s.Errors, " Q35.") || s.Line != 1 {
+	if s := sets[0]; s.Context != "Q104081 country of citizenship" || !slices.Contains(s.Errors, " Q35.") || s.Line != 1 {
 		t.Errorf("first set %+v", s)
 	}
 	checked := 0
@@ -140,11 +140,10 @@ func TestCoDExReal(t *testing.T) {
 			t.Fatalf("line %d: %v", s.Line, err)
 		}
 		// Check the country-of-citizenship sets against the triple files.
-		head, ok := strings.CutPrefix(s.Context, "The country of citizenship of ")
+		head, ok := strings.CutSuffix(s.Context, " country of citizenship")
 		if !ok {
 			continue
 		}
-		head = strings.TrimSuffix(head, " is")
 		triple := func(c string) string { return head + "\tP27\t" + strings.TrimSuffix(strings.TrimSpace(c), ".") }
 		for _, v := range s.Valid {
 			if !truth[triple(v)] {

@@ -7,7 +7,11 @@
 #   - candidate sets (TruthfulQA, EntityQuestions P36 and P19, CoDEx-S)
 #     scored by `hallu serve` on 127.0.0.1 with its default model, a
 #     trigram of the built-in Moby-Dick (ngram/corpus), through the OpenAI
-#     completions endpoint with echo + logprobs.
+#     completions endpoint with echo + logprobs;
+#   - EntityQuestions P19 scored by a second `hallu serve` whose model is a
+#     6-gram trained on the P19 file's own questions and first answers
+#     ("Q: Where was X born?\nA: Y." for all 1,000 questions): a model that
+#     has seen each fact exactly once.
 # Environment: DATA (default ../shared/data), PORT (default 18089), LIMIT
 # (candidate sets per EntityQuestions/CoDEx source, default 300), OUT
 # (default bench/out/realmodels). Needs jq (installed from Debian if missing).
@@ -63,9 +67,30 @@ score() { # SOURCE DATASET FILE [flags]
 	row "candidates" "moby-dick trigram" "$ds" "$OUT/$ds-moby3.json" >>"$rows"
 }
 score truthfulqa truthfulqa_v1 "$DATA/truthfulqa/TruthfulQA_v1_817.csv"
+# The same instance restricted to the questions with at least 4 incorrect
+# answers (43 questions have one, which puts the paper's threshold at 1).
+jq -c -s 'group_by(.context) | map(select(map(select(.label == "error")) | length >= 4)) | .[][]' \
+	"$OUT/truthfulqa_v1-moby3.jsonl" >"$OUT/truthfulqa_v1_E4-moby3.jsonl"
+"$H" bound --json "$OUT/truthfulqa_v1_E4-moby3.jsonl" >"$OUT/truthfulqa_v1_E4-moby3.json"
+row "candidates" "moby-dick trigram" "truthfulqa_v1 |E_c|>=4" "$OUT/truthfulqa_v1_E4-moby3.json" >>"$rows"
 score entityquestions entityq_P36_capital "$DATA/entityquestions/test/P36.test.json" --limit "$LIMIT" --distractors 9 --seed 1
 score entityquestions entityq_P19_birthplace "$DATA/entityquestions/test/P19.test.json" --limit "$LIMIT" --distractors 9 --seed 1
 score codex codex_s_test "$DATA/kg_codex_s"
+
+# A model that has seen each P19 fact once.
+jq -r '.[] | "Q: \(.question)\nA: \(.answers[0]).\n"' "$DATA/entityquestions/test/P19.test.json" >"$OUT/p19.txt"
+"$H" ngram train --order 6 -o "$OUT/p19-6gram.ngram" "$OUT/p19.txt" >/dev/null
+"$H" serve -m "$OUT/p19-6gram.ngram" --addr "127.0.0.1:$((PORT + 1))" --model-id p19-6gram 2>"$OUT/serve2.log" &
+serve2_pid=$!
+trap 'kill "$serve_pid" "$serve2_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+	curl -fsS "http://127.0.0.1:$((PORT + 1))/health" >/dev/null 2>&1 && break
+	sleep 0.2
+done
+"$H" bound --from entityquestions --base-url "http://127.0.0.1:$((PORT + 1))/v1" --model p19-6gram --no-cache --json \
+	--limit "$LIMIT" --distractors 9 --seed 1 --write-instance "$OUT/entityq_P19-p19-6gram.jsonl" \
+	"$DATA/entityquestions/test/P19.test.json" >"$OUT/entityq_P19-p19-6gram.json"
+row "candidates" "6-gram on P19 Q/A" "entityq_P19_birthplace" "$OUT/entityq_P19-p19-6gram.json" >>"$rows"
 
 {
 	printf 'source\tmodel\tdataset\tcontexts\terr\terr_iiv\tdelta\tmax_z_delta\tmaxV/minE\tthm1_bound\tslack\topt_err_iiv\topt_t\tthm3_bound\n'
