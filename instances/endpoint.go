@@ -11,7 +11,7 @@ import (
 
 // EndpointScorer scores candidates with any OpenAI-compatible server whose
 // legacy completions endpoint echoes the prompt's token log-probabilities
-// (hallu serve does; so do vLLM and llama.cpp's server): it asks
+// (hallu serve does; the README lists what is known of others): it asks
 // /completions for prompt c+r with echo, max_tokens 0 and logprobs 0 and
 // sums the log-probabilities of the tokens that start at or after the end
 // of c, leaving out a sentence-boundary token "</s>" at exactly the end of

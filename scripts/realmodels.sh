@@ -48,7 +48,7 @@ while IFS='|' read -r file model ds; do
 done <<'LIST'
 gemma-3-4b-it_mmlu-stem__samples_mmlu_abstract_algebra_2025-09-25T09-53-24.656847.jsonl|gemma-3-4b-it|mmlu_abstract_algebra
 qwen2.5-3b-instruct_mmlu-stem__samples_mmlu_abstract_algebra_2025-09-25T09-38-02.724479.jsonl|Qwen2.5-3B-Instruct|mmlu_abstract_algebra
-bigrefactor-2023-06_mathqa__mathqa.jsonl|unrecorded-HF-default|mathqa
+bigrefactor-2023-06_mathqa__mathqa.jsonl|not-recorded|mathqa
 qwen3-8b_negotiationtom__samples_negotiationtom_belief_2026-07-08T18-15-33.115417.jsonl|Qwen3-8B|negotiationtom_belief
 LIST
 
@@ -64,7 +64,7 @@ score() { # SOURCE DATASET FILE [flags]
 	shift 3
 	"$H" bound --from "$src" --base-url "http://127.0.0.1:$PORT/v1" --model moby-3 --no-cache --json \
 		--write-instance "$OUT/$ds-moby3.jsonl" "$@" "$file" >"$OUT/$ds-moby3.json"
-	row "candidates" "moby-dick trigram" "$ds" "$OUT/$ds-moby3.json" >>"$rows"
+	row "candidates" "Moby-Dick trigram" "$ds" "$OUT/$ds-moby3.json" >>"$rows"
 }
 score truthfulqa truthfulqa_v1 "$DATA/truthfulqa/TruthfulQA_v1_817.csv"
 # The same instance restricted to the questions with at least 4 incorrect
@@ -72,7 +72,7 @@ score truthfulqa truthfulqa_v1 "$DATA/truthfulqa/TruthfulQA_v1_817.csv"
 jq -c -s 'group_by(.context) | map(select(map(select(.label == "error")) | length >= 4)) | .[][]' \
 	"$OUT/truthfulqa_v1-moby3.jsonl" >"$OUT/truthfulqa_v1_E4-moby3.jsonl"
 "$H" bound --json "$OUT/truthfulqa_v1_E4-moby3.jsonl" >"$OUT/truthfulqa_v1_E4-moby3.json"
-row "candidates" "moby-dick trigram" "truthfulqa_v1 |E_c|>=4" "$OUT/truthfulqa_v1_E4-moby3.json" >>"$rows"
+row "candidates" "Moby-Dick trigram" "truthfulqa_v1 |E_c|>=4" "$OUT/truthfulqa_v1_E4-moby3.json" >>"$rows"
 score entityquestions entityq_P36_capital "$DATA/entityquestions/test/P36.test.json" --limit "$LIMIT" --distractors 9 --seed 1
 score entityquestions entityq_P19_birthplace "$DATA/entityquestions/test/P19.test.json" --limit "$LIMIT" --distractors 9 --seed 1
 score codex codex_s_test "$DATA/kg_codex_s"
@@ -90,7 +90,7 @@ done
 "$H" bound --from entityquestions --base-url "http://127.0.0.1:$((PORT + 1))/v1" --model p19-6gram --no-cache --json \
 	--limit "$LIMIT" --distractors 9 --seed 1 --write-instance "$OUT/entityq_P19-p19-6gram.jsonl" \
 	"$DATA/entityquestions/test/P19.test.json" >"$OUT/entityq_P19-p19-6gram.json"
-row "candidates" "6-gram on P19 Q/A" "entityq_P19_birthplace" "$OUT/entityq_P19-p19-6gram.json" >>"$rows"
+row "candidates" "6-gram on the P19 facts" "entityq_P19_birthplace" "$OUT/entityq_P19-p19-6gram.json" >>"$rows"
 
 {
 	printf 'source\tmodel\tdataset\tcontexts\terr\terr_iiv\tdelta\tmax_z_delta\tmaxV/minE\tthm1_bound\tslack\topt_err_iiv\topt_t\tthm3_bound\n'
