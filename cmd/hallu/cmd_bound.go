@@ -18,6 +18,7 @@ type boundOptions struct {
 	thresholds []string
 	tolerance  float64
 	html       string
+	from       fromOptions
 }
 
 func newBoundCmd() *cobra.Command {
@@ -36,9 +37,24 @@ valid response, the best threshold and Theorem 3–4's bound.
 FILE may be gzip or zstd compressed, or - for standard input. Rows of one
 context must be contiguous. Example row:
 
-  {"context":"c1","mu":0.5,"response":"her mind","label":"valid","p":1,"phat":0.5}`,
+  {"context":"c1","mu":0.5,"response":"her mind","label":"valid","p":1,"phat":0.5}
+
+With --from, FILE is not an instance but a source that bound turns into one
+(package instances; --write-instance saves it):
+  lmeval           an lm-evaluation-harness samples log of a multiple-choice
+                   task: p̂ = softmax of the choices' log-likelihoods (--norm)
+  candidates       candidate sets, one JSON object per line:
+                   {"context":…,"valid":[…],"errors":[…],"p":[…optional]}
+  truthfulqa       TruthfulQA.csv (correct vs incorrect answers)
+  codex            a CoDEx-S directory (true triples vs verified-false ones)
+  entityquestions  an EntityQuestions relation file (answers vs other
+                   answers of the same relation)
+The last four are scored by a model: each candidate's log-probability after
+its context, from --base-url (hallu serve, or any OpenAI-compatible server
+whose /completions echoes prompt log-probabilities), normalised over the set.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.from.stderr = cmd.ErrOrStderr()
 			return runBound(cmd.Context(), cmd.OutOrStdout(), args[0], opts)
 		},
 	}
@@ -48,10 +64,14 @@ context must be contiguous. Example row:
 	f.StringSliceVar(&opts.thresholds, "threshold", nil, "also analyse the classifier p̂ > `Z` (repeatable, or comma-separated)")
 	f.StringVar(&opts.html, "html", "", "also write a self-contained HTML report to `FILE`")
 	f.Float64Var(&opts.tolerance, "tol", iiv.DefaultTolerance, "how far probabilities may sum from 1 before the instance is rejected")
+	opts.from.register(cmd)
 	return cmd
 }
 
 func runBound(ctx context.Context, stdout io.Writer, path string, opts boundOptions) error {
+	if opts.from.source != "" {
+		return runBoundFrom(ctx, stdout, path, opts)
+	}
 	if opts.exact {
 		return analyzeAndPrint[iiv.Rat](ctx, stdout, path, opts)
 	}
@@ -59,17 +79,9 @@ func runBound(ctx context.Context, stdout io.Writer, path string, opts boundOpti
 }
 
 func analyzeAndPrint[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, path string, opts boundOptions) error {
-	var zero T
-	var zs []T
-	for _, s := range opts.thresholds {
-		z, err := zero.Parse([]byte(s))
-		if err != nil {
-			return usagef("--threshold %q: not a number", s)
-		}
-		if f := z.Float64(); f < 0 || f > 1 {
-			return usagef("--threshold %s: outside [0,1]", s)
-		}
-		zs = append(zs, z)
+	zs, err := parseThresholds[T](opts.thresholds)
+	if err != nil {
+		return err
 	}
 	open := input.OpenUnhashed // hash the input only where its sha256 is reported
 	if opts.json || opts.html != "" {
@@ -100,4 +112,21 @@ func analyzeAndPrint[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, pat
 	}
 	params := map[string]any{"exact": opts.exact, "thresholds": opts.thresholds, "tolerance": opts.tolerance}
 	return report.WriteJSON(stdout, report.NewEnvelope("bound", params, b, in.Input()))
+}
+
+// parseThresholds reads the --threshold values.
+func parseThresholds[T iiv.Scalar[T]](ss []string) ([]T, error) {
+	var zero T
+	var zs []T
+	for _, s := range ss {
+		z, err := zero.Parse([]byte(s))
+		if err != nil {
+			return nil, usagef("--threshold %q: not a number", s)
+		}
+		if f := z.Float64(); f < 0 || f > 1 {
+			return nil, usagef("--threshold %s: outside [0,1]", s)
+		}
+		zs = append(zs, z)
+	}
+	return zs, nil
 }
