@@ -154,6 +154,18 @@ func abs[T Scalar[T]](x T) T {
 // isFinite reports whether x, as a float, is neither NaN nor infinite.
 func isFinite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
+// decimalDigits reads the decimal digits of b from i on into m, counting
+// in sig those after the leading zeros, and returns the index after them.
+func decimalDigits(b []byte, i int, m uint64, sig int) (int, uint64, int) {
+	for ; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
+		if m != 0 || b[i] != '0' {
+			sig++
+		}
+		m = m*10 + uint64(b[i]-'0')
+	}
+	return i, m, sig
+}
+
 // pow10 holds the powers of ten that float64 represents exactly.
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
@@ -170,31 +182,21 @@ func parseFast(b []byte) (f float64, ok bool) {
 		neg = true
 		i++
 	}
-	var m uint64
-	sig, exp := 0, 0 // significant digits; the power of ten m is scaled by
-	start := i
-	for ; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
-		if m != 0 || b[i] != '0' {
-			sig++
-		}
-		m = m*10 + uint64(b[i]-'0')
-	}
-	if i == start {
+	// m holds the digits, sig counts the significant ones, and m is scaled
+	// by 10^exp.
+	j, m, sig := decimalDigits(b, i, 0, 0)
+	exp := 0
+	if j == i {
 		return 0, false
 	}
+	i = j
 	if i < len(b) && b[i] == '.' {
-		i++
-		start = i
-		for ; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
-			if m != 0 || b[i] != '0' {
-				sig++
-			}
-			m = m*10 + uint64(b[i]-'0')
-		}
-		if i == start {
+		j, m, sig = decimalDigits(b, i+1, m, sig)
+		if j == i+1 {
 			return 0, false
 		}
-		exp = start - i
+		exp = i + 1 - j
+		i = j
 	}
 	if i != len(b) || sig > 15 || exp < -22 {
 		return 0, false // an exponent part, too many digits, or too small
