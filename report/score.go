@@ -1,0 +1,219 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hallu-dev/hallu/score"
+)
+
+// scoreCurveTs is the grid of confidence targets of the score-against-t
+// chart: t ∈ [0, 0.9], where the penalty t/(1−t) reaches 9.
+var scoreCurveTs = func() []float64 {
+	var ts []float64
+	for i := 0; i <= 90; i++ {
+		ts = append(ts, float64(i)/100)
+	}
+	return ts
+}()
+
+// ScoreSections renders a score.Report (Section 4 of Kalai et al. 2025;
+// paper.md §6.3): the leaderboard under binary grading beside the
+// leaderboard at each confidence target t and the flips between them, each
+// model's score against t, and, for the models whose samples carry
+// confidences, the reliability diagram and the risk–coverage curve. When no
+// sample has a confidence, or none abstains, the page says so.
+func ScoreSections(rep *score.Report) ([]Section, error) {
+	board, flips := leaderboard(rep.Results)
+	lb := Section{Heading: "Leaderboards: binary grading and confidence targets", Paragraphs: flips, Tables: []Table{board}}
+
+	curves, err := scoreCurves(rep)
+	if err != nil {
+		return nil, err
+	}
+	sections := []Section{lb, curves}
+	if len(rep.Groups) == 0 {
+		sections = append(sections, Section{Heading: "Calibration",
+			Paragraphs: []string{"No sample in these logs carries a confidence, so there is no reliability diagram, risk–coverage curve or threshold policy to show."}})
+		return sections, nil
+	}
+	cal, err := calibrationSection(rep.Groups)
+	if err != nil {
+		return nil, err
+	}
+	return append(sections, cal), nil
+}
+
+// leaderboard builds the table of models ranked at each t, binary grading
+// first, and sentences naming each flip: a model whose rank at t differs
+// from its rank under binary grading.
+func leaderboard(rs []score.TargetResult) (Table, []string) {
+	byT := map[float64][]score.TargetResult{}
+	var ts []float64
+	for _, r := range rs {
+		if _, ok := byT[r.T]; !ok {
+			ts = append(ts, r.T)
+		}
+		byT[r.T] = append(byT[r.T], r)
+	}
+	slices.Sort(ts)
+	t := Table{Header: []string{"rank"}}
+	rows := 0
+	for _, x := range ts {
+		label := fmt.Sprintf("t = %g (penalty %s)", x, F(score.Penalty(x)))
+		if x == 0 {
+			label = "binary grading (t = 0)"
+		}
+		t.Header = append(t.Header, label)
+		slices.SortStableFunc(byT[x], func(a, b score.TargetResult) int { return cmp.Compare(a.Rank, b.Rank) })
+		rows = max(rows, len(byT[x]))
+	}
+	for i := range rows {
+		row := []string{fmt.Sprint(i + 1)}
+		for _, x := range ts {
+			cell := ""
+			if l := byT[x]; i < len(l) {
+				cell = fmt.Sprintf("%s (%.4f)", l[i].Model, l[i].Score)
+			}
+			row = append(row, cell)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	t.Notes = []string{"Score: +1 per correct answer, −t/(1−t) per wrong one, 0 for IDK, averaged over all samples."}
+
+	var flips []string
+	abstains := false
+	for _, r := range rs {
+		abstains = abstains || r.Abstained > 0
+		if r.T != 0 && r.BinaryRank > 0 && r.RankChange != 0 {
+			dir := "climbs"
+			if r.RankChange < 0 {
+				dir = "falls"
+			}
+			flips = append(flips, fmt.Sprintf("At t = %g, %s %s from rank %d under binary grading to rank %d (it answers %s, abstains on %s, errs on %s).",
+				r.T, r.Model, dir, r.BinaryRank, r.Rank, percent(float64(r.Attempted)/float64(max(r.N, 1))), percent(r.AbstentionRate), percent(r.ErrorRate)))
+		}
+	}
+	switch {
+	case len(flips) > 0:
+	case !abstains:
+		flips = []string{"No sample abstains, so every model's score falls with t at a rate set by its error rate alone: the order cannot change unless error rates cross."}
+	default:
+		flips = []string{"The order is the same at every t."}
+	}
+	return t, flips
+}
+
+// scoreCurves plots each model's score against t (its counts re-scored, the
+// line) and, for models with confidences, the policy "answer iff
+// confidence > t" (dashed).
+func scoreCurves(rep *score.Report) (Section, error) {
+	var series []Series
+	colour := map[string]int{}
+	seen := map[string]bool{}
+	for _, r := range rep.Results {
+		if seen[r.Model] || r.RunTarget {
+			continue
+		}
+		seen[r.Model] = true
+		colour[r.Model] = len(series) + 1
+		s := Series{Name: r.Model, X: scoreCurveTs, Palette: colour[r.Model]}
+		for _, t := range scoreCurveTs {
+			s.Y = append(s.Y, r.Counts.Score(t))
+		}
+		series = append(series, s)
+	}
+	for _, g := range rep.Groups {
+		s := Series{Name: g.Model + ": answer iff confidence > t", Dashed: true, Palette: colour[g.Model]}
+		for _, p := range g.Policy.Points {
+			if p.T <= scoreCurveTs[len(scoreCurveTs)-1] {
+				s.X = append(s.X, p.T)
+				s.Y = append(s.Y, p.Score)
+			}
+		}
+		series = append(series, s)
+	}
+	svg, err := Chart{Title: "Score against the confidence target", XLabel: "confidence target t", YLabel: "mean score per sample",
+		Series: series, LegendLeft: true, LegendBottom: true}.SVG()
+	if err != nil {
+		return Section{}, err
+	}
+	return Section{
+		Heading: "Score against t",
+		Paragraphs: []string{"Under binary grading (t = 0) a guess never costs anything, so answering everything scores best. " +
+			"As t rises each wrong answer costs t/(1−t), and a model that says IDK when unsure overtakes one that always answers."},
+		Figures: []Figure{{SVG: svg, Caption: "Solid: each model's responses as logged, re-scored at t. Dashed: the same model answering only when its confidence exceeds t (paper.md §6.3)."}},
+	}, nil
+}
+
+// calibrationSection draws the reliability diagram and the risk–coverage
+// curve of every model with confidences, and tabulates their metrics.
+func calibrationSection(groups []score.GroupReport) (Section, error) {
+	name := func(g score.GroupReport) string {
+		if g.RunTarget != nil {
+			return fmt.Sprintf("%s (run at t = %g)", g.Model, *g.RunTarget)
+		}
+		return g.Model
+	}
+	var rel, risk []Series
+	t := Table{Header: []string{"model", "n", "mean confidence", "accuracy", "ECE", "Brier", "AURC", "best t for the policy", "its score"}}
+	for _, g := range groups {
+		r := Series{Name: name(g), Points: true}
+		for _, b := range g.Calibration.Reliability {
+			if b.N > 0 {
+				r.X = append(r.X, b.MeanConfidence)
+				r.Y = append(r.Y, b.Accuracy)
+			}
+		}
+		rel = append(rel, r)
+		rc := Series{Name: name(g)}
+		for _, p := range g.Selective.Curve {
+			rc.X = append(rc.X, p.Coverage)
+			rc.Y = append(rc.Y, p.Risk)
+		}
+		risk = append(risk, rc)
+		c := g.Calibration
+		t.AddRow(name(g), c.N, c.MeanConfidence, c.Accuracy, c.ECE, c.Brier, g.Selective.AURC, g.Policy.BestT, g.Policy.BestScore)
+	}
+	rel = append(rel, Series{Name: "perfect calibration", X: []float64{0, 1}, Y: []float64{0, 1}, Dashed: true, Palette: -1})
+	relSVG, err := Chart{Title: "Reliability diagram", XLabel: "mean confidence in bin", YLabel: "accuracy in bin",
+		Series: rel, XMin: 0, XMax: 1, YMin: 0, YMax: 1, LegendLeft: true}.SVG()
+	if err != nil {
+		return Section{}, err
+	}
+	riskSVG, err := Chart{Title: "Risk–coverage", XLabel: "coverage (most confident answers kept)", YLabel: "error rate among them",
+		Series: risk, XMin: 0, XMax: 1, YMin: 0, YMax: 1, LegendLeft: true}.SVG()
+	if err != nil {
+		return Section{}, err
+	}
+	var names []string
+	for _, g := range groups {
+		names = append(names, name(g))
+	}
+	return Section{
+		Heading: "Calibration and selective prediction",
+		Paragraphs: []string{"Confidences for " + strings.Join(names, ", ") + ". " +
+			"A calibrated model's points lie on the diagonal; the risk–coverage curve shows how much error is left when only the most confident answers are kept."},
+		Figures: []Figure{
+			{SVG: relSVG, Caption: "Equal-width bins of confidence; empty bins are left out."},
+			{SVG: riskSVG, Caption: "Error rate among the answers kept, keeping the most confident first."},
+		},
+		Tables: []Table{t},
+	}, nil
+}
+
+// ScorePage is the page of hallu score --html.
+func ScorePage(rep *score.Report, provenance []string) (Page, error) {
+	sections, err := ScoreSections(rep)
+	if err != nil {
+		return Page{}, err
+	}
+	return Page{
+		Title:      "hallu score",
+		Subtitle:   "Eval logs re-scored under explicit confidence targets: +1 correct, −t/(1−t) wrong, 0 for IDK (Kalai et al. 2025, §4).",
+		Sections:   sections,
+		Provenance: provenance,
+	}, nil
+}
