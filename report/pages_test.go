@@ -126,7 +126,7 @@ func TestScorePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkPage(t, p, 1, "bold (0.6000)", "careful (0.5000)", "bold (0.2000)", "careful climbs from rank 2", "carries a confidence")
+	checkPage(t, p, 1, "bold (0.6000)", "careful (0.5000)", "bold (0.2000)", "careful climbs from rank 2 under binary grading to rank 1 at t = 0.5", "carries a confidence")
 
 	// With confidences: the reliability diagram and risk–coverage curve.
 	d = score.Dataset{}

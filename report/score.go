@@ -83,18 +83,35 @@ func leaderboard(rs []score.TargetResult) (Table, []string) {
 	}
 	t.Notes = []string{"Score: +1 per correct answer, −t/(1−t) per wrong one, 0 for IDK, averaged over all samples."}
 
-	var flips []string
+	// One sentence per model and pair of ranks, naming the targets.
+	type move struct {
+		model      string
+		from, to   int
+		attempted  float64
+		abst, errs float64
+	}
+	var moves []move
+	targets := map[move][]string{}
 	abstains := false
 	for _, r := range rs {
 		abstains = abstains || r.Abstained > 0
-		if r.T != 0 && r.BinaryRank > 0 && r.RankChange != 0 {
-			dir := "climbs"
-			if r.RankChange < 0 {
-				dir = "falls"
-			}
-			flips = append(flips, fmt.Sprintf("At t = %g, %s %s from rank %d under binary grading to rank %d (it answers %s, abstains on %s, errs on %s).",
-				r.T, r.Model, dir, r.BinaryRank, r.Rank, percent(float64(r.Attempted)/float64(max(r.N, 1))), percent(r.AbstentionRate), percent(r.ErrorRate)))
+		if r.T == 0 || r.BinaryRank == 0 || r.RankChange == 0 {
+			continue
 		}
+		m := move{r.Model, r.BinaryRank, r.Rank, float64(r.Attempted) / float64(max(r.N, 1)), r.AbstentionRate, r.ErrorRate}
+		if _, ok := targets[m]; !ok {
+			moves = append(moves, m)
+		}
+		targets[m] = append(targets[m], fmt.Sprintf("%g", r.T))
+	}
+	var flips []string
+	for _, m := range moves {
+		dir := "climbs"
+		if m.to > m.from {
+			dir = "falls"
+		}
+		flips = append(flips, fmt.Sprintf("%s %s from rank %d under binary grading to rank %d at t = %s (it answers %s, abstains on %s, errs on %s).",
+			m.model, dir, m.from, m.to, strings.Join(targets[m], ", "), percent(m.attempted), percent(m.abst), percent(m.errs)))
 	}
 	switch {
 	case len(flips) > 0:
