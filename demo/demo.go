@@ -14,9 +14,9 @@ import (
 // The demo's parameters. Each step is what the corresponding command
 // computes with these flags on the embedded files (see the README's tour):
 //
-//	hallu audit --prompt relation,sub_label --answer obj_label --answers 1000 pararel_trex.tsv.zst
+//	hallu audit --prompt relation,sub_label --answer obj_label --answers 1000 demo/data/pararel_trex.tsv.zst
 //	hallu sim --mu profile:AUDIT.json --answers 1000 --runs 20
-//	hallu score --format lm-eval --model Qwen3-8B --targets 0,0.5,0.75,0.9 qwen3-8b_negotiationtom_belief.jsonl.zst
+//	hallu score --format lm-eval --model Qwen3-8B --targets 0,0.5,0.75,0.9 demo/data/qwen3-8b_negotiationtom_belief.jsonl.zst
 //	hallu ngram cor2
 const (
 	// Answers is |R_c|, the plausible answers per prompt assumed for

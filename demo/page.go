@@ -47,7 +47,7 @@ func (r *Result) Page() (report.Page, error) {
 		step(1, "the singleton rate of a real fact corpus",
 			fmt.Sprintf("%d facts of T-REx, as selected by ParaRel (MIT): a prompt is a relation and a subject, its answer the object. "+
 				"Theorem 2 is stated for %d plausible answers per prompt.", s.Records, Answers),
-			"hallu audit --prompt relation,sub_label --answer obj_label --answers 1000 --html audit.html pararel_trex.tsv.zst"))
+			"hallu audit --prompt relation,sub_label --answer obj_label --answers 1000 --html audit.html demo/data/pararel_trex.tsv.zst"))
 	sections = append(sections, auditSec...)
 	sections = append(sections, step(2, "a simulated world with the corpus's mention profile",
 		fmt.Sprintf("Prompts are drawn with weight proportional to how often the corpus mentions them, N = %d examples per run, %d runs; each learner is trained on the sample and its error measured exactly.",
@@ -61,7 +61,7 @@ func (r *Result) Page() (report.Page, error) {
 	sections = append(sections, step(3, "real model outputs under confidence targets",
 		fmt.Sprintf("%s's answers to 20 multiple-choice questions (lm-evaluation-harness log, MIT), each with a confidence from its log-likelihoods; "+
 			"beside them, the same answers with \"I don't know\" wherever the confidence is at most %g. %s", Model, AbstainAbove, flip),
-		"hallu score --format lm-eval --model Qwen3-8B --html score.html qwen3-8b_negotiationtom_belief.jsonl.zst"))
+		"hallu score --format lm-eval --model Qwen3-8B --html score.html demo/data/qwen3-8b_negotiationtom_belief.jsonl.zst"))
 	sections = append(sections, scoreSec...)
 	sections = append(sections, step(4, "a model too simple to see the subject",
 		"n-gram models of orders 3 to 9 trained on Moby-Dick plus the paper's two sentences, asked to continue \"She lost it and was completely out of\" and \"He lost it and was completely out of\".",
