@@ -182,7 +182,7 @@ func addBand(p *plot.Plot, c Chart, s Series, col color.RGBA) error {
 	if err != nil {
 		return err
 	}
-	poly.Color = color.RGBA{col.R, col.G, col.B, 48}
+	poly.Color = color.NRGBA{col.R, col.G, col.B, 48}
 	poly.LineStyle.Width = 0
 	p.Add(poly)
 	return nil

@@ -138,7 +138,10 @@ func scoreCurves(rep *score.Report) (Section, error) {
 		colour[r.Model] = len(series) + 1
 		s := Series{Name: r.Model, X: scoreCurveTs, Palette: colour[r.Model]}
 		for _, t := range scoreCurveTs {
-			s.Y = append(s.Y, r.Counts.Score(t))
+			sc, se := r.Counts.Score(t), r.Counts.ScoreSE(t)
+			s.Y = append(s.Y, sc)
+			s.Lo = append(s.Lo, sc-score.DefaultZ*se)
+			s.Hi = append(s.Hi, sc+score.DefaultZ*se)
 		}
 		series = append(series, s)
 	}
@@ -161,7 +164,8 @@ func scoreCurves(rep *score.Report) (Section, error) {
 		Heading: "Score against t",
 		Paragraphs: []string{"Under binary grading (t = 0) a guess never costs anything, so answering everything scores best. " +
 			"As t rises each wrong answer costs t/(1−t), and a model that says IDK when unsure overtakes one that always answers."},
-		Figures: []Figure{{SVG: svg, Caption: "Solid: each model's responses as logged, re-scored at t. Dashed: the same model answering only when its confidence exceeds t (paper.md §6.3)."}},
+		Figures: []Figure{{SVG: svg, Caption: "Solid: each model's responses as logged, re-scored at t, with its 95% normal interval shaded. " +
+			"Dashed: the same model answering only when its confidence exceeds t (paper.md §6.3)."}},
 	}, nil
 }
 
