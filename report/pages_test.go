@@ -93,7 +93,24 @@ func TestSimPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := sim.Points[0].Summaries[0]
-	checkPage(t, p, 1, "Error rate against singleton rate", "calibrated", F(s.Err.Mean), F(s.Thm2Upper.Mean))
+	html := checkPage(t, p, 1, "Error rate against singleton rate", "calibrated", F(s.Err.Mean), F(s.Thm2Upper.Mean))
+	if strings.Contains(html, "<th>N</th>") {
+		t.Error("a single point's table has an N column")
+	}
+
+	// A sweep over N: a column for N, the bounds at each point's N.
+	axis, err := facts.ParseAxis("n=100..1000:2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Sweep = []facts.Axis{axis}
+	if sim, err = facts.Simulate(context.Background(), e); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = SimPage(e, sim, nil); err != nil {
+		t.Fatal(err)
+	}
+	checkPage(t, p, 1, "<th>N</th>", "at the point&#39;s N", "At the first of 2 sweep points, the calibrated learner")
 }
 
 func TestScorePage(t *testing.T) {
