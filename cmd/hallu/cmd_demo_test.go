@@ -14,14 +14,16 @@ import (
 	"github.com/hallu-dev/hallu/demo"
 )
 
-// TestDemo runs hallu demo end to end in a temporary directory, then runs
-// each individual command on the same embedded data, with the flags the
-// demo documents, and checks that they report the demo's numbers. Each
-// command also writes its --html page, which must be self-contained.
+// TestDemo runs hallu demo, with no flags, end to end in a temporary
+// directory, then runs each individual command on the same embedded data
+// with the flags the demo documents, and checks that they report the
+// demo's numbers. Each command also writes its --html page, which must be
+// self-contained.
 func TestDemo(t *testing.T) {
 	dir := t.TempDir()
-	page := filepath.Join(dir, "demo.html")
-	out, err := execHallu(t, "demo", "--out", page)
+	t.Chdir(dir) // with no flags, the page goes to ./demo.html
+	page := "demo.html"
+	out, err := execHallu(t, "demo")
 	if err != nil {
 		t.Fatalf("hallu demo: %v\n%s", err, out)
 	}
