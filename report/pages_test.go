@@ -211,3 +211,36 @@ func TestBoundPage(t *testing.T) {
 	}
 	checkPage(t, p, 1, "hallu bound: cor2.jsonl", "δ_z", "Theorem 1")
 }
+
+func TestScorePageBehavioral(t *testing.T) {
+	var d score.Dataset
+	// Run under t = 0.5: answers 4 of 10, 3 right; under t = 0.9: answers
+	// 2, both right.
+	for i := range 10 {
+		for _, run := range []struct {
+			t       float64
+			answers int
+			right   int
+		}{{0.5, 4, 3}, {0.9, 2, 2}} {
+			o := score.Abstained
+			switch {
+			case i < run.right:
+				o = score.Correct
+			case i < run.answers:
+				o = score.Wrong
+			}
+			if err := d.Add(&score.Sample{ID: string(rune('a' + i)), Model: "m", Outcome: o, Target: ptr(run.t), Response: "r"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	rep, err := score.Evaluate(&d, score.Config{Bootstrap: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ScorePage(rep, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPage(t, p, 1, "Behavioural calibration", "75.0%", "100.0%", "0.5 (run)")
+}

@@ -27,13 +27,19 @@ var scoreCurveTs = func() []float64 {
 // sample has a confidence, or none abstains, the page says so.
 func ScoreSections(rep *score.Report) ([]Section, error) {
 	board, flips := leaderboard(rep.Results)
-	lb := Section{Heading: "Leaderboards: binary grading and confidence targets", Paragraphs: flips, Tables: []Table{board}}
+	lb := Section{Heading: "Leaderboards: binary grading and confidence targets", Paragraphs: flips, Tables: []Table{board, scoreCards(rep.Results)}}
+	if len(rep.Comparisons) > 0 {
+		lb.Tables = append(lb.Tables, comparisons(rep.Comparisons))
+	}
 
 	curves, err := scoreCurves(rep)
 	if err != nil {
 		return nil, err
 	}
 	sections := []Section{lb, curves}
+	if len(rep.Behavioral) > 0 {
+		sections = append(sections, behavioralSection(rep.Behavioral))
+	}
 	if len(rep.Groups) == 0 {
 		sections = append(sections, Section{Heading: "Calibration",
 			Paragraphs: []string{"No sample in these logs carries a confidence, so there is no reliability diagram, risk–coverage curve or threshold policy to show."}})
@@ -237,4 +243,60 @@ func ScorePage(rep *score.Report, provenance []string) (Page, error) {
 		Sections:   sections,
 		Provenance: provenance,
 	}, nil
+}
+
+// scoreCards tabulates every (model, t) row with its four outcome buckets.
+func scoreCards(rs []score.TargetResult) Table {
+	t := Table{Title: "Score cards (rates over all samples, invalid included)",
+		Header: []string{"model", "t", "n", "correct", "wrong", "abstained", "invalid", "score", "95% interval", "rank", "binary rank"}}
+	for _, r := range rs {
+		tt := F(r.T)
+		if r.RunTarget {
+			tt += " (run)"
+		}
+		bin := "–"
+		if r.BinaryRank > 0 {
+			bin = fmt.Sprint(r.BinaryRank)
+		}
+		t.AddRow(r.Model, tt, r.N, r.Correct, r.Wrong, r.Abstained, r.Invalid, fmt.Sprintf("%.4f", r.Score),
+			fmt.Sprintf("[%.4f, %.4f]", r.ScoreCI.Lo, r.ScoreCI.Hi), r.Rank, bin)
+	}
+	return t
+}
+
+// comparisons tabulates the paired bootstraps between models.
+func comparisons(cs []score.Comparison) Table {
+	t := Table{Title: "Paired bootstrap on shared questions (A − B points per question)",
+		Header: []string{"t", "A", "B", "shared", "mean difference", "95% interval", "P(A better)"}}
+	for _, c := range cs {
+		t.AddRow(c.T, c.A, c.B, c.Shared, fmt.Sprintf("%+.4f", c.MeanDiff), fmt.Sprintf("[%+.4f, %+.4f]", c.CI.Lo, c.CI.Hi), fmt.Sprintf("%.3f", c.PABetter))
+	}
+	return t
+}
+
+// behavioralSection tabulates behavioural calibration (paper.md §6.4):
+// models run under stated targets should be right at least a fraction t
+// of the times they answer.
+func behavioralSection(bs []score.Behavioral) Section {
+	sec := Section{Heading: "Behavioural calibration",
+		Paragraphs: []string{"A model run under a stated target t should answer only when it is more than t likely to be right: its accuracy among answers should be at least t, and it should answer less often as t rises (paper.md §6.4)."}}
+	for _, b := range bs {
+		t := Table{Title: b.Model, Header: []string{"t", "n", "answer rate", "accuracy among answers", "95% interval", "≥ t"}}
+		for _, p := range b.Points {
+			meets := "no"
+			switch {
+			case p.MeetsTarget:
+				meets = "yes"
+			case p.ConsistentWithTarget:
+				meets = "within the interval"
+			}
+			t.AddRow(p.T, p.N, percent(p.AnswerRate), percent(p.AccuracyAnswered),
+				"["+percent(p.AccuracyAnsweredCI.Lo)+", "+percent(p.AccuracyAnsweredCI.Hi)+"]", meets)
+		}
+		if !b.AnswerRateNonIncreasing {
+			t.Notes = []string{"The answer rate rises with t somewhere: not behaviourally calibrated."}
+		}
+		sec.Tables = append(sec.Tables, t)
+	}
+	return sec
 }
