@@ -8,6 +8,7 @@ import (
 	"github.com/hallu-dev/hallu/audit"
 	"github.com/hallu-dev/hallu/facts"
 	"github.com/hallu-dev/hallu/ngram"
+	"github.com/hallu-dev/hallu/report"
 	"github.com/hallu-dev/hallu/score"
 )
 
@@ -18,6 +19,7 @@ import (
 //	hallu sim --mu profile:AUDIT.json --answers 1000 --runs 20
 //	hallu score --format lm-eval --model Qwen3-8B --targets 0,0.5,0.75,0.9 demo/data/qwen3-8b_negotiationtom_belief.jsonl.zst
 //	hallu ngram cor2
+//	hallu ngram cor2 --orders 3 --write-instance cor2.jsonl && hallu bound cor2.jsonl
 const (
 	// Answers is |R_c|, the plausible answers per prompt assumed for
 	// Theorem 2 (so min|E_c| = 999).
@@ -60,6 +62,9 @@ type Result struct {
 	Flip float64
 	// Cor2 is Corollary 2 measured on n-grams trained on Moby-Dick.
 	Cor2 []ngram.Cor2Result
+	// Bound is the reduction (Theorem 1, δ_z) on the instance of the
+	// first of Cor2Orders, as hallu bound computes it.
+	Bound report.Bound
 	// Steps times each step.
 	Steps []Step
 }

@@ -74,6 +74,14 @@ func (r *Result) Write(w io.Writer) error {
 		fmt.Fprintf(&b, "   order %d %s the subject: err = %s, Theorem 3 bound = %s\n", c.Order, sees, f(c.Err), f(c.Bound))
 	}
 	b.WriteString("   A trigram errs on half the prompts, exactly as the bound says it must.\n")
+	bd := r.Bound
+	fmt.Fprintf(&b, "   Theorem 1 on the order-%d instance: err = %s, err_iiv = %s, δ = %s, so err ≥ 2·err_iiv − max|V_c|/min|E_c| − δ = %s",
+		r.Cor2[0].Order, f(bd.Err), f(bd.ErrIIV), f(bd.Delta), f(bd.Bound))
+	if bd.Vacuous {
+		b.WriteString(":\n   vacuous with one wrong answer per prompt; Theorem 3's multiple-choice bound is the one that bites.\n")
+	} else {
+		b.WriteString(".\n")
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -81,7 +89,7 @@ func (r *Result) Write(w io.Writer) error {
 // WriteNext prints where the page was written and the commands to try next.
 func WriteNext(w io.Writer, page string) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\nWrote %s: the plots (frequency of frequencies, error against singleton rate, leaderboards,\nreliability, risk–coverage, Corollary 2). Next, on your own data:\n", page)
+	fmt.Fprintf(&b, "\nWrote %s: the plots (frequency of frequencies, error against singleton rate, leaderboards,\nreliability, risk–coverage, Corollary 2, δ_z). Next, on your own data:\n", page)
 	for _, s := range nextSteps {
 		b.WriteString("  " + s + "\n")
 	}

@@ -67,6 +67,16 @@ func (r *Result) Page() (report.Page, error) {
 		"n-gram models of orders 3 to 9 trained on Moby-Dick plus the paper's two sentences, asked to continue \"She lost it and was completely out of\" and \"He lost it and was completely out of\".",
 		"hallu ngram cor2 --html cor2.html"))
 	sections = append(sections, cor2Sec...)
+	boundSec, err := report.BoundSections(r.Bound)
+	if err != nil {
+		return report.Page{}, err
+	}
+	sections = append(sections, report.Section{
+		Heading: fmt.Sprintf("Theorem 1 on the order-%d model", r.Cor2[0].Order),
+		Paragraphs: []string{"The same instance through the reduction of Sections 3.1–3.2: the trigram's error against Theorem 1's bound, and its calibration δ_z at every threshold.",
+			"Reproduce: hallu ngram cor2 --orders 3 --write-instance cor2.jsonl && hallu bound --html bound.html cor2.jsonl"},
+	})
+	sections = append(sections, boundSec...)
 	sections = append(sections, report.Section{Heading: "Where to look next", Paragraphs: nextSteps})
 	return report.Page{
 		Title:    "hallu demo: why language models hallucinate",

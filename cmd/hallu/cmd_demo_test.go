@@ -206,6 +206,23 @@ func TestDemo(t *testing.T) {
 		same("cor2 opt", r.Opt, w.Opt)
 		same("cor2 bound", r.Bound, w.Bound)
 	}
+
+	// Step 4's Theorem 1: hallu bound on the first order's instance.
+	inst := filepath.Join(dir, "cor2.jsonl")
+	if out, err := execHallu(t, "ngram", "cor2", "--orders", strconv.Itoa(demo.Cor2Orders[0]), "--write-instance", inst); err != nil {
+		t.Fatalf("hallu ngram cor2 --write-instance: %v\n%s", err, out)
+	}
+	var bd struct {
+		Err    float64 `json:"err"`
+		ErrIIV float64 `json:"err_iiv"`
+		Delta  float64 `json:"delta"`
+		Bound  float64 `json:"bound"`
+	}
+	run(&bd, "bound", inst)
+	same("bound err", bd.Err, res.Bound.Err)
+	same("bound err_iiv", bd.ErrIIV, res.Bound.ErrIIV)
+	same("bound δ", bd.Delta, res.Bound.Delta)
+	same("Theorem 1 bound", bd.Bound, res.Bound.Bound)
 }
 
 var remoteRef = regexp.MustCompile(`(?i)(src|href)\s*=\s*["']?\s*(https?:)?//`)
