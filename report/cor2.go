@@ -37,7 +37,7 @@ func Cor2Sections(text string, repeat int, results []ngram.Cor2Result) ([]Sectio
 		"so it cannot tell which response is valid and, by Theorem 3, errs on at least half of them."
 	if len(results) > 0 && !results[0].Sees {
 		r := results[0]
-		para += fmt.Sprintf(" The order-%d model errs on %s with bound %s.", r.Order, F(r.Err), F(r.Bound))
+		para += fmt.Sprintf(" The order-%d model's error rate is %s; Theorem 3's bound is %s.", r.Order, F(r.Err), F(r.Bound))
 	}
 	return []Section{{
 		Heading:    "Corollary 2: a model that cannot see the subject",
