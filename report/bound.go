@@ -165,6 +165,21 @@ func plural(n int, noun string) string {
 // BoundPage renders b as an HTML page: the table of quantities and the δ_z
 // curve.
 func BoundPage(name string, b Bound, provenance []string) (Page, error) {
+	sections, err := BoundSections(b)
+	if err != nil {
+		return Page{}, err
+	}
+	return Page{
+		Title:      "hallu bound: " + name,
+		Subtitle:   fmt.Sprintf("%s, %d rows: the reduction from generation to Is-It-Valid classification (Kalai et al. 2025, §3.1–3.2, 3.3.2).", plural(b.Contexts, "context"), b.Rows),
+		Sections:   sections,
+		Provenance: provenance,
+	}, nil
+}
+
+// BoundSections renders b (Theorem 1, §3.1–3.2 of Kalai et al. 2025): the
+// table of quantities and the δ_z curve.
+func BoundSections(b Bound) ([]Section, error) {
 	main := Table{Header: []string{"quantity", "value"}}
 	main.AddRow("err (generative error rate)", b.Err)
 	main.AddRow("unlisted model mass (in err)", b.Unlisted)
@@ -198,20 +213,15 @@ func BoundPage(name string, b Bound, provenance []string) (Page, error) {
 		},
 	}.SVG()
 	if err != nil {
-		return Page{}, err
+		return nil, err
 	}
 	verdict := fmt.Sprintf("Theorem 1 says err ≥ %s; the model's err is %s (slack %s).", F(b.Bound), F(b.Err), F(b.Slack))
 	if b.Vacuous {
 		verdict = fmt.Sprintf("Theorem 1's bound is %s ≤ 0 here, so it says nothing about this model; its err is %s.", F(b.Bound), F(b.Err))
 	}
-	return Page{
-		Title:    "hallu bound: " + name,
-		Subtitle: fmt.Sprintf("%s, %d rows: the reduction from generation to Is-It-Valid classification (Kalai et al. 2025, §3.1–3.2, 3.3.2).", plural(b.Contexts, "context"), b.Rows),
-		Sections: []Section{
-			{Heading: "Theorem 1", Paragraphs: []string{verdict}, Tables: []Table{main}},
-			{Heading: "δ_z", Paragraphs: []string{"δ at the paper's threshold is one point of this curve; a model calibrated in Dawid's strong sense has δ_z = 0 everywhere."},
-				Figures: []Figure{{SVG: curve, Caption: fmt.Sprintf("Largest δ_z = %s, for z in [%s, %s).", F(b.DeltaMaxZ), F(b.DeltaMaxZAt[0]), F(b.DeltaMaxZAt[1]))}}},
-		},
-		Provenance: provenance,
+	return []Section{
+		{Heading: "Theorem 1", Paragraphs: []string{verdict}, Tables: []Table{main}},
+		{Heading: "δ_z", Paragraphs: []string{"δ at the paper's threshold is one point of this curve; a model calibrated in Dawid's strong sense has δ_z = 0 everywhere."},
+			Figures: []Figure{{SVG: curve, Caption: fmt.Sprintf("Largest δ_z = %s, for z in [%s, %s).", F(b.DeltaMaxZ), F(b.DeltaMaxZAt[0]), F(b.DeltaMaxZAt[1]))}}},
 	}, nil
 }

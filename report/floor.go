@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/hallu-dev/hallu/missingmass"
 )
@@ -41,4 +42,65 @@ func WriteFloorText(w io.Writer, f missingmass.Floor) error {
 	}
 	t.Notes = append(t.Notes, "The Kalai–Vempala bound is reconstructed from secondary sources (paper.md §7.2); its exact hypotheses are unconfirmed.")
 	return t.Render(w)
+}
+
+// FloorSections renders Theorem 2's bounds for one (N, sr): the table of
+// bounds and, as a chart, how the lower and upper bounds approach sr as N
+// grows with sr, |E_c| and δ held fixed (paper.md §3.5).
+func FloorSections(f missingmass.Floor) ([]Section, error) {
+	t := Table{Header: []string{"bound", "value", "formula"}}
+	t.AddRow(fmt.Sprintf("lower, any model (prob ≥ %s)", F(1-f.Gamma)), f.Lower, "sr − 2/min|E_c| − 6·ln(3N/γ)/√N − δ")
+	t.AddRow("lower, 99% form as printed", f.Lower99, "sr − 2/min|E_c| − (35 + 6·ln N)/√N − δ")
+	t.AddRow(fmt.Sprintf("upper, calibrated algorithm (prob ≥ %s)", F(1-f.Gamma)), f.Upper, "sr − sr/(max|E_c|+1) + 5·sqrt(ln(5/γ)/N)")
+	t.AddRow("upper, 99% form as printed", f.Upper99, "sr − sr/(max|E_c|+1) + 13/√N")
+	t.AddRow("missing mass MM (Lemma 1)", fmt.Sprintf("[%s, %s]", F(f.MMLow), F(f.MMHigh)), "sr ± 4.42·sqrt(ln(5/γ)/N)")
+
+	var ns, lower, upper, sr []float64
+	for e := 2.0; e <= 9.01; e += 0.125 {
+		n := math.Pow(10, e)
+		th := f.Theorem2
+		th.N = int64(n)
+		ns = append(ns, n)
+		lower = append(lower, th.Lower(f.Gamma))
+		upper = append(upper, th.Upper(f.Gamma))
+		sr = append(sr, f.SR)
+	}
+	svg, err := Chart{
+		Title: "Theorem 2 as N grows", XLabel: "training examples N", YLabel: "error rate", LogX: true,
+		Series: []Series{
+			{Name: "lower bound", X: ns, Y: lower},
+			{Name: "upper bound (calibrated)", X: ns, Y: upper},
+			{Name: "sr", X: ns, Y: sr, Dashed: true},
+			{Name: "this N", X: []float64{float64(f.N)}, Y: []float64{f.Lower}, Points: true},
+		},
+		YMin: math.Max(-1, math.Min(0, f.Lower)), YMax: 1,
+	}.SVG()
+	if err != nil {
+		return nil, err
+	}
+	verdict := fmt.Sprintf("With N = %d and sr = %s, any model errs on at least %s (probability %s); the largest term subtracted from sr is the %s one.",
+		f.N, F(f.SR), F(f.Lower), F(1-f.Gamma), map[string]string{"plausible": "2/min|E_c|", "sample": "finite-sample", "delta": "δ"}[f.Dominant])
+	if f.Lower <= 0 {
+		verdict = fmt.Sprintf("With N = %d and sr = %s the lower bound is %s ≤ 0: it says nothing yet.", f.N, F(f.SR), F(f.Lower))
+	}
+	return []Section{{
+		Heading:    "Theorem 2",
+		Paragraphs: []string{verdict},
+		Tables:     []Table{t},
+		Figures:    []Figure{{SVG: svg, Caption: fmt.Sprintf("sr = %s, min|E_c| = %d, max|E_c| = %d, δ = %s, γ = %s held fixed; the point marks this N.", F(f.SR), f.MinE, f.MaxE, F(f.Delta), F(f.Gamma))}},
+	}}, nil
+}
+
+// FloorPage is the page of hallu floor --html.
+func FloorPage(f missingmass.Floor, provenance []string) (Page, error) {
+	sections, err := FloorSections(f)
+	if err != nil {
+		return Page{}, err
+	}
+	return Page{
+		Title:      "hallu floor",
+		Subtitle:   "Theorem 2's finite-sample bounds from N, the singleton rate and |E_c| (Kalai et al. 2025, Theorem 2, Lemma 1).",
+		Sections:   sections,
+		Provenance: provenance,
+	}, nil
 }

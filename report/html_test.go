@@ -58,3 +58,18 @@ func TestWriteFileLeavesNoPartialFile(t *testing.T) {
 		t.Errorf("temporary files left behind: %v", entries)
 	}
 }
+
+func TestChartBand(t *testing.T) {
+	band := Series{Name: "s", X: []float64{0, 1, 2}, Y: []float64{1, 2, 3}, Lo: []float64{0, 1, 2}, Hi: []float64{2, 3, 4}}
+	svg, err := Chart{Series: []Series{band}}.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(svg), "fill-opacity") && !strings.Contains(string(svg), "rgba") && !strings.Contains(string(svg), "fill:") {
+		t.Error("band drawn without a fill")
+	}
+	band.Lo = band.Lo[:2]
+	if _, err := (Chart{Series: []Series{band}}).SVG(); err == nil {
+		t.Error("a band with fewer low values than x values was accepted")
+	}
+}

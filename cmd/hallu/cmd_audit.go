@@ -33,6 +33,7 @@ type auditOptions struct {
 	workers, showConflicts int
 	json, quiet            bool
 	freqCSV                string
+	html                   string
 }
 
 const auditLong = `Audit a corpus of facts for the hallucination floor of Theorem 2 of "Why
@@ -85,6 +86,7 @@ func newAuditCmd() *cobra.Command {
 	f.BoolVar(&o.json, "json", false, "print JSON (with the inputs' sha256) instead of text")
 	f.BoolVar(&o.quiet, "quiet", false, "no progress on stderr")
 	f.StringVar(&o.freqCSV, "freq-csv", "", "also write the frequency-of-frequencies table to `FILE` (CSV: j,f_j)")
+	f.StringVar(&o.html, "html", "", "also write a self-contained HTML report to `FILE`")
 	return cmd
 }
 
@@ -99,7 +101,7 @@ func runAudit(ctx context.Context, o auditOptions, args []string, stdout, stderr
 	if err != nil {
 		return err
 	}
-	sources, opened, err := openSources(paths, o.json)
+	sources, opened, err := openSources(paths, o.json || o.html != "")
 	if err != nil {
 		return err
 	}
@@ -117,12 +119,23 @@ func runAudit(ctx context.Context, o auditOptions, args []string, stdout, stderr
 			return err
 		}
 	}
-	if o.json {
-		inputs := make([]report.Input, len(paths))
+	inputs := func() []report.Input {
+		in := make([]report.Input, len(paths))
 		for i, f := range *opened {
-			inputs[i] = f.Input()
+			in[i] = f.Input()
 		}
-		return report.WriteJSON(stdout, report.NewEnvelope("audit", o.parameters(cfg), res, inputs...))
+		return in
+	}
+	if o.html != "" {
+		err := writePage(o.html, func() (report.Page, error) {
+			return report.AuditPage(inputsName(paths), res, cfg.Gamma, provenance(o.parameters(cfg), inputs()...))
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if o.json {
+		return report.WriteJSON(stdout, report.NewEnvelope("audit", o.parameters(cfg), res, inputs()...))
 	}
 	return renderAudit(stdout, o, cfg, res)
 }
@@ -197,6 +210,15 @@ func (o auditOptions) config() (audit.Config, error) {
 		cfg.MemBytes = v
 	}
 	return cfg, nil
+}
+
+// inputsName names the inputs in a page title: the path of one, or the
+// count and the first of several.
+func inputsName(paths []string) string {
+	if len(paths) == 1 {
+		return paths[0]
+	}
+	return fmt.Sprintf("%d files (%s, …)", len(paths), filepath.Base(paths[0]))
 }
 
 // parameters lists every option for the JSON envelope.

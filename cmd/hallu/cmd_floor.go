@@ -15,6 +15,7 @@ type floorOptions struct {
 	gamma               float64
 	kvMis, kvFactRatio  float64
 	kvFactRatioExplicit bool
+	html                string
 }
 
 func newFloorCmd() *cobra.Command {
@@ -46,6 +47,7 @@ of sr.`,
 	}
 	f := cmd.Flags()
 	f.BoolVar(&opts.json, "json", false, "print JSON")
+	f.StringVar(&opts.html, "html", "", "also write a self-contained HTML report to `FILE`")
 	f.Var(countFlag{&opts.t.N}, "n", "number of training examples `N`, abstentions included (1e6 is accepted)")
 	f.Float64Var(&opts.t.SR, "sr", 0, "singleton rate: prompts seen exactly once with an answer, over N")
 	f.Int64Var(&opts.t.MinE, "min-errors", 0, "min_c |E_c|: the fewest wrong answers any prompt has (364 for birthdays)")
@@ -66,10 +68,15 @@ func runFloor(_ context.Context, stdout io.Writer, opts floorOptions) error {
 	if err != nil {
 		return usagef("floor: %v", err)
 	}
+	params := map[string]any{"n": opts.t.N, "sr": opts.t.SR, "min_errors": opts.t.MinE, "max_errors": opts.t.MaxE,
+		"delta": opts.t.Delta, "gamma": opts.gamma, "kv_mis": opts.kvMis, "kv_fact_ratio": ratio}
+	if opts.html != "" {
+		if err := writePage(opts.html, func() (report.Page, error) { return report.FloorPage(fl, provenance(params)) }); err != nil {
+			return err
+		}
+	}
 	if !opts.json {
 		return report.WriteFloorText(stdout, fl)
 	}
-	params := map[string]any{"n": opts.t.N, "sr": opts.t.SR, "min_errors": opts.t.MinE, "max_errors": opts.t.MaxE,
-		"delta": opts.t.Delta, "gamma": opts.gamma, "kv_mis": opts.kvMis, "kv_fact_ratio": ratio}
 	return report.WriteJSON(stdout, report.NewEnvelope("floor", params, fl))
 }

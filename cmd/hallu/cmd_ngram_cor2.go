@@ -16,6 +16,7 @@ type ngramCor2Options struct {
 	Repeat        int
 	WriteInstance string
 	JSON          bool
+	HTML          string
 }
 
 const cor2Long = `Corollary 2 of "Why Language Models Hallucinate" (paper.md §4.5) on real
@@ -61,6 +62,7 @@ func newNgramCor2Cmd() *cobra.Command {
 	cmd.Flags().IntVar(&opts.Repeat, "repeat", 1, "how many times each of the paper's sentences is added to the text")
 	cmd.Flags().StringVar(&opts.WriteInstance, "write-instance", "", "write the first order's instance as JSONL for hallu bound")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result as JSON")
+	cmd.Flags().StringVar(&opts.HTML, "html", "", "also write a self-contained HTML report to `FILE`")
 	return cmd
 }
 
@@ -86,8 +88,16 @@ func runNgramCor2(ctx context.Context, opts ngramCor2Options, paths []string, st
 		}
 		instance = &in
 	}
+	params := map[string]any{"orders": opts.Orders, "repeat": opts.Repeat, "write_instance": opts.WriteInstance}
+	if opts.HTML != "" {
+		err := writePage(opts.HTML, func() (report.Page, error) {
+			return report.Cor2Page(textNames(texts), opts.Repeat, results, provenance(params, inputs...))
+		})
+		if err != nil {
+			return err
+		}
+	}
 	if opts.JSON {
-		params := map[string]any{"orders": opts.Orders, "repeat": opts.Repeat, "write_instance": opts.WriteInstance}
 		return report.WriteJSON(stdout, report.NewEnvelope("ngram cor2", params, struct {
 			Results  []ngram.Cor2Result `json:"results"`
 			Instance *report.Input      `json:"instance,omitempty"`

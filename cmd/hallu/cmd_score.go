@@ -64,6 +64,7 @@ type scoreOptions struct {
 	LengthNorm     bool
 	InspectScorer  string
 	SimpleQATest   string
+	HTML           string
 }
 
 func newScoreCmd() *cobra.Command {
@@ -99,6 +100,7 @@ func newScoreCmd() *cobra.Command {
 	f.StringVar(&o.LMEvalResults, "lm-eval-results", "", "lm-eval: results_*.json for provenance (default: found beside the samples file)")
 	f.BoolVar(&o.LengthNorm, "length-norm", false, "lm-eval multiple choice: confidence from length-normalised log-likelihoods (acc_norm)")
 	f.StringVar(&o.InspectScorer, "inspect-scorer", "", "Inspect: the scorer whose value is the grade (default: each sample's first)")
+	f.StringVar(&o.HTML, "html", "", "also write a self-contained HTML report to `FILE`")
 	f.StringVar(&o.SimpleQATest, "simpleqa-test", "", "SimpleQA (or SimpleQA Verified) test-set CSV that the predictions are joined with")
 	return cmd
 }
@@ -236,16 +238,22 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 	if err != nil {
 		return usagef("%v", err)
 	}
-	if o.JSON {
-		params := map[string]any{
-			"format": o.Format, "map": o.Map, "model": o.Model, "targets": targets, "skip_bad": o.SkipBad,
-			"abstain_phrases": cmp.Or(o.AbstainPhrases, "built-in"), "abstain_detect": !o.NoAbstain,
-			"regrade": o.Regrade, "exact": o.Exact, "num_tol": o.NumTol, "bins": o.Bins,
-			"coverage": o.Coverage, "curve_step": o.CurveStep, "bootstrap": o.Bootstrap,
-			"seed": o.Seed, "seed2": o.Seed ^ 0x9e3779b97f4a7c15, "z": score.DefaultZ,
-			"lm_eval_filter": o.LMEvalFilter, "lm_eval_metric": o.LMEvalMetric, "length_norm": o.LengthNorm,
-			"inspect_scorer": o.InspectScorer, "simpleqa_test": o.SimpleQATest,
+	params := map[string]any{
+		"format": o.Format, "map": o.Map, "model": o.Model, "targets": targets, "skip_bad": o.SkipBad,
+		"abstain_phrases": cmp.Or(o.AbstainPhrases, "built-in"), "abstain_detect": !o.NoAbstain,
+		"regrade": o.Regrade, "exact": o.Exact, "num_tol": o.NumTol, "bins": o.Bins,
+		"coverage": o.Coverage, "curve_step": o.CurveStep, "bootstrap": o.Bootstrap,
+		"seed": o.Seed, "seed2": o.Seed ^ 0x9e3779b97f4a7c15, "z": score.DefaultZ,
+		"lm_eval_filter": o.LMEvalFilter, "lm_eval_metric": o.LMEvalMetric, "length_norm": o.LengthNorm,
+		"inspect_scorer": o.InspectScorer, "simpleqa_test": o.SimpleQATest,
+	}
+	if o.HTML != "" {
+		err := writePage(o.HTML, func() (report.Page, error) { return report.ScorePage(res.Report, provenance(params, inputs...)) })
+		if err != nil {
+			return err
 		}
+	}
+	if o.JSON {
 		return report.WriteJSON(w, report.NewEnvelope("score", params, res, inputs...))
 	}
 	return renderScore(w, &res)

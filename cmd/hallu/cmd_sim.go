@@ -35,6 +35,7 @@ type simOptions struct {
 	perRun    bool
 	out       string
 	quiet     bool
+	html      string
 
 	nSet, worldSeedSet, promptsSet bool
 }
@@ -103,6 +104,7 @@ func newSimCmd() *cobra.Command {
 	f.BoolVar(&opts.perRun, "per-run", false, "with --csv: a row per run and learner instead")
 	f.StringVarP(&opts.out, "out", "o", "", "write the output to `FILE` (atomically) instead of standard output")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "no progress on standard error")
+	f.StringVar(&opts.html, "html", "", "also write a self-contained HTML report to `FILE`")
 	return cmd
 }
 
@@ -126,6 +128,14 @@ func runSim(ctx context.Context, stdout, stderr io.Writer, opts simOptions) erro
 	}
 	if err != nil {
 		return err
+	}
+	if opts.html != "" {
+		err := writePage(opts.html, func() (report.Page, error) {
+			return report.SimPage(e, sim, provenance(simParams(opts, e), inputs...))
+		})
+		if err != nil {
+			return err
+		}
 	}
 	render := func(w io.Writer) error {
 		switch {

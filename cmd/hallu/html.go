@@ -1,0 +1,30 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/hallu-dev/hallu/report"
+)
+
+// writePage writes the page that build returns to path atomically: the
+// --html output of a command.
+func writePage(path string, build func() (report.Page, error)) error {
+	page, err := build()
+	if err != nil {
+		return err
+	}
+	return report.WriteFile(path, func(f *os.File) error { return page.WriteHTML(f) })
+}
+
+// provenance lists inputs and parameters for a page's footer.
+func provenance(params map[string]any, inputs ...report.Input) []string {
+	var p []string
+	for _, in := range inputs {
+		p = append(p, fmt.Sprintf("input %s (%d bytes, sha256 %s)", in.Path, in.Bytes, in.SHA256))
+	}
+	if len(params) > 0 {
+		p = append(p, fmt.Sprintf("parameters %v", params))
+	}
+	return p
+}

@@ -1,0 +1,82 @@
+package demo
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/hallu-dev/hallu/score"
+)
+
+func TestRun(t *testing.T) {
+	res, err := Run(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The embedded corpus: 29,411 facts, 26,645 of them seen once
+	// (counted independently by hallu audit on ParaRel's JSONL files).
+	if s := res.Audit.Stats; s.Records != 29411 || s.Singletons != 26645 {
+		t.Errorf("audit: N = %d, f1 = %d; want 29411, 26645", s.Records, s.Singletons)
+	}
+	// The flip is where the two entries' scores cross: check it against
+	// a scan of t with score.Counts.Score, the one implementation of the
+	// score.
+	var always, cautious score.Counts
+	for _, r := range res.Score.Results {
+		if r.T == 0 {
+			switch r.Model {
+			case Model:
+				always = r.Counts
+			case Cautious():
+				cautious = r.Counts
+			}
+		}
+	}
+	if always.Score(0) <= cautious.Score(0) {
+		t.Fatalf("binary grading: always answering %v should beat the cautious entry %v", always.Score(0), cautious.Score(0))
+	}
+	first := math.NaN()
+	for i := 0; i < 100000; i++ {
+		x := float64(i) / 100000
+		if cautious.Score(x) > always.Score(x) {
+			first = x
+			break
+		}
+	}
+	if math.Abs(first-res.Flip) > 1e-5 {
+		t.Errorf("flip at %v, scan finds the cautious entry ahead from %v", res.Flip, first)
+	}
+	var b strings.Builder
+	if err := res.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	p, err := res.Page()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Sections) < 10 {
+		t.Errorf("page has %d sections", len(p.Sections))
+	}
+}
+
+func TestCrossing(t *testing.T) {
+	r := func(model string, c, w, a int) score.TargetResult {
+		return score.Summarize(model, score.Counts{Correct: c, Wrong: w, Abstained: a}, 0, score.DefaultZ)
+	}
+	for _, tc := range []struct {
+		a, b score.TargetResult
+		want float64
+	}{
+		// (9 − 7)/20 = 0.1 more right, (11 − 2)/20 = 0.45 more wrong:
+		// k* = 2/9, t = k*/(1 + k*) = 2/11.
+		{r("a", 9, 11, 0), r("b", 7, 2, 11), 2.0 / 11},
+		{r("a", 9, 11, 0), r("b", 9, 11, 0), math.NaN()}, // same scores everywhere
+		{r("a", 9, 1, 10), r("b", 5, 5, 10), math.NaN()}, // a ahead at every t
+	} {
+		got := crossing([]score.TargetResult{tc.a, tc.b}, "a", "b")
+		if got != tc.want && !(math.IsNaN(got) && math.IsNaN(tc.want)) && math.Abs(got-tc.want) > 1e-15 {
+			t.Errorf("crossing(%v, %v) = %v, want %v", tc.a.Counts, tc.b.Counts, got, tc.want)
+		}
+	}
+}
