@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/hallu-dev/hallu/internal/softmax"
 	"github.com/hallu-dev/hallu/score"
 )
 
@@ -317,8 +318,11 @@ func (lr *lmReader) multipleChoice(rec *lmSample, resps [][]jsontext.Value, s *s
 			pred = i
 		}
 	}
-	conf := softmaxAt(z, pred)
-	lr.conf = conf
+	phat, err := softmax.Of(z)
+	if err != nil {
+		return "resps", err
+	}
+	lr.conf = phat[pred]
 	s.Confidence = &lr.conf
 	if target < 0 {
 		s.Response = "choice " + strconv.Itoa(pred)
@@ -345,16 +349,6 @@ func (lr *lmReader) multipleChoice(rec *lmSample, resps [][]jsontext.Value, s *s
 		}
 	}
 	return "", nil
-}
-
-// softmaxAt returns exp(z[i]) / Σ exp(z[j]), computed stably.
-func softmaxAt(z []float64, i int) float64 {
-	m := slices.Max(z)
-	var sum float64
-	for _, v := range z {
-		sum += math.Exp(v - m)
-	}
-	return math.Exp(z[i]-m) / sum
 }
 
 // lmChoices returns the continuation of each request in arguments, in

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hallu-dev/hallu/iiv"
+	"github.com/hallu-dev/hallu/internal/softmax"
 )
 
 // Norm is how a multiple-choice log-likelihood is normalised before the
@@ -262,7 +263,7 @@ func (lr *lmReader[T]) parse(raw []byte, line int) (string, error) {
 			z[i] = lls[i] / float64(size)
 		}
 	}
-	phat, err := Softmax(z)
+	phat, err := softmax.Of(z)
 	if err != nil {
 		return "resps", err
 	}
