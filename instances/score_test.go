@@ -152,23 +152,3 @@ func TestScoreBadLogProbs(t *testing.T) {
 		t.Errorf("rows %+v, err %v", rows, err)
 	}
 }
-
-func TestResponseLogProbErrors(t *testing.T) {
-	f := func(x float64) *float64 { return &x }
-	for _, tc := range []struct {
-		name, context string
-		lp            *llm.CompletionLogprobs
-		want          string
-	}{
-		{"no logprobs", "a", nil, "does not echo"},
-		{"no echo", "a", &llm.CompletionLogprobs{Tokens: []string{"!"}, TokenLogprobs: []*float64{f(-1)}, TextOffset: []int{0}}, "does not echo"},
-		{"straddling token", "abc", &llm.CompletionLogprobs{Tokens: []string{"ab", "cd"}, TokenLogprobs: []*float64{nil, f(-1)}, TextOffset: []int{0, 2}}, `token "cd" runs across`},
-		{"missing log-probability", "a", &llm.CompletionLogprobs{Tokens: []string{"a", "b", "cd"}, TokenLogprobs: []*float64{nil, nil, f(-1)}, TextOffset: []int{0, 1, 2}}, `token 1 ("b") has no log-probability`},
-		{"empty context", "", &llm.CompletionLogprobs{Tokens: []string{"ab", "cd"}, TokenLogprobs: []*float64{nil, f(-1)}, TextOffset: []int{0, 2}}, "first token has no context"},
-	} {
-		_, err := ResponseLogProb(tc.lp, tc.context, "abcd")
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
-		}
-	}
-}
