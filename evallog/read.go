@@ -147,7 +147,7 @@ func Detect(head []byte) (Format, error) {
 	case '{':
 		line, _, _ := bytes.Cut(trim, []byte("\n"))
 		line = bytes.TrimSpace(line)
-		if fixed, ok := nonFiniteToNull(line); ok {
+		if fixed, ok := replaceNonFinite(line, false); ok {
 			line = fixed
 		}
 		var keys []string
