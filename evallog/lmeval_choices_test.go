@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -210,7 +209,7 @@ func TestLMEvalTask(t *testing.T) {
 		"out/m/samples_mmlu_abstract_algebra_2025-09-25T09-53-24.656847.jsonl":                    "mmlu_abstract_algebra",
 		"gemma-3-4b-it_mmlu-stem__samples_mmlu_abstract_algebra_2025-09-25T09-53-24.656847.jsonl": "mmlu_abstract_algebra",
 		"samples_arith_2025-01-01T00-00-00.jsonl.zst":                                             "arith",
-		filepath.Join("x", "bigrefactor-2023-06_mathqa__mathqa.jsonl"):                            "bigrefactor-2023-06_mathqa__mathqa",
+		"x/bigrefactor-2023-06_mathqa__mathqa.jsonl":                                              "bigrefactor-2023-06_mathqa__mathqa",
 		"log.json.gz": "log",
 	} {
 		if got := LMEvalTask(in); got != want {

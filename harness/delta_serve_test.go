@@ -3,13 +3,11 @@ package harness
 import (
 	"context"
 	"math"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/hallu-dev/hallu/llm"
+	"github.com/hallu-dev/hallu/internal/servetest"
 	"github.com/hallu-dev/hallu/ngram"
-	"github.com/hallu-dev/hallu/serve"
 )
 
 // TestMeasureDeltaReferenceThroughServe: a reference answer that ends a
@@ -27,13 +25,7 @@ func TestMeasureDeltaReferenceThroughServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer((&serve.Server{Model: m, ModelID: "tiny"}).Handler())
-	defer hs.Close()
-	client, err := llm.New(llm.Config{BaseURL: hs.URL + "/v1", MaxRetries: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	client := servetest.Client(t, m, "tiny")
 	qs := []Question{{ID: "1", Text: "Who hunted the whale?", Golds: []string{"Ahab did."}}, {ID: "2", Text: "Who told the tale?", Golds: []string{"Ishmael"}}}
 	seed := int64(1)
 	meas, err := MeasureDelta(context.Background(), DeltaConfig{Client: client, Model: "tiny", Questions: qs, Samples: 2, MaxTokens: 4, Seed: &seed, Workers: 1})

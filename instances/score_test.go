@@ -3,16 +3,14 @@ package instances
 import (
 	"context"
 	"math"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/hallu-dev/hallu/iiv"
-	"github.com/hallu-dev/hallu/llm"
+	"github.com/hallu-dev/hallu/internal/servetest"
 	"github.com/hallu-dev/hallu/ngram"
 	"github.com/hallu-dev/hallu/ngram/corpus"
-	"github.com/hallu-dev/hallu/serve"
 )
 
 var (
@@ -49,13 +47,7 @@ var scoringSets = []CandidateSet{
 // instance as scoring in process.
 func TestEndpointScorerMatchesNgram(t *testing.T) {
 	m := moby(t)
-	hs := httptest.NewServer((&serve.Server{Model: m, ModelID: "moby-3"}).Handler())
-	defer hs.Close()
-	client, err := llm.New(llm.Config{BaseURL: hs.URL + "/v1", MaxRetries: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	client := servetest.Client(t, m, "moby-3")
 	ctx := context.Background()
 	remote := EndpointScorer{Client: client, Model: "moby-3"}
 	local := NgramScorer{Model: m}
