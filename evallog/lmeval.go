@@ -149,7 +149,6 @@ func (l *lmLog) notes() {
 
 // lmScorer turns the samples of an lm-eval log into score.Samples.
 type lmScorer struct {
-	log    *lmLog
 	opt    Options
 	norm   Norm
 	metric string
@@ -184,11 +183,11 @@ func readLMEval(r *bufio.Reader, name string, opt Options, st *Stats, fn func(*s
 	if opt.LengthNormalized {
 		ls.norm = NormLength
 	}
-	ls.log = newLMLog(name, opt.LMEvalFilter, opt.SkipBad, st)
-	ls.log.parse = ls.parse
-	ls.log.emit = func() error { return fn(&ls.s) }
-	err := ls.log.read(r)
-	ls.log.notes()
+	l := newLMLog(name, opt.LMEvalFilter, opt.SkipBad, st)
+	l.parse = ls.parse
+	l.emit = func() error { return fn(&ls.s) }
+	err := l.read(r)
+	l.notes()
 	if ls.mismatch > 0 {
 		st.note("%d multiple-choice predictions disagree with the log's own acc/acc_norm (ties between choices)", ls.mismatch)
 	}

@@ -38,7 +38,7 @@ func readLMEvalFile(t *testing.T, path string, opt LMEvalOptions) ([]iiv.Row[iiv
 }
 
 // naiveSoftmax is exp(z_i)/Σ exp(z_j) without any stabilisation: an
-// independent check of Softmax on the small log-likelihoods of the logs.
+// independent check of p̂ on the small log-likelihoods of the logs.
 func naiveSoftmax(z []float64) []float64 {
 	var sum float64
 	for _, v := range z {
