@@ -404,8 +404,11 @@ func lmGold(raw jsontext.Value, mc *MultipleChoice) (int, error) {
 		norm  Norm
 	}{{mc.Acc, NormRaw}, {mc.AccNorm, NormLength}}
 	for _, ev := range evidence {
+		if ev.grade == nil {
+			continue
+		}
 		z, err := normalize(mc.LogLikelihoods, mc.Choices, ev.norm)
-		if ev.grade == nil || err != nil {
+		if err != nil {
 			continue
 		}
 		switch pred := argmax(z); {
