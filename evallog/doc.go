@@ -15,6 +15,12 @@
 //	              correctness
 //	truthfulqa    TruthfulQA's human-judged answers (finetune_truth.jsonl)
 //
+// ReadLMEvalChoices reads the multiple-choice samples of an lm-eval log with
+// everything their choices carry (per-choice log-likelihoods, the choices'
+// texts as lm-eval's doc_to_choice gives them, the gold index, the sample's
+// own acc and acc_norm), for callers that need more than a graded sample;
+// Read grades the same samples through the same parser.
+//
 // Read detects the format from the content when asked to. Readers stream
 // where the format allows and hand each sample to a callback; they do no
 // grading beyond what the log records (package grade does the rest). A

@@ -122,7 +122,7 @@ func TestBadRecords(t *testing.T) {
 		{"golds not strings", `{"id":"a","golds":[{"x":1}]}`, "golds", Run, 1},
 		{"csv confidence", "id,response,confidence\n1,x,abc\n", "confidence", CSV, 2},
 		{"lm-eval doc_id", `{"doc_id":{},"resps":[]}`, "doc_id", LMEval, 1},
-		{"lm-eval loglik", `{"doc_id":1,"target":0,"resps":[[["x","True"]],[["-1","False"]]]}`, "resps", LMEval, 1},
+		{"lm-eval loglik", `{"doc_id":1,"target":0,"resps":[[["x","True"]],[["-1","False"]]]}`, "resps[0]", LMEval, 1},
 		{"lm-eval target", `{"doc_id":1,"target":7,"resps":[[["-2","True"]],[["-1","False"]]]}`, "target", LMEval, 1},
 		{"litcab correct", `{"question":"q","answer":["a"],"gold_answer":"b","normalized_score":[0.5],"rouge_correct_first_answer":"maybe"}`, "rouge_correct_first_answer", LitCab, 1},
 		{"litcab confidence", `{"question":"q","answer":["a"],"gold_answer":"b","normalized_score":[1.5],"rouge_correct_first_answer":true}`, "normalized_score", LitCab, 1},
@@ -217,18 +217,30 @@ func TestLMEvalFixtures(t *testing.T) {
 	if math.Abs(*ssn[0].Confidence-*ss[0].Confidence) > 1e-12 {
 		t.Errorf("length-normalised %v", *ssn[0].Confidence)
 	}
-	// 2023 format: flat arguments (one continuation), text targets: graded
-	// by the log's acc; length normalisation impossible.
-	ss, st, err = readAll(t, fixture("lmeval_mathqa_2023.jsonl"), Options{Format: LMEval})
-	if err != nil {
-		t.Fatal(err)
+	// 2023 format: flat arguments (one continuation), text targets; the
+	// choices' texts come from the doc's options string, as lm-eval's mathqa
+	// doc_to_choice splits it, so the targets name choices and length
+	// normalisation works. Every grade agrees with the log's own acc and
+	// acc_norm (all 0 here).
+	for _, norm := range []bool{false, true} {
+		ss, st, err = readAll(t, fixture("lmeval_mathqa_2023.jsonl"), Options{Format: LMEval, LengthNormalized: norm})
+		if err != nil {
+			t.Fatal(err)
+		}
+		equalOutcomes(t, ss, W, W, W)
+		if ss[0].Confidence == nil || ss[0].Golds[0] != "38" || len(st.Notes) != 0 {
+			t.Errorf("mathqa (norm %v): %+v %q", norm, ss[0], st.Notes)
+		}
 	}
-	equalOutcomes(t, ss, W, W, W)
-	if ss[0].Confidence == nil || len(st.Notes) == 0 {
-		t.Errorf("mathqa: %+v %q", ss[0], st.Notes)
+	// Without the choices' texts, no length normalisation; the target text
+	// names no choice, so the log's acc grades.
+	noTexts := `{"doc_id":0,"doc":{},"target":"38","arguments":["Q","38"],"resps":[[[-1,false]],[[-2,false]]],"acc":1.0}`
+	if _, _, err := readAll2(t, strings.NewReader(noTexts), Options{Format: LMEval, LengthNormalized: true}); err == nil || !strings.Contains(err.Error(), "field arguments: length normalisation needs the texts of the 2 choices") {
+		t.Errorf("length normalisation without choice texts: %v", err)
 	}
-	if _, _, err := readAll(t, fixture("lmeval_mathqa_2023.jsonl"), Options{Format: LMEval, LengthNormalized: true}); err == nil {
-		t.Error("length normalisation without choice texts accepted")
+	ss, st, err = readAll2(t, strings.NewReader(noTexts), Options{Format: LMEval})
+	if err != nil || ss[0].Outcome != C || ss[0].Response != "choice 0" || len(st.Notes) != 1 || !strings.Contains(st.Notes[0], "graded by the log's acc") {
+		t.Errorf("graded by acc: %v %+v %q", err, ss, st.Notes)
 	}
 	// Bare Infinity tokens; no 0/1 metric, so ungraded (for the matcher).
 	ss, _, err = readAll(t, fixture("lmeval_polymer_nan.jsonl"), Options{Format: Auto})

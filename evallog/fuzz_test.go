@@ -2,6 +2,7 @@ package evallog
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -74,6 +75,31 @@ func FuzzReadLMEval(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		fuzzRead(t, b, Options{Format: LMEval, SkipBad: true})
 		fuzzRead(t, b, Options{Format: LMEval, SkipBad: true, LengthNormalized: true})
+	})
+}
+
+// FuzzReadLMEvalChoices: no panic, and every sample handed on is a
+// distribution over its choices with a gold one.
+func FuzzReadLMEvalChoices(f *testing.F) {
+	seed(f, "lmeval_mc_negotiationtom.jsonl", "lmeval_mathqa_2023.jsonl", "lmeval_wmdp_array_042.jsonl")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, norm := range []Norm{NormRaw, NormLength, NormBytes} {
+			_, _ = ReadLMEvalChoices(bytes.NewReader(b), "fuzz", LMEvalChoiceOptions{Norm: norm, SkipBad: true}, func(mc *MultipleChoice) error {
+				n := len(mc.LogLikelihoods)
+				var sum float64
+				for _, p := range mc.Phat {
+					if !(p >= 0 && p <= 1) {
+						t.Fatalf("p̂ %v", mc.Phat)
+					}
+					sum += p
+				}
+				if n < 2 || len(mc.Phat) != n || len(mc.Scores) != n || mc.Gold < 0 || mc.Gold >= n || mc.Pred < 0 || mc.Pred >= n ||
+					(mc.Choices != nil && len(mc.Choices) != n) || math.Abs(sum-1) > 1e-9 {
+					t.Fatalf("bad sample %+v", mc)
+				}
+				return nil
+			})
+		}
 	})
 }
 

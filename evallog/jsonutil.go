@@ -18,11 +18,23 @@ var lenient = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.Allo
 // bare NaN/Infinity tokens (which json.dumps writes and lm-eval logs carry)
 // read as null.
 func unmarshal(b []byte, v any) error {
+	return unmarshalNonFinite(b, v, false)
+}
+
+// unmarshalPython is unmarshal with the bare tokens read as the strings
+// "NaN", "Infinity" and "-Infinity", for values that must be told apart
+// from a missing one (an lm-eval log-likelihood of NaN is an error to
+// report as such).
+func unmarshalPython(b []byte, v any) error {
+	return unmarshalNonFinite(b, v, true)
+}
+
+func unmarshalNonFinite(b []byte, v any, quote bool) error {
 	err := json.Unmarshal(b, v, lenient)
 	if err == nil {
 		return nil
 	}
-	if fixed, ok := nonFiniteToNull(b); ok {
+	if fixed, ok := replaceNonFinite(b, quote); ok {
 		if json.Unmarshal(fixed, v, lenient) == nil {
 			return nil
 		}
@@ -30,9 +42,10 @@ func unmarshal(b []byte, v any) error {
 	return err
 }
 
-// nonFiniteToNull replaces the bare tokens NaN, Infinity and -Infinity
-// outside strings with null, reporting whether it replaced any.
-func nonFiniteToNull(b []byte) ([]byte, bool) {
+// replaceNonFinite replaces the bare tokens NaN, Infinity and -Infinity
+// outside strings with null, or with themselves quoted as strings,
+// reporting whether it replaced any.
+func replaceNonFinite(b []byte, quote bool) ([]byte, bool) {
 	var out []byte
 	inStr, esc, changed := false, false, false
 	for i := 0; i < len(b); i++ {
@@ -57,7 +70,11 @@ func nonFiniteToNull(b []byte) ([]byte, bool) {
 		replaced := false
 		for _, tok := range [...]string{"-Infinity", "Infinity", "NaN"} {
 			if bytes.HasPrefix(b[i:], []byte(tok)) {
-				out = append(out, "null"...)
+				if quote {
+					out = append(append(append(out, '"'), tok...), '"')
+				} else {
+					out = append(out, "null"...)
+				}
 				i += len(tok) - 1
 				replaced, changed = true, true
 				break

@@ -132,3 +132,19 @@ func LMEvalResultsName(samplesPath string) (string, bool) {
 	}
 	return "results_" + m[1] + ".json", true
 }
+
+var lmTaskName = regexp.MustCompile(`(?:^|_)samples_(.+)_\d{4}-\d\d-\d\dT[\d:.-]+\.jsonl?(\.gz|\.zst)?$`)
+
+// LMEvalTask returns the task name in an lm-eval samples file name
+// (samples_<task>_<ISO time>.jsonl, formats.md §1, possibly after a prefix
+// ending in "_"), or the base name without extensions for other names.
+func LMEvalTask(path string) string {
+	base := filepath.Base(path)
+	if m := lmTaskName.FindStringSubmatch(base); m != nil {
+		return m[1]
+	}
+	for _, ext := range []string{".gz", ".zst", ".jsonl", ".json"} {
+		base = strings.TrimSuffix(base, ext)
+	}
+	return base
+}

@@ -51,8 +51,10 @@ type Options struct {
 	// ("" = the first 0/1-valued metric).
 	LMEvalFilter, LMEvalMetric string
 	// LengthNormalized makes multiple-choice confidences the softmax of
-	// log-likelihoods divided by the choices' lengths in characters (as
-	// lm-eval's acc_norm chooses), rather than of raw log-likelihoods.
+	// log-likelihoods divided by the choices' lengths in characters, the
+	// choices as doc_to_choice gives them, without the target delimiter
+	// (as lm-eval's acc_norm ranks them; see NormLength), rather than of
+	// raw log-likelihoods.
 	LengthNormalized bool
 
 	// InspectScorer selects the Inspect scorer whose value is the grade
@@ -147,7 +149,7 @@ func Detect(head []byte) (Format, error) {
 	case '{':
 		line, _, _ := bytes.Cut(trim, []byte("\n"))
 		line = bytes.TrimSpace(line)
-		if fixed, ok := nonFiniteToNull(line); ok {
+		if fixed, ok := replaceNonFinite(line, false); ok {
 			line = fixed
 		}
 		var keys []string

@@ -2,11 +2,9 @@ package harness
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/hallu-dev/hallu/llm"
 )
@@ -129,7 +127,7 @@ func (cfg *DeltaConfig) observe(ctx context.Context, q Question) (DeltaObservati
 		if c.Logprobs == nil {
 			return o, fmt.Errorf("sample %d has no log-probabilities", i)
 		}
-		lp, err := sumLogprobs(c.Logprobs.TokenLogprobs, 0)
+		lp, err := sumLogprobs(c.Logprobs.TokenLogprobs)
 		if err != nil {
 			return o, fmt.Errorf("sample %d: %w", i, err)
 		}
@@ -146,58 +144,25 @@ func (cfg *DeltaConfig) observe(ctx context.Context, q Question) (DeltaObservati
 	if err != nil {
 		return o, err
 	}
-	o.Reference, err = answerLogprob(ref.Choices[0].Logprobs, prompt, full)
+	// Text leaves out a sentence boundary after the answer (hallu serve
+	// echoes one after a final "."): the end of the answer, which the
+	// samples' log-probabilities do not hold either.
+	c, err := llm.ContinuationLogprob(ref.Choices[0].Logprobs, prompt, full)
+	o.Reference = c.Text
 	if err != nil {
 		return o, fmt.Errorf("reference answer %q: %w", q.Golds[0], err)
 	}
 	return o, nil
 }
 
-// sumLogprobs adds the log-probabilities from index from on; each must be
-// present.
-func sumLogprobs(lps []*float64, from int) (float64, error) {
+// sumLogprobs adds the log-probabilities; each must be present.
+func sumLogprobs(lps []*float64) (float64, error) {
 	sum := 0.0
-	for i := from; i < len(lps); i++ {
+	for i := range lps {
 		if lps[i] == nil {
 			return 0, fmt.Errorf("token %d has no log-probability", i)
 		}
 		sum += *lps[i]
 	}
 	return sum, nil
-}
-
-var errNoEcho = errors.New("the reply does not echo the prompt's tokens; the server may not support echo with logprobs")
-
-// answerLogprob returns the log-probability of the tokens of full that
-// follow prompt, from an echoed completion's log-probabilities. Servers
-// count text_offset in bytes (hallu serve) or in characters (OpenAI,
-// vLLM); the unit is the one in which the last token ends where full ends.
-func answerLogprob(lp *llm.CompletionLogprobs, prompt, full string) (float64, error) {
-	if lp == nil || len(lp.Tokens) == 0 || len(lp.TextOffset) != len(lp.Tokens) {
-		return 0, errNoEcho
-	}
-	last := len(lp.Tokens) - 1
-	end := lp.TextOffset[last]
-	var boundary int
-	switch {
-	case end+len(lp.Tokens[last]) == len(full):
-		boundary = len(prompt)
-	case end+utf8.RuneCountInString(lp.Tokens[last]) == utf8.RuneCountInString(full):
-		boundary = utf8.RuneCountInString(prompt)
-	default:
-		return 0, errNoEcho
-	}
-	for i, off := range lp.TextOffset {
-		switch {
-		case off < boundary:
-			continue
-		case off > boundary:
-			return 0, fmt.Errorf("token %q runs across the end of the prompt", lp.Tokens[i-1])
-		}
-		if i == 0 {
-			return 0, errors.New("the answer's first token has no context")
-		}
-		return sumLogprobs(lp.TokenLogprobs, i)
-	}
-	return 0, errNoEcho
 }

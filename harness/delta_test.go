@@ -2,11 +2,9 @@ package harness
 
 import (
 	"math"
-	"strings"
-	"testing"
-	"unicode/utf8"
 
-	"github.com/hallu-dev/hallu/llm"
+	"testing"
+
 	"github.com/hallu-dev/hallu/score"
 	"pgregory.net/rapid"
 )
@@ -80,45 +78,4 @@ func TestEstimateDeltaProperty(t *testing.T) {
 			t.Fatalf("δ interval %v", est.DeltaCI)
 		}
 	})
-}
-
-// echoed lays out tokens as an echoing server does, with offsets counted
-// by unit (len for bytes, utf8.RuneCountInString for characters).
-func echoed(tokens []string, lps []float64, unit func(string) int) *llm.CompletionLogprobs {
-	lp := &llm.CompletionLogprobs{Tokens: tokens}
-	off := 0
-	for i, tok := range tokens {
-		lp.TextOffset = append(lp.TextOffset, off)
-		off += unit(tok)
-		if i == 0 {
-			lp.TokenLogprobs = append(lp.TokenLogprobs, nil)
-		} else {
-			v := lps[i]
-			lp.TokenLogprobs = append(lp.TokenLogprobs, &v)
-		}
-	}
-	return lp
-}
-
-func TestAnswerLogprob(t *testing.T) {
-	prompt := "Question: Who was Zoë?\nAnswer:"
-	full := prompt + " A Paris painter"
-	tokens := []string{"Question", ":", " Who", " was", " Zoë", "?", "\n", "Answer", ":", " A", " Paris", " painter"}
-	lps := []float64{0, -1, -2, -3, -4, -5, -6, -7, -8, -0.5, -0.25, -0.125}
-	for name, unit := range map[string]func(string) int{"bytes": func(s string) int { return len(s) }, "characters": utf8.RuneCountInString} {
-		got, err := answerLogprob(echoed(tokens, lps, unit), prompt, full)
-		if err != nil || got != -0.875 {
-			t.Errorf("%s: %v, %v; want −0.875", name, got, err)
-		}
-	}
-	merged := []string{"Question", ":", " Who", " was", " Zoë", "?", "\n", "Answer", ": A", " Paris", " painter"}
-	if _, err := answerLogprob(echoed(merged, lps, func(s string) int { return len(s) }), prompt, full); err == nil || !strings.Contains(err.Error(), "runs across") {
-		t.Errorf("merged boundary token: %v", err)
-	}
-	if _, err := answerLogprob(echoed([]string{" x"}, lps, func(s string) int { return len(s) }), prompt, full); err != errNoEcho {
-		t.Errorf("no echo: %v", err)
-	}
-	if _, err := answerLogprob(nil, prompt, full); err != errNoEcho {
-		t.Errorf("nil logprobs: %v", err)
-	}
 }

@@ -5,11 +5,11 @@
 //
 // Two kinds of source are supported, one small file each:
 //
-//   - lm-evaluation-harness multiple-choice sample logs (ReadLMEval): each
-//     question is a context, its choices the responses, the gold choice the
-//     one valid response (p = 1) and the others errors; p̂ is the softmax of
-//     the choices' log-likelihoods, raw or length-normalised as lm-eval's
-//     acc_norm and acc_bytes are. This p̂ is the model's distribution
+//   - lm-evaluation-harness multiple-choice sample logs (ReadLMEval, on
+//     evallog.ReadLMEvalChoices): each question is a context, its choices
+//     the responses, the gold choice the one valid response (p = 1) and the
+//     others errors; p̂ is the softmax of the choices' log-likelihoods, raw
+//     or length-normalised as lm-eval's acc_norm and acc_bytes are. This p̂ is the model's distribution
 //     restricted to the plausible set X_c the benchmark offers (paper.md
 //     §1.1), not its distribution over all strings: RestrictionNote says so
 //     in every report.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/iiv"
 )
 
@@ -37,7 +38,7 @@ func readLMEvalFile(t *testing.T, path string, opt LMEvalOptions) ([]iiv.Row[iiv
 }
 
 // naiveSoftmax is exp(z_i)/Σ exp(z_j) without any stabilisation: an
-// independent check of Softmax on the small log-likelihoods of the logs.
+// independent check of p̂ on the small log-likelihoods of the logs.
 func naiveSoftmax(z []float64) []float64 {
 	var sum float64
 	for _, v := range z {
@@ -57,7 +58,7 @@ func TestLMEvalRealByHand(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		file    string
-		norm    Norm
+		norm    evallog.Norm
 		doc     int // position of the document in the file
 		context string
 		lls     []float64
@@ -69,30 +70,30 @@ func TestLMEvalRealByHand(t *testing.T) {
 		{
 			// doc_id 0: resps [["-4.625","False"]], [["-0.25390625","True"]], [["-2.5","False"]], [["-2.25","False"]]; target "1".
 			name: "gemma-3-4b-it MMLU abstract algebra, doc 0", file: "gemma-3-4b-it_mmlu-stem__samples_mmlu_abstract_algebra_2025-09-25T09-53-24.656847.jsonl",
-			norm: NormRaw, doc: 0, context: "mmlu_abstract_algebra doc 0: Find the degree for the given field extension Q(sqrt(2), sqrt(3), sqrt(18)) over Q.",
+			norm: evallog.NormRaw, doc: 0, context: "mmlu_abstract_algebra doc 0: Find the degree for the given field extension Q(sqrt(2), sqrt(3), sqrt(18)) over Q.",
 			lls: []float64{-4.625, -0.25390625, -2.5, -2.25}, gold: 1, resps: []string{"A", "B", "C", "D"}, docs: 100,
 		},
 		{
 			// doc_id 1 of the same file: resps "-0.0908203125", "-3.59375", "-3.71875", "-4.59375"; target "2".
 			name: "gemma-3-4b-it MMLU abstract algebra, doc 1, length-normalised (every choice is one letter)", file: "gemma-3-4b-it_mmlu-stem__samples_mmlu_abstract_algebra_2025-09-25T09-53-24.656847.jsonl",
-			norm: NormLength, doc: 1, lls: []float64{-0.0908203125, -3.59375, -3.71875, -4.59375}, lengths: []float64{1, 1, 1, 1}, gold: 2, resps: []string{"A", "B", "C", "D"}, docs: 100,
+			norm: evallog.NormLength, doc: 1, lls: []float64{-0.0908203125, -3.59375, -3.71875, -4.59375}, lengths: []float64{1, 1, 1, 1}, gold: 2, resps: []string{"A", "B", "C", "D"}, docs: 100,
 		},
 		{
 			// doc_id 0: resps "-8.625", "-0.90234375", "-6.03125", "-0.52734375"; target "1".
 			name: "Qwen2.5-3B-Instruct MMLU abstract algebra, doc 0", file: "qwen2.5-3b-instruct_mmlu-stem__samples_mmlu_abstract_algebra_2025-09-25T09-38-02.724479.jsonl",
-			norm: NormRaw, doc: 0, lls: []float64{-8.625, -0.90234375, -6.03125, -0.52734375}, gold: 1, resps: []string{"A", "B", "C", "D"}, docs: 100,
+			norm: evallog.NormRaw, doc: 0, lls: []float64{-8.625, -0.90234375, -6.03125, -0.52734375}, gold: 1, resps: []string{"A", "B", "C", "D"}, docs: 100,
 		},
 		{
 			// doc_id 0: resps -5.551372528076172 … -16.140947341918945; options "a ) 38 , b ) 27.675 , c ) 30 , d ) data inadequate , e ) none of these"; target "38".
 			name: "mathqa (2023), doc 0, length-normalised by characters", file: "bigrefactor-2023-06_mathqa__mathqa.jsonl",
-			norm: NormLength, doc: 0,
+			norm: evallog.NormLength, doc: 0,
 			lls:     []float64{-5.551372528076172, -15.428857803344727, -4.153011322021484, -25.281858444213867, -16.140947341918945},
 			lengths: []float64{2, 6, 2, 15, 13}, gold: 0, resps: []string{"38", "27.675", "30", "data inadequate", "none of these"}, docs: 16,
 		},
 		{
 			// doc_id 8: target "9" is not an index of 5 choices but the text of choice c.
 			name: "mathqa (2023), doc 8, target given as a choice's text", file: "bigrefactor-2023-06_mathqa__mathqa.jsonl",
-			norm: NormRaw, doc: 8, gold: 2, resps: []string{"7", "8", "9", "10", "11"}, docs: 16,
+			norm: evallog.NormRaw, doc: 8, gold: 2, resps: []string{"7", "8", "9", "10", "11"}, docs: 16,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -152,7 +153,7 @@ func TestLMEvalRealFiles(t *testing.T) {
 		"qwen3-8b_negotiationtom__samples_negotiationtom_belief_2026-07-08T18-15-33.115417.jsonl":       20,
 	}
 	for file, docs := range mc {
-		for _, norm := range []Norm{NormRaw, NormLength, NormBytes} {
+		for _, norm := range []evallog.Norm{evallog.NormRaw, evallog.NormLength, evallog.NormBytes} {
 			rows, st := readLMEvalFile(t, filepath.Join(dir, file), LMEvalOptions{Norm: norm})
 			if st.Samples != docs {
 				t.Errorf("%s: %d samples, want %d", file, st.Samples, docs)
@@ -218,7 +219,7 @@ func TestLMEvalErrors(t *testing.T) {
 	if err != nil || len(rows) != 2 || st.Samples != 1 || st.Skipped != 1 || st.Duplicates != 1 || !strings.Contains(st.FirstSkipped, "line 2") {
 		t.Errorf("rows %d, stats %+v, err %v", len(rows), st, err)
 	}
-	if _, _, err := ReadLMEval[iiv.Float](strings.NewReader(good), "s.jsonl", LMEvalOptions{Norm: NormLength}); err != nil {
+	if _, _, err := ReadLMEval[iiv.Float](strings.NewReader(good), "s.jsonl", LMEvalOptions{Norm: evallog.NormLength}); err != nil {
 		t.Errorf("length-normalised: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/hallu-dev/hallu/iiv"
+	"github.com/hallu-dev/hallu/internal/softmax"
 )
 
 // A Scorer gives ln p̂(response | context), the natural log of the
@@ -138,7 +139,7 @@ func checkLogProb(lp float64) error {
 // setRows normalises the log-probabilities lps of s's candidates (valid
 // first) into rows.
 func setRows[T iiv.Scalar[T]](s *CandidateSet, lps []float64) ([]iiv.Row[T], error) {
-	phat, err := Softmax(lps)
+	phat, err := softmax.Of(lps)
 	if err != nil {
 		return nil, fmt.Errorf("log-probabilities: %w", err)
 	}

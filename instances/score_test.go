@@ -3,16 +3,14 @@ package instances
 import (
 	"context"
 	"math"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/hallu-dev/hallu/iiv"
-	"github.com/hallu-dev/hallu/llm"
+	"github.com/hallu-dev/hallu/internal/servetest"
 	"github.com/hallu-dev/hallu/ngram"
 	"github.com/hallu-dev/hallu/ngram/corpus"
-	"github.com/hallu-dev/hallu/serve"
 )
 
 var (
@@ -49,13 +47,7 @@ var scoringSets = []CandidateSet{
 // instance as scoring in process.
 func TestEndpointScorerMatchesNgram(t *testing.T) {
 	m := moby(t)
-	hs := httptest.NewServer((&serve.Server{Model: m, ModelID: "moby-3"}).Handler())
-	defer hs.Close()
-	client, err := llm.New(llm.Config{BaseURL: hs.URL + "/v1", MaxRetries: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	client := servetest.Client(t, m, "moby-3")
 	ctx := context.Background()
 	remote := EndpointScorer{Client: client, Model: "moby-3"}
 	local := NgramScorer{Model: m}
@@ -150,25 +142,5 @@ func TestScoreBadLogProbs(t *testing.T) {
 	rows, err := Score[iiv.Float](context.Background(), sets, fixedScorer{" a": -1, " x": math.Inf(-1), " y": -1}, ScoreOptions{})
 	if err != nil || rows[1].Phat != 0 || rows[0].Phat != 0.5 {
 		t.Errorf("rows %+v, err %v", rows, err)
-	}
-}
-
-func TestResponseLogProbErrors(t *testing.T) {
-	f := func(x float64) *float64 { return &x }
-	for _, tc := range []struct {
-		name, context string
-		lp            *llm.CompletionLogprobs
-		want          string
-	}{
-		{"no logprobs", "a", nil, "does not echo"},
-		{"no echo", "a", &llm.CompletionLogprobs{Tokens: []string{"!"}, TokenLogprobs: []*float64{f(-1)}, TextOffset: []int{0}}, "does not echo"},
-		{"straddling token", "abc", &llm.CompletionLogprobs{Tokens: []string{"ab", "cd"}, TokenLogprobs: []*float64{nil, f(-1)}, TextOffset: []int{0, 2}}, `token "cd" runs across`},
-		{"missing log-probability", "a", &llm.CompletionLogprobs{Tokens: []string{"a", "b", "cd"}, TokenLogprobs: []*float64{nil, nil, f(-1)}, TextOffset: []int{0, 1, 2}}, `token 1 ("b") has no log-probability`},
-		{"empty context", "", &llm.CompletionLogprobs{Tokens: []string{"ab", "cd"}, TokenLogprobs: []*float64{nil, f(-1)}, TextOffset: []int{0, 2}}, "first token has no context"},
-	} {
-		_, err := ResponseLogProb(tc.lp, tc.context, "abcd")
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
-		}
 	}
 }

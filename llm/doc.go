@@ -5,7 +5,9 @@
 // It speaks two endpoints: chat completions (POST {base}/chat/completions,
 // with token log-probabilities) and legacy completions (POST
 // {base}/completions, whose echo + logprobs give the log-probability of a
-// prompt, which paper.md §1.4 needs to compare p̂(A) with p(A)).
+// prompt, which paper.md §1.4 needs to compare p̂(A) with p(A));
+// ContinuationLogprob reads ln p̂(r | c) of a continuation r of c from such
+// an echo.
 //
 // # Why our own client
 //

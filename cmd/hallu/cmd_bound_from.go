@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/iiv"
 	"github.com/hallu-dev/hallu/instances"
 	"github.com/hallu-dev/hallu/internal/input"
@@ -130,7 +131,7 @@ func boundFrom[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, path stri
 func buildInstance[T iiv.Scalar[T]](ctx context.Context, path string, o fromOptions) (builtInstance[T], error) {
 	var bi builtInstance[T]
 	if o.source == "lmeval" {
-		norm, err := instances.ParseNorm(o.norm)
+		norm, err := evallog.ParseNorm(o.norm)
 		if err != nil {
 			return bi, usagef("--norm: %v", err)
 		}
@@ -211,11 +212,11 @@ func scoreProgress(w io.Writer) func(done, total int) {
 	}
 }
 
-func lmevalNormNote(n instances.Norm) string {
+func lmevalNormNote(n evallog.Norm) string {
 	switch n {
-	case instances.NormLength:
+	case evallog.NormLength:
 		return "--norm length: each log-likelihood is divided by its choice's length in characters before the softmax, as lm-eval's acc_norm ranks choices."
-	case instances.NormBytes:
+	case evallog.NormBytes:
 		return "--norm bytes: each log-likelihood is divided by its choice's length in UTF-8 bytes before the softmax, as lm-eval's acc_bytes ranks choices."
 	}
 	return "--norm raw: the softmax of the raw log-likelihoods, as lm-eval's acc ranks choices."
