@@ -187,6 +187,22 @@ func TestPyLiteral(t *testing.T) {
 	}
 }
 
+// Samples pair across logs by doc_hash where lm-eval logs one: the same
+// doc_id in two tasks is two questions; without doc_hash the doc_id is all
+// there is.
+func TestLMEvalSampleIDs(t *testing.T) {
+	in := `{"doc_id":0,"doc_hash":"aa","target":"x","resps":[["x"]],"filtered_resps":["x"],"metrics":["exact_match"],"exact_match":1}
+{"doc_id":1,"target":"x","resps":[["y"]],"filtered_resps":["y"],"metrics":["exact_match"],"exact_match":0}
+`
+	ss, _, err := readAll2(t, strings.NewReader(in), Options{Format: LMEval})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ss) != 2 || ss[0].ID != "aa" || ss[1].ID != "1" {
+		t.Fatalf("IDs: %+v", ss)
+	}
+}
+
 func TestLMEvalFixtures(t *testing.T) {
 	// Generative, chat-API shape, graded by exact_match (strict-match).
 	ss, st, err := readAll(t, fixture("lmeval_samples_gsm8k_2025-09-09T13-31-53.431753.jsonl"), Options{Format: Auto})
@@ -194,7 +210,9 @@ func TestLMEvalFixtures(t *testing.T) {
 		t.Fatal(err)
 	}
 	equalOutcomes(t, ss, C, W, W)
-	if ss[0].Response != "230" || ss[0].ID != "16" || !strings.HasPrefix(ss[0].Question, "Two trains") || st.Format != LMEval {
+	// doc 16's doc_hash, the sha256 lm-eval logs for the doc, is its ID.
+	if ss[0].Response != "230" || ss[0].ID != "8d52662ed683404d1c5f225090293bd707c942fb370cf956572bef5e4057b3a6" ||
+		!strings.HasPrefix(ss[0].Question, "Two trains") || st.Format != LMEval {
 		t.Errorf("gsm8k: %+v", ss[0])
 	}
 	// Multiple choice: confidence = softmax of the four log-likelihoods at

@@ -3,6 +3,7 @@ package evallog
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 // (formats.md §1). The metric values are further members, kept in rest.
 type lmSample struct {
 	DocID     jsontext.Value            `json:"doc_id"`
+	DocHash   string                    `json:"doc_hash"`
 	Doc       jsontext.Value            `json:"doc"`
 	Target    jsontext.Value            `json:"target"`
 	Arguments jsontext.Value            `json:"arguments"`
@@ -202,7 +204,10 @@ func readLMEval(r *bufio.Reader, name string, opt Options, st *Stats, fn func(*s
 
 func (ls *lmScorer) parse(rec *lmSample, id string, src score.Source) (string, error) {
 	s := &ls.s
-	*s = score.Sample{ID: id, Source: src, Model: ls.model()}
+	// A sample's ID pairs it with other models' answers to the same
+	// question. doc_ids restart at 0 in every task, so the doc's sha256,
+	// which lm-eval logs as doc_hash (0.4.3 on), is the ID where present.
+	*s = score.Sample{ID: cmp.Or(rec.DocHash, id), Source: src, Model: ls.model()}
 	s.Question = docQuestion(rec.Doc)
 	resps, field, err := lmResps(rec)
 	if err != nil {
