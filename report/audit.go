@@ -66,9 +66,9 @@ func AuditSections(name string, result any, gamma float64) ([]Section, error) {
 	t.AddRow("prompts with conflicting answers", s.ConflictingPrompts)
 	if s.Floor99 != nil {
 		t.AddRow("min|E_c| (wrong answers per prompt)", *s.MinWrong)
-		t.AddRow("Theorem 2 floor, 99% form", *s.Floor99)
-		t.AddRow("Theorem 2 floor at "+level, *s.Floor)
-		t.AddRow("calibrated algorithm's ceiling, 99% form", *s.Upper99)
+		t.AddRow("Theorem 2 floor, 99% form as printed", *s.Floor99)
+		t.AddRow("Theorem 2 floor, general form at "+level, *s.Floor)
+		t.AddRow("calibrated algorithm's ceiling, 99% form as printed", *s.Upper99)
 	}
 	if res.Skipped > 0 {
 		t.AddRow("malformed records skipped", res.Skipped)
