@@ -62,3 +62,11 @@ func ParseAnswers(specs []string) (all int64, groups map[string]int64, err error
 	}
 	return all, groups, nil
 }
+
+// Validate reports what is wrong with c, as Run and Scan would, after
+// filling in the same defaults; for callers that check a configuration
+// before reading anything.
+func (c Config) Validate() error {
+	c.setDefaults()
+	return c.validate()
+}
