@@ -2,7 +2,10 @@ module github.com/hallu-dev/hallu/beam
 
 go 1.26.8
 
-require github.com/hallu-dev/hallu v0.0.0-00010101000000-000000000000
+require (
+	github.com/hallu-dev/hallu v0.0.0-00010101000000-000000000000
+	pgregory.net/rapid v1.3.0
+)
 
 require (
 	cel.dev/expr v0.25.2 // indirect

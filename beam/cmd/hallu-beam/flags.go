@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -101,9 +100,8 @@ type commaList []string
 
 func (l *commaList) String() string { return strings.Join(*l, ",") }
 func (l *commaList) Set(v string) error {
-	if v == "" {
-		return errors.New("empty list")
+	if v != "" {
+		*l = append(*l, strings.Split(v, ",")...)
 	}
-	*l = append(*l, strings.Split(v, ",")...)
 	return nil
 }
