@@ -55,6 +55,9 @@ func Audit(s beam.Scope, cfg audit.Config, patterns []string) (beam.PCollection,
 		if p == "" || p == "-" {
 			return beam.PCollection{}, fmt.Errorf("input %q: the pipeline reads files, not standard input", p)
 		}
+		if err := checkScheme(p); err != nil {
+			return beam.PCollection{}, err
+		}
 	}
 	cfg.MemBytes, cfg.TempDir, cfg.Workers, cfg.Progress = 0, "", 0, nil
 	s = s.Scope("hallu.Audit")

@@ -235,6 +235,24 @@ func TestGeneratedShards(t *testing.T) {
 	}
 }
 
+// Pre-counted prompts (key⇥count lines, --kind counts) in two shards, a
+// prompt split across them.
+func TestCountedShards(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"counts-0.tsv": "Ada\tborn\t2\nAlan\tborn\t1\nKurt\tborn\t0\n",
+		"counts-1.tsv": "Ada\tborn\t1\nEmmy\tborn\t1\nGrace\tborn\t3\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc := checkSame(t, audit.Config{Kind: audit.Counted, Answers: 365}, filepath.Join(dir, "counts-*.tsv"))
+	if !bytes.Contains(doc, []byte(`"records": 8`)) || !bytes.Contains(doc, []byte(`"singletons": 2`)) {
+		t.Errorf("want 8 records and 2 singletons (Alan, Emmy):\n%s", doc)
+	}
+}
+
 // A malformed record without --skip-bad fails the pipeline with its file,
 // line and field, as it fails hallu audit.
 func TestMalformedRecordFails(t *testing.T) {
@@ -262,6 +280,7 @@ func TestAuditRejectsBadConfig(t *testing.T) {
 		{audit.Config{Kind: audit.FreqTable}, []string{"x"}},
 		{audit.Config{Prompt: []string{"1"}}, nil},
 		{audit.Config{Prompt: []string{"1"}}, []string{"-"}},
+		{audit.Config{Prompt: []string{"1"}}, []string{"hdfs://corpus/*.tsv"}},
 	} {
 		if _, err := pipeline.Audit(s, tc.cfg, tc.patterns); err == nil {
 			t.Errorf("Audit(%+v, %q): no error", tc.cfg, tc.patterns)

@@ -39,6 +39,18 @@ func (f *matchFn) ProcessElement(md fileio.FileMetadata, emit func(int, string))
 	emit(f.Order, md.Path)
 }
 
+// checkScheme reports a pattern whose file system no package has
+// registered (Beam's check panics).
+func checkScheme(pattern string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("input %q: %v", pattern, r)
+		}
+	}()
+	filesystem.ValidateScheme(pattern)
+	return nil
+}
+
 // matchInputs returns the PCollection<KV<int, string>> of the files the
 // patterns match, reshuffled so that the files are read in parallel. A
 // pattern that matches nothing fails the pipeline, as in hallu audit.
@@ -87,11 +99,7 @@ func open(ctx context.Context, path string, hash bool) (*input.File, error) {
 		fs.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	f, err := input.Wrap(path, closeBoth{rc, fs}, hash)
-	if err != nil {
-		return nil, err
-	}
-	return f, nil
+	return input.Wrap(path, closeBoth{rc, fs}, hash)
 }
 
 // closeBoth closes a file and then its file system.
