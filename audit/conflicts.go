@@ -1,9 +1,7 @@
 package audit
 
 import (
-	"cmp"
 	"context"
-	"slices"
 	"sync"
 )
 
@@ -76,17 +74,7 @@ func collectConflicts(ctx context.Context, cfg *Config, sources []Source, picked
 		if a.answers == nil {
 			continue // the input changed between passes
 		}
-		c := Conflict{Prompt: a.prompt, Group: a.group, DistinctAnswers: int64(len(a.answers))}
-		for ans, n := range a.answers {
-			c.Answers = append(c.Answers, AnswerCount{Answer: ans, Count: n})
-		}
-		slices.SortFunc(c.Answers, func(x, y AnswerCount) int {
-			if d := cmp.Compare(y.Count, x.Count); d != 0 {
-				return d
-			}
-			return cmp.Compare(x.Answer, y.Answer)
-		})
-		c.Answers = c.Answers[:min(len(c.Answers), maxShownAnswers)]
+		c := NewConflict(a.prompt, a.group, a.answers)
 		res.ConflictExamples = append(res.ConflictExamples, c)
 	}
 	return nil

@@ -26,5 +26,8 @@
 // off this way; record, answer and prompt counts cannot.
 //
 // Key, Normalization and HashKey are exported so that other pipelines (the
-// Apache Beam one in beam/) count exactly the same keys.
+// Apache Beam one in beam/) count exactly the same keys; Scan reads records
+// exactly as Run does, PromptCount merges the counts of one key as Run's
+// tables do, and NewResult turns per-group counts into Run's Result, which
+// Run itself uses.
 package audit

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hallu-dev/hallu/audit"
+	"github.com/hallu-dev/hallu/missingmass"
 )
 
 func ExampleRun() {
@@ -46,4 +47,43 @@ func ExampleKey() {
 	// Output:
 	// "Ada Lovelace\tborn"
 	// "ada lovelace"
+}
+
+// ExampleScan audits a corpus through the seam another pipeline uses: Scan
+// the records, merge each prompt's PromptCount, and give the per-group
+// counts to NewResult.
+func ExampleScan() {
+	corpus := "Ada\tborn\t1815\nAda\tborn\t1816\nAlan\tborn\t1912\nKurt\tborn\tIDK\n"
+	src := audit.Source{Name: "facts.tsv", Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(corpus)), nil }}
+	cfg := audit.Config{Prompt: []string{"1", "2"}, Answer: "3", IDK: []string{"IDK"}}
+	prompts := map[audit.Hash128]audit.PromptCount{}
+	var n, abstained int64
+	_, err := audit.Scan(context.Background(), cfg, src, func(r *audit.Record) {
+		n += r.Count
+		if !r.Answered {
+			abstained += r.Count
+		}
+		k := audit.HashKey(r.Key)
+		prompts[k] = prompts[k].Merge(r.PromptCount())
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	g := audit.GroupCounts{Records: n, Abstained: abstained, Prompts: int64(len(prompts))}
+	var answered []int64
+	for _, p := range prompts {
+		answered = append(answered, p.Answered)
+		if p.Conflict {
+			g.Conflicting++
+		}
+	}
+	g.FreqOfFreq, _ = missingmass.Tabulate(answered)
+	res, err := audit.NewResult(cfg, []audit.GroupCounts{g}, 0, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("N=%d prompts=%d conflicting=%d sr=%.2f\n", res.Records, res.Prompts, res.ConflictingPrompts, res.SingletonRate)
+	// Output: N=4 prompts=3 conflicting=1 sr=0.25
 }

@@ -1,12 +1,10 @@
 package audit
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"runtime"
-	"slices"
 	"sync"
 
 	"github.com/hallu-dev/hallu/missingmass"
@@ -74,19 +72,14 @@ func runCount(ctx context.Context, cfg *Config, sources []Source) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Kind: cfg.Kind, Groups: []Group{}, ConflictExamples: []Conflict{}, SkippedExamples: []string{}}
-	res.Run = RunStats{Workers: cfg.Workers, MemBytes: max(budget, 0), Passes: 1}
-	if sp != nil {
-		res.Run.SpilledBytes, res.Run.SpillRuns = sp.bytes.Load(), sp.runs.Load()
-	}
-	var all tally
 	var records, abstained int64
 	var groups []groupCounts
 	var bad []*RecordError
+	var skipped int64
 	for _, w := range sc.workers {
 		records += w.records
 		abstained += w.abstained
-		res.Skipped += w.skipped
+		skipped += w.skipped
 		bad = append(bad, w.bad...)
 		for g, c := range w.groups {
 			for g >= len(groups) {
@@ -96,17 +89,18 @@ func runCount(ctx context.Context, cfg *Config, sources []Source) (*Result, erro
 			groups[g].abstained += c.abstained
 		}
 	}
+	var examples []string
 	for _, e := range earliest(bad, sources, keepSkipped) {
-		res.SkippedExamples = append(res.SkippedExamples, e.Error())
+		examples = append(examples, e.Error())
 	}
-	for g := range ts.groups {
-		all.merge(&ts.groups[g])
-	}
-	if res.Stats, err = stats(cfg, &all, records, abstained, cfg.Answers, cfg.Answers); err != nil {
-		return nil, err
-	}
-	if cfg.Group != "" {
-		minR, maxR := int64(0), int64(0)
+	var counts []GroupCounts
+	if cfg.Group == "" {
+		var all tally
+		for g := range ts.groups {
+			all.merge(&ts.groups[g])
+		}
+		counts = []GroupCounts{all.counts("", records, abstained)}
+	} else {
 		for id, name := range cnt.groupName {
 			var tl tally
 			if id < len(ts.groups) {
@@ -116,21 +110,16 @@ func runCount(ctx context.Context, cfg *Config, sources []Source) (*Result, erro
 			if id < len(groups) {
 				gc = groups[id]
 			}
-			k := cfg.answersFor(name)
-			st, err := stats(cfg, &tl, gc.records, gc.abstained, k, k)
-			if err != nil {
-				return nil, err
-			}
-			res.Groups = append(res.Groups, Group{Group: name, Stats: st})
-			if id == 0 || k < minR {
-				minR = k
-			}
-			maxR = max(maxR, k)
+			counts = append(counts, tl.counts(name, gc.records, gc.abstained))
 		}
-		slices.SortFunc(res.Groups, func(a, b Group) int { return cmp.Compare(a.Group, b.Group) })
-		// The corpus as a whole: |E_c| ranges over all groups' prompts.
-		res.Bounds = Bounds{}
-		theorem2(&res.Bounds, res.Records, res.SingletonRate, minR, maxR, cfg.Delta, cfg.Gamma)
+	}
+	res, err := NewResult(*cfg, counts, skipped, examples)
+	if err != nil {
+		return nil, err
+	}
+	res.Run = RunStats{Workers: cfg.Workers, MemBytes: max(budget, 0), Passes: 1}
+	if sp != nil {
+		res.Run.SpilledBytes, res.Run.SpillRuns = sp.bytes.Load(), sp.runs.Load()
 	}
 	if res.ConflictingPrompts > 0 && cfg.ShowConflicts > 0 {
 		if err := collectConflicts(ctx, cfg, sources, ts.conflicts, res); err != nil {
@@ -148,11 +137,11 @@ func (c *Config) answersFor(group string) int64 {
 	return c.Answers
 }
 
-// stats computes the statistics of n records, abstained of them abstaining,
-// whose answered prompts are tallied in t.
-func stats(cfg *Config, t *tally, n, abstained, minR, maxR int64) (Stats, error) {
-	fof := t.table()
-	sum, err := missingmass.Summarize(fof, n, cfg.Gamma)
+// stats computes the statistics of the records counted in g, whose
+// prompts have between minR and maxR plausible responses.
+func stats(cfg *Config, g *GroupCounts, minR, maxR int64) (Stats, error) {
+	fof := g.FreqOfFreq
+	sum, err := missingmass.Summarize(fof, g.Records, cfg.Gamma)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -161,12 +150,12 @@ func stats(cfg *Config, t *tally, n, abstained, minR, maxR int64) (Stats, error)
 	}
 	st := Stats{
 		Summary:            sum,
-		Prompts:            t.prompts,
-		Abstained:          abstained,
+		Prompts:            g.Prompts,
+		Abstained:          g.Abstained,
 		FreqOfFreq:         fof,
-		ConflictingPrompts: t.conflicts,
+		ConflictingPrompts: g.Conflicting,
 	}
-	theorem2(&st.Bounds, n, sum.SingletonRate, minR, maxR, cfg.Delta, cfg.Gamma)
+	theorem2(&st.Bounds, g.Records, sum.SingletonRate, minR, maxR, cfg.Delta, cfg.Gamma)
 	return st, nil
 }
 

@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"cmp"
 	"slices"
 
 	"github.com/hallu-dev/hallu/missingmass"
@@ -44,6 +43,11 @@ func (t *tally) merge(u *tally) {
 		}
 		t.big[j] += f
 	}
+}
+
+// counts returns the GroupCounts of a group whose prompts t tallies.
+func (t *tally) counts(group string, records, abstained int64) GroupCounts {
+	return GroupCounts{Group: group, Records: records, Abstained: abstained, Prompts: t.prompts, Conflicting: t.conflicts, FreqOfFreq: t.table()}
 }
 
 func (t *tally) table() missingmass.FreqOfFreq {
@@ -101,9 +105,4 @@ func (ts *tallies) merge(u *tallies) {
 	}
 }
 
-func compareKeys(a, b entry) int {
-	if c := cmp.Compare(a.key.Hi, b.key.Hi); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.key.Lo, b.key.Lo)
-}
+func compareKeys(a, b entry) int { return a.key.Compare(b.key) }

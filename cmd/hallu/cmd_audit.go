@@ -128,14 +128,14 @@ func runAudit(ctx context.Context, o auditOptions, args []string, stdout, stderr
 	}
 	if o.html != "" {
 		err := writePage(o.html, func() (report.Page, error) {
-			return report.AuditPage(inputsName(paths), res, cfg.Gamma, provenance(o.parameters(cfg), inputs()...))
+			return report.AuditPage(inputsName(paths), res, cfg.Gamma, provenance(cfg.Parameters(), inputs()...))
 		})
 		if err != nil {
 			return err
 		}
 	}
 	if o.json {
-		return report.WriteJSON(stdout, report.NewEnvelope("audit", o.parameters(cfg), res, inputs()...))
+		return report.WriteJSON(stdout, report.NewEnvelope("audit", cfg.Parameters(), res, inputs()...))
 	}
 	return renderAudit(stdout, o, cfg, res)
 }
@@ -157,35 +157,12 @@ func (o auditOptions) config() (audit.Config, error) {
 		Workers:       o.workers,
 		ShowConflicts: o.showConflicts,
 	}
-	for _, n := range o.normalize {
-		switch strings.TrimSpace(n) {
-		case "nfc":
-			cfg.Normalize.NFC = true
-		case "case":
-			cfg.Normalize.FoldCase = true
-		case "space":
-			cfg.Normalize.Space = true
-		default:
-			return cfg, usagef("--normalize %q: want nfc, case or space", n)
-		}
+	var err error
+	if cfg.Normalize, err = audit.ParseNormalization(o.normalize); err != nil {
+		return cfg, usagef("--normalize %v", err)
 	}
-	for _, a := range o.answers {
-		name, k, grouped := strings.Cut(a, "=")
-		if !grouped {
-			k = name
-		}
-		v, err := strconv.ParseInt(strings.TrimSpace(k), 10, 64)
-		if err != nil || v < 2 {
-			return cfg, usagef("--answers %q: want an integer ≥ 2, or GROUP=K", a)
-		}
-		if grouped {
-			if cfg.GroupAnswers == nil {
-				cfg.GroupAnswers = map[string]int64{}
-			}
-			cfg.GroupAnswers[name] = v
-		} else {
-			cfg.Answers = v
-		}
+	if cfg.Answers, cfg.GroupAnswers, err = audit.ParseAnswers(o.answers); err != nil {
+		return cfg, usagef("--answers %v", err)
 	}
 	if o.gamma <= 0 || o.gamma >= 1 {
 		return cfg, usagef("--gamma %v: want a number in (0, 1)", o.gamma)
@@ -219,16 +196,6 @@ func inputsName(paths []string) string {
 		return paths[0]
 	}
 	return fmt.Sprintf("%d files (%s, …)", len(paths), filepath.Base(paths[0]))
-}
-
-// parameters lists every option for the JSON envelope.
-func (o auditOptions) parameters(cfg audit.Config) map[string]any {
-	return map[string]any{
-		"kind": string(cfg.Kind), "format": o.format, "prompt": cfg.Prompt, "answer": cfg.Answer,
-		"group": cfg.Group, "count": cfg.Count, "header": cfg.Header, "idk": cfg.IDK,
-		"normalize": cfg.Normalize, "gamma": cfg.Gamma, "delta": cfg.Delta, "answers": cfg.Answers,
-		"group_answers": cfg.GroupAnswers, "skip_bad": cfg.SkipBad, "show_conflicts": cfg.ShowConflicts,
-	}
 }
 
 // expandInputs expands globs; a pattern that matches nothing is an error.

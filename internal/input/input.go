@@ -40,34 +40,43 @@ func Open(path string) (*File, error) { return open(path, true) }
 func OpenUnhashed(path string) (*File, error) { return open(path, false) }
 
 func open(path string, hash bool) (*File, error) {
-	var raw io.Reader
-	f := &File{Name: path}
 	if path == "-" {
-		raw = os.Stdin
-	} else {
-		osf, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		raw = osf
-		f.closer = append(f.closer, osf.Close)
+		return Wrap(path, os.Stdin, hash)
+	}
+	osf, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return Wrap(path, osf, hash)
+}
+
+// Wrap makes a File of the raw bytes of r, named name in messages and in
+// its Input: plain, gzip or zstd by their magic bytes, hashed if hash. It is
+// Open for inputs that are not local files (the object stores of the Beam
+// pipeline in beam/). Closing the File closes r if r is an io.Closer other
+// than os.Stdin; if Wrap fails, it has closed r already.
+func Wrap(name string, r io.Reader, hash bool) (*File, error) {
+	raw := r
+	f := &File{Name: name}
+	if c, ok := r.(io.Closer); ok && r != io.Reader(os.Stdin) {
+		f.closer = append(f.closer, c.Close)
 	}
 	if hash {
-		f.hash = report.NewHashingReader(path, raw)
+		f.hash = report.NewHashingReader(name, raw)
 		raw = f.hash
 	}
 	br := bufio.NewReaderSize(raw, 1<<20)
 	head, err := br.Peek(4)
 	if err != nil && !errors.Is(err, io.EOF) {
 		f.Close()
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	switch {
 	case bytes.HasPrefix(head, gzipMagic):
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			f.Close()
-			return nil, fmt.Errorf("%s: gzip: %w", path, err)
+			return nil, fmt.Errorf("%s: gzip: %w", name, err)
 		}
 		f.Compression, f.r = "gzip", zr
 		f.closer = append(f.closer, zr.Close)
@@ -75,7 +84,7 @@ func open(path string, hash bool) (*File, error) {
 		zr, err := zstd.NewReader(br)
 		if err != nil {
 			f.Close()
-			return nil, fmt.Errorf("%s: zstd: %w", path, err)
+			return nil, fmt.Errorf("%s: zstd: %w", name, err)
 		}
 		f.Compression, f.r = "zstd", zr
 		f.closer = append(f.closer, func() error { zr.Close(); return nil })

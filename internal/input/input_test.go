@@ -97,3 +97,34 @@ func TestOpenUnhashedReadsTheSameBytes(t *testing.T) {
 		t.Errorf("Input() = %+v, want the path and no hash", in)
 	}
 }
+
+type closeCounter struct {
+	io.Reader
+	closed int
+}
+
+func (c *closeCounter) Close() error { c.closed++; return nil }
+
+func TestWrapDecompressesHashesAndCloses(t *testing.T) {
+	want := []byte("a\tb\n")
+	var gz bytes.Buffer
+	gw := gzip.NewWriter(&gz)
+	gw.Write(want)
+	gw.Close()
+	raw := &closeCounter{Reader: bytes.NewReader(gz.Bytes())}
+	f, err := Wrap("gs://bucket/facts", raw, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(f)
+	if err != nil || !bytes.Equal(got, want) || f.Compression != "gzip" {
+		t.Fatalf("read %q (%v), compression %q; want %q, gzip", got, err, f.Compression, want)
+	}
+	sum := sha256.Sum256(gz.Bytes())
+	if in := f.Input(); in.Path != "gs://bucket/facts" || in.SHA256 != hex.EncodeToString(sum[:]) || in.Bytes != int64(gz.Len()) {
+		t.Errorf("Input() = %+v, want the raw bytes' sha256 and size", in)
+	}
+	if err := f.Close(); err != nil || raw.closed != 1 {
+		t.Errorf("Close: %v, underlying reader closed %d times, want once", err, raw.closed)
+	}
+}
