@@ -1,9 +1,7 @@
 package report
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/hallu-dev/hallu/score"
@@ -56,15 +54,7 @@ func ScoreSections(rep *score.Report) ([]Section, error) {
 // first, and sentences naming each flip: a model whose rank at t differs
 // from its rank under binary grading.
 func leaderboard(rs []score.TargetResult) (Table, []string) {
-	byT := map[float64][]score.TargetResult{}
-	var ts []float64
-	for _, r := range rs {
-		if _, ok := byT[r.T]; !ok {
-			ts = append(ts, r.T)
-		}
-		byT[r.T] = append(byT[r.T], r)
-	}
-	slices.Sort(ts)
+	ts, byT := score.Leaderboards(rs)
 	t := Table{Header: []string{"rank"}}
 	rows := 0
 	for _, x := range ts {
@@ -73,7 +63,6 @@ func leaderboard(rs []score.TargetResult) (Table, []string) {
 			label = "binary grading (t = 0)"
 		}
 		t.Header = append(t.Header, label)
-		slices.SortStableFunc(byT[x], func(a, b score.TargetResult) int { return cmp.Compare(a.Rank, b.Rank) })
 		rows = max(rows, len(byT[x]))
 	}
 	for i := range rows {

@@ -226,3 +226,16 @@ func TestBehavioral(t *testing.T) {
 		t.Errorf("results %+v", rep.Results)
 	}
 }
+
+func TestLeaderboards(t *testing.T) {
+	rs := []TargetResult{
+		{Model: "a", T: 0.5, Rank: 2}, {Model: "b", T: 0, Rank: 2}, {Model: "b", T: 0.5, Rank: 1}, {Model: "a", T: 0, Rank: 1},
+	}
+	ts, byT := Leaderboards(rs)
+	if len(ts) != 2 || ts[0] != 0 || ts[1] != 0.5 {
+		t.Fatalf("targets %v", ts)
+	}
+	if byT[0][0].Model != "a" || byT[0][1].Model != "b" || byT[0.5][0].Model != "b" || byT[0.5][1].Model != "a" {
+		t.Fatalf("order %+v", byT)
+	}
+}

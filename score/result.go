@@ -1,5 +1,10 @@
 package score
 
+import (
+	"cmp"
+	"slices"
+)
+
 // TargetResult is the score card of one model under one confidence target:
 // a row of Report.Results and of `hallu score --json`'s "results" list.
 //
@@ -70,4 +75,22 @@ func Summarize(model string, c Counts, t, z float64) TargetResult {
 	r.AccuracyGivenAttemptedCI = Wilson(c.Correct, c.Attempted(), z)
 	r.F1 = c.F1()
 	return r
+}
+
+// Leaderboards groups results by target: the targets in increasing order
+// (binary grading, t = 0, first when present) and, for each, its results in
+// rank order.
+func Leaderboards(rs []TargetResult) (ts []float64, byT map[float64][]TargetResult) {
+	byT = map[float64][]TargetResult{}
+	for _, r := range rs {
+		if _, ok := byT[r.T]; !ok {
+			ts = append(ts, r.T)
+		}
+		byT[r.T] = append(byT[r.T], r)
+	}
+	slices.Sort(ts)
+	for _, l := range byT {
+		slices.SortStableFunc(l, func(a, b TargetResult) int { return cmp.Compare(a.Rank, b.Rank) })
+	}
+	return ts, byT
 }

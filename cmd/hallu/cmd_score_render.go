@@ -129,21 +129,11 @@ func renderScore(w io.Writer, res *scoreResult) error {
 
 // leaderboardLine summarises the order of the models at each t.
 func leaderboardLine(rs []score.TargetResult) string {
-	byT := map[float64][]score.TargetResult{}
-	var ts []float64
-	for _, r := range rs {
-		if _, ok := byT[r.T]; !ok {
-			ts = append(ts, r.T)
-		}
-		byT[r.T] = append(byT[r.T], r)
-	}
-	slices.Sort(ts)
+	ts, byT := score.Leaderboards(rs)
 	var parts []string
 	for _, t := range ts {
-		l := byT[t]
-		slices.SortStableFunc(l, func(a, b score.TargetResult) int { return cmp.Compare(a.Rank, b.Rank) })
 		var names []string
-		for _, r := range l {
+		for _, r := range byT[t] {
 			names = append(names, r.Model)
 		}
 		label := fmt.Sprintf("t=%g", t)
