@@ -7,7 +7,7 @@ import (
 const rootLong = `hallu makes "Why Language Models Hallucinate" (Kalai, Nachum, Vempala,
 Zhang 2025) measurable: the bounds of the paper's reduction on a model's
 probabilities, the singleton-rate floor of a fact corpus, and the scoring of
-eval logs under explicit confidence targets.
+eval logs under explicit confidence targets. New here? Run "hallu demo".
 
 Exit status: 0 on success, 1 on bad input or a failed computation,
 2 on a bad command line, 130 when interrupted.`
