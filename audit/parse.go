@@ -121,24 +121,34 @@ func (p *parser) value(c *column, i int) []byte {
 	return p.cells[c.index]
 }
 
+// normalize returns v under the configured normalisation, kept in p.norm
+// until the next record, or v itself when there is none. It is small enough
+// to inline, so records without normalisation pay no call.
+func (p *parser) normalize(v []byte) []byte {
+	if p.cfg.Normalize.Zero() {
+		return v
+	}
+	return p.appendNormalized(v)
+}
+
+func (p *parser) appendNormalized(v []byte) []byte {
+	start := len(p.norm)
+	p.norm = p.cfg.Normalize.Append(p.norm, v)
+	return p.norm[start:len(p.norm):len(p.norm)]
+}
+
 // fill turns the cells of a record into fields: it applies the
 // normalisation, builds the prompt key and recognises abstentions.
 func (p *parser) fill(rec []byte, f *fields) error {
 	l := p.lay
-	n := p.cfg.Normalize
 	p.norm = p.norm[:0]
 	p.prompt = p.prompt[:0]
 	f.key = nil
 	// The JSONL cells are in the order prompt..., answer, group, count.
 	i := 0
 	for k := range l.prompt {
-		v := p.value(&l.prompt[k], i)
+		v := p.normalize(p.value(&l.prompt[k], i))
 		i++
-		if !n.Zero() {
-			start := len(p.norm)
-			p.norm = n.Append(p.norm, v)
-			v = p.norm[start:len(p.norm):len(p.norm)]
-		}
 		p.prompt = append(p.prompt, v)
 	}
 	if l.keySpan {
@@ -148,13 +158,8 @@ func (p *parser) fill(rec []byte, f *fields) error {
 	f.prompt = p.prompt
 	f.hasAnswer, f.answer = false, nil
 	if l.answer != nil {
-		v := p.value(l.answer, i)
+		v := p.normalize(p.value(l.answer, i))
 		i++
-		if !n.Zero() {
-			start := len(p.norm)
-			p.norm = n.Append(p.norm, v)
-			v = p.norm[start:len(p.norm):len(p.norm)]
-		}
 		f.answer = v
 		f.hasAnswer = true
 		for _, idk := range p.idk {
@@ -168,13 +173,8 @@ func (p *parser) fill(rec []byte, f *fields) error {
 	}
 	f.group = nil
 	if l.group != nil {
-		v := p.value(l.group, i)
+		v := p.normalize(p.value(l.group, i))
 		i++
-		if !n.Zero() {
-			start := len(p.norm)
-			p.norm = n.Append(p.norm, v)
-			v = p.norm[start:len(p.norm):len(p.norm)]
-		}
 		f.group = v
 		if f.group == nil {
 			f.group = []byte{}

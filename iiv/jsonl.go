@@ -157,19 +157,12 @@ func (rd *Reader[T]) parse(line []byte) error {
 				return fieldError("label", "given twice")
 			}
 			have.label = true
-			switch string(v) {
-			case "valid":
-				row.Label = Valid
-			case "error":
-				row.Label = Error
-			case "idk":
-				row.Label = IDK
-			case "nonsense":
-				row.Label = Nonsense
-			default:
+			l, ok := labelNamed(v)
+			if !ok {
 				_, err := ParseLabel(string(v))
 				return fieldError("label", "%v", err)
 			}
+			row.Label = l
 		case "mu", "p", "phat":
 			var name string // a constant, not string(key), which would allocate
 			var dst *T

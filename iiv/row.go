@@ -31,12 +31,20 @@ func (l Label) String() string {
 
 // ParseLabel returns the Label named s.
 func ParseLabel(s string) (Label, error) {
-	for l, name := range labelNames {
-		if name != "" && name == s {
-			return Label(l), nil
-		}
+	if l, ok := labelNamed(s); ok {
+		return l, nil
 	}
 	return 0, fmt.Errorf("unknown label %q (want valid, error, idk or nonsense)", s)
+}
+
+// labelNamed returns the Label named s, from a string or its bytes.
+func labelNamed[S text](s S) (Label, bool) {
+	for l, name := range labelNames {
+		if name != "" && string(s) == name {
+			return Label(l), true
+		}
+	}
+	return 0, false
 }
 
 // isValid reports whether the label belongs to V_c.

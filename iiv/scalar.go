@@ -114,8 +114,8 @@ type Sum[T Scalar[T]] struct{ s, c T }
 
 // Add adds x to the sum.
 func (a *Sum[T]) Add(x T) {
-	if f, ok := any(a).(*Sum[Float]); ok { // inline float arithmetic
-		f.addFloat(any(x).(Float))
+	if f, ok := any(a).(*Sum[Float]); ok { // float arithmetic, not through T's methods
+		addFloat(f, any(x).(Float))
 		return
 	}
 	t := a.s.Add(x)
@@ -129,15 +129,14 @@ func (a *Sum[T]) Add(x T) {
 	a.s = t
 }
 
-func (a *Sum[T]) addFloat(x Float) {
-	b := any(a).(*Sum[Float])
-	t := b.s + x
-	if math.Abs(float64(b.s)) >= math.Abs(float64(x)) {
-		b.c += b.s - t + x
+func addFloat(a *Sum[Float], x Float) {
+	t := a.s + x
+	if math.Abs(float64(a.s)) >= math.Abs(float64(x)) {
+		a.c += a.s - t + x
 	} else {
-		b.c += x - t + b.s
+		a.c += x - t + a.s
 	}
-	b.s = t
+	a.s = t
 }
 
 // Value returns the compensated sum.

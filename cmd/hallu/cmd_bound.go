@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/hallu-dev/hallu/iiv"
 	"github.com/hallu-dev/hallu/internal/input"
@@ -99,11 +98,10 @@ func analyzeAndPrint[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, pat
 	b := report.NewBound(res)
 	if opts.html != "" {
 		in := in.Input()
-		page, err := report.BoundPage(path, b, []string{fmt.Sprintf("input %s (sha256 %s)", in.Path, in.SHA256)})
+		err := writePage(opts.html, func() (report.Page, error) {
+			return report.BoundPage(path, b, []string{fmt.Sprintf("input %s (sha256 %s)", in.Path, in.SHA256)})
+		})
 		if err != nil {
-			return err
-		}
-		if err := report.WriteFile(opts.html, func(f *os.File) error { return page.WriteHTML(f) }); err != nil {
 			return err
 		}
 	}

@@ -99,11 +99,8 @@ func boundFrom[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, path stri
 		for _, in := range inst.inputs {
 			prov = append(prov, fmt.Sprintf("input %s (sha256 %s)", in.Path, in.SHA256))
 		}
-		page, err := report.BoundPage(name, b, append(prov, inst.notes...))
+		err := writePage(opts.html, func() (report.Page, error) { return report.BoundPage(name, b, append(prov, inst.notes...)) })
 		if err != nil {
-			return err
-		}
-		if err := report.WriteFile(opts.html, func(f *os.File) error { return page.WriteHTML(f) }); err != nil {
 			return err
 		}
 	}

@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"io"
-	"os"
 
 	"github.com/hallu-dev/hallu/demo"
-	"github.com/hallu-dev/hallu/report"
 	"github.com/spf13/cobra"
 )
 
@@ -48,11 +46,7 @@ func runDemo(ctx context.Context, stdout io.Writer, opts demoOptions) error {
 	if err := res.Write(stdout); err != nil {
 		return err
 	}
-	page, err := res.Page()
-	if err != nil {
-		return err
-	}
-	if err := report.WriteFile(opts.out, func(f *os.File) error { return page.WriteHTML(f) }); err != nil {
+	if err := writePage(opts.out, res.Page); err != nil {
 		return err
 	}
 	return demo.WriteNext(stdout, opts.out)

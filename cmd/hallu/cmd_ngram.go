@@ -122,27 +122,19 @@ func writeFileAtomic(path string, write func(io.Writer) error) (report.Input, er
 	var in report.Input
 	err := report.WriteFile(path, func(f *os.File) error {
 		h := sha256.New()
-		cw := &countWriter{w: io.MultiWriter(f, h)}
-		bw := bufio.NewWriterSize(cw, 1<<20)
+		bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<20)
 		if err := write(bw); err != nil {
 			return err
 		}
 		if err := bw.Flush(); err != nil {
 			return err
 		}
-		in = report.Input{Path: path, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: cw.n}
+		st, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		in = report.Input{Path: path, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: st.Size()}
 		return nil
 	})
 	return in, err
-}
-
-type countWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }
