@@ -20,7 +20,7 @@
 //     returns prompt log-probabilities) and normalised over the set by Score.
 //
 // The instance format of `hallu bound` (iiv.Reader) is the common currency:
-// every builder returns []iiv.Row, and WriteInstance writes them as JSONL.
+// every builder returns []iiv.Row, and iiv.Write writes them as JSONL.
 //
 // The package reads from io.Readers and talks to a model only through the
 // Scorer it is given; it prints nothing.

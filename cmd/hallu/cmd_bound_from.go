@@ -78,7 +78,7 @@ func boundFrom[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, path stri
 		return err
 	}
 	if opts.from.writeInstance != "" {
-		if err := report.WriteFile(opts.from.writeInstance, func(f *os.File) error { return instances.WriteInstance(f, inst.rows) }); err != nil {
+		if err := report.WriteFile(opts.from.writeInstance, func(f *os.File) error { return iiv.Write(f, inst.rows) }); err != nil {
 			return err
 		}
 	}
