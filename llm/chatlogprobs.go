@@ -22,9 +22,9 @@ const (
 	// NonFinite: a log-probability that is NaN, ±Inf or above 0, or listed
 	// alternatives whose probabilities sum above 1.
 	NonFinite ReplyProblem = "non-finite or impossible log-probability"
-	// LabelSplit: a listed token is a proper prefix of an option's label,
-	// so the label spans several tokens and its probability is not the
-	// first token's.
+	// LabelSplit: an option's label is not listed but a token that begins
+	// it is, so the label may span several tokens and its probability is
+	// not the first token's.
 	LabelSplit ReplyProblem = "tokens do not match the options"
 )
 
@@ -72,7 +72,8 @@ type ChoiceProbs struct {
 //
 // A reply without log-probabilities, with fewer than k alternatives, with a
 // log-probability that is not a finite number ≤ 0 (or alternatives summing
-// above 1), or with a token that is a proper prefix of a label is a
+// above 1), or with a token that is a proper prefix of a label not listed
+// itself is a
 // *ReplyError. An option not listed is not an error: it is counted in
 // Missing and its probability is only known to be at most Floor.
 func ReadChoiceProbs(lp *ChatLogprobs, labels []string, k int, foldCase bool) (ChoiceProbs, error) {
@@ -97,6 +98,7 @@ func ReadChoiceProbs(lp *ChatLogprobs, labels []string, k int, foldCase bool) (C
 	cp := ChoiceProbs{Logprob: make([]float64, len(labels)), Listed: make([]bool, len(labels)), Floor: 1}
 	sums := make([]float64, len(labels))
 	var total float64
+	var others []string // listed tokens that are no option
 	for _, t := range top {
 		v := t.Logprob
 		if math.IsNaN(v) || math.IsInf(v, 0) || v > probTolerance {
@@ -109,14 +111,19 @@ func ReadChoiceProbs(lp *ChatLogprobs, labels []string, k int, foldCase bool) (C
 		if i, ok := index[key]; ok {
 			sums[i] += p
 			cp.Listed[i] = true
+		} else if key != "" { // white space before an answer is outside the options
+			others = append(others, key)
+		}
+	}
+	// An option not listed may still be the continuation of a listed token
+	// that begins it: its probability is then unknown, not small.
+	for i, l := range labels {
+		if cp.Listed[i] {
 			continue
 		}
-		if key == "" {
-			continue // white space before an answer: outside the options
-		}
-		for _, l := range labels {
+		for _, key := range others {
 			if nl := norm(l); len(key) < len(nl) && strings.HasPrefix(nl, key) {
-				return ChoiceProbs{}, &ReplyError{LabelSplit, fmt.Sprintf("token %q is only the start of option %q", t.Token, l)}
+				return ChoiceProbs{}, &ReplyError{LabelSplit, fmt.Sprintf("option %q is not listed but token %q, which begins it, is", l, key)}
 			}
 		}
 	}
