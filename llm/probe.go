@@ -149,6 +149,10 @@ func (c *Client) Probe(ctx context.Context, model string, cap Capability) (Findi
 	return f, nil
 }
 
+// ProbeUserAgent ends the User-Agent of probe requests, so that server
+// logs (and tests counting a run's requests) can tell them apart.
+const ProbeUserAgent = "(capability probe)"
+
 // probeTimeout bounds each probe request.
 const probeTimeout = 30 * time.Second
 
@@ -205,7 +209,7 @@ func (c *Client) send(ctx context.Context, method, path string, body any) probeR
 		return probeReply{err: err}
 	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	req.Header.Set("User-Agent", c.cfg.UserAgent+" "+ProbeUserAgent)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
