@@ -12,8 +12,8 @@ import (
 // mcItem is one multiple-choice item: a question, its choices, and the
 // index (or indices) of the correct one.
 type mcItem struct {
-	Question *string        `json:"question"`
-	Choices  []string       `json:"choices"`
+	Question *string         `json:"question"`
+	Choices  []string        `json:"choices"`
 	Gold     json.RawMessage `json:"gold"`
 }
 
