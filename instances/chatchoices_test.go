@@ -78,7 +78,7 @@ func result(t *testing.T, rows []iiv.Row[iiv.Float]) iiv.Result[iiv.Float] {
 // 0.2 on B, 0.1 on C; p̂ is their renormalisation whichever candidate the
 // seeded order puts under each letter, and the outside mass is 0.16.
 func TestChoiceScorerLettersOnFakeServer(t *testing.T) {
-	_, base := wiretest.StartServer(t, "vllm")
+	base := wiretest.StartServer(t, "vllm").URL
 	client, err := llm.New(llm.Config{BaseURL: base, MaxRetries: -1})
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +108,7 @@ func TestChoiceScorerLettersOnFakeServer(t *testing.T) {
 // with the bound on the missing option, never given a probability; on TGI
 // (k = 5) a five-option set misses the fifth letter.
 func TestChoiceScorerCountsMissingAndBad(t *testing.T) {
-	_, base := wiretest.StartServer(t, "tgi")
+	base := wiretest.StartServer(t, "tgi").URL
 	client, err := llm.New(llm.Config{BaseURL: base, MaxRetries: -1})
 	if err != nil {
 		t.Fatal(err)

@@ -15,7 +15,8 @@ import (
 func TestProbeEachServer(t *testing.T) {
 	for _, name := range wiretest.Servers {
 		t.Run(name, func(t *testing.T) {
-			p, base := wiretest.StartServer(t, name)
+			srv := wiretest.StartServer(t, name)
+			p, base := srv.Profile, srv.URL
 			c, err := llm.New(llm.Config{BaseURL: base, MaxRetries: -1})
 			if err != nil {
 				t.Fatal(err)
@@ -49,7 +50,7 @@ func TestProbeEachServer(t *testing.T) {
 // TestRequireNamesMissingCapability: a measurement that needs echo stops
 // on a server without it, naming the capability and what to use instead.
 func TestRequireNamesMissingCapability(t *testing.T) {
-	_, base := wiretest.StartServer(t, "llamacpp")
+	base := wiretest.StartServer(t, "llamacpp").URL
 	c, err := llm.New(llm.Config{BaseURL: base, MaxRetries: -1})
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +71,8 @@ func TestRequireNamesMissingCapability(t *testing.T) {
 func TestChoiceProbsEachServer(t *testing.T) {
 	for _, name := range wiretest.Servers {
 		t.Run(name, func(t *testing.T) {
-			p, base := wiretest.StartServer(t, name)
+			srv := wiretest.StartServer(t, name)
+			p, base := srv.Profile, srv.URL
 			c, err := llm.New(llm.Config{BaseURL: base, MaxRetries: -1})
 			if err != nil {
 				t.Fatal(err)

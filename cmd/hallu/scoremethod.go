@@ -21,7 +21,7 @@ func (m *methodOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&m.method, "method", "auto", "how the endpoint scores candidates: echo (log-probability of each whole candidate, /completions with echo), letters (first-token probabilities of the options from chat top_logprobs), or auto (echo if the endpoint has it, else letters)")
 	f.StringVar(&m.labels, "labels", "letters", "letters: options listed as A., B., … and the letter's probability read; options: the option's own text read as the first token (one-token options)")
-	f.IntVar(&m.topLogprobs, "top-logprobs", 20, "letters: alternatives asked for per reply (OpenAI allows 20, TGI 5 by default)")
+	f.IntVar(&m.topLogprobs, "top-logprobs", 0, "letters: alternatives asked for per reply (0: as many as the endpoint returns, at most 20)")
 }
 
 // scoredSets is an instance scored on an endpoint, with what reports say
@@ -40,8 +40,8 @@ func scoreSets[T iiv.Scalar[T]](ctx context.Context, sets []instances.CandidateS
 	if m.labels != string(instances.Letters) && m.labels != string(instances.OptionText) {
 		return out, usagef("--labels %q: want letters or options", m.labels)
 	}
-	if m.topLogprobs <= 0 {
-		return out, usagef("--top-logprobs must be positive")
+	if m.topLogprobs < 0 {
+		return out, usagef("--top-logprobs must be ≥ 0")
 	}
 	switch m.method {
 	case "echo":
@@ -75,6 +75,18 @@ func scoreSets[T iiv.Scalar[T]](ctx context.Context, sets []instances.CandidateS
 		return out, usagef("--method %q: want auto, echo or letters", m.method)
 	}
 	out.method = m.method
+	if m.method == "letters" {
+		f, err := client.Probe(ctx, model, llm.ChatTopLogprobs)
+		if err != nil {
+			return out, err
+		}
+		switch {
+		case m.topLogprobs == 0:
+			m.topLogprobs = min(20, f.TopLogprobs)
+		case f.Known && m.topLogprobs > f.TopLogprobs:
+			return out, usagef("--top-logprobs %d: the endpoint returned %d alternatives when probed (%s); ask for at most that", m.topLogprobs, f.TopLogprobs, f.Detail)
+		}
+	}
 	var err error
 	if m.method == "echo" {
 		out.rows, err = instances.Score[T](ctx, sets, instances.EndpointScorer{Client: client, Model: model}, sopt)

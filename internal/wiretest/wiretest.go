@@ -137,31 +137,51 @@ var FirstToken = func() []Token {
 	return t
 }()
 
-// Start serves p on 127.0.0.1 until the test ends and returns its base
-// URL (ending in /v1).
-func Start(t testing.TB, p *Profile) string {
+// Server is a fake endpoint serving a profile.
+type Server struct {
+	*Profile
+	// URL is the API root, ending in /v1.
+	URL  string
+	fake *fake
+}
+
+// Requests counts the requests received other than capability probes
+// (whose User-Agent ends in probeSuffix).
+func (s *Server) Requests() int64 { return s.fake.requests.Load() }
+
+// Start serves p on 127.0.0.1 until the test ends.
+func Start(t testing.TB, p *Profile) *Server {
 	t.Helper()
-	hs := httptest.NewServer(&fake{p: p})
+	f := &fake{p: p}
+	hs := httptest.NewServer(f)
 	t.Cleanup(hs.Close)
-	return hs.URL + "/v1"
+	return &Server{Profile: p, URL: hs.URL + "/v1", fake: f}
 }
 
 // StartServer loads and serves the profile named server.
-func StartServer(t testing.TB, server string) (*Profile, string) {
+func StartServer(t testing.TB, server string) *Server {
 	t.Helper()
 	p, err := Load(server)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p, Start(t, p)
+	return Start(t, p)
 }
 
+// probeSuffix ends the User-Agent of hallu's capability probes
+// (llm.ProbeUserAgent, repeated to keep this package free of llm).
+const probeSuffix = "(capability probe)"
+
 type fake struct {
-	p     *Profile
-	calls atomic.Int64 // requests answered with a drawn text
+	p        *Profile
+	calls    atomic.Int64 // requests answered with a drawn text
+	requests atomic.Int64 // requests other than probes
 }
 
 func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !strings.HasSuffix(r.UserAgent(), probeSuffix) {
+		f.requests.Add(1)
+	}
 	for k, v := range f.p.Headers {
 		w.Header().Set(k, v)
 	}
@@ -235,8 +255,8 @@ func decodeRequest(r *http.Request) (*request, error) {
 // " Paris"; for a judge's request (one that names the verdict words),
 // "CORRECT". Without a honoured seed each request varies.
 func (f *fake) text(req *request, max int, seeded bool) (string, int) {
-	if len(req.Messages) > 0 {
-		if c, _ := req.Messages[len(req.Messages)-1]["content"].(string); strings.Contains(c, "CORRECT") {
+	for _, m := range req.Messages {
+		if c, _ := m["content"].(string); strings.Contains(c, "CORRECT") {
 			return "CORRECT", 1
 		}
 	}
