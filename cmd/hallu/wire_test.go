@@ -86,21 +86,24 @@ func TestWireEachServer(t *testing.T) {
 				t.Fatalf("delta --choices: method %q over %d items, want %q over 4", d.Method, d.Contexts, wantMethod)
 			}
 			if d.Method == "letters" {
-				checkLetterDelta(t, &d, srv.ExpectTopLogprobs)
+				// The fake model: A 0.5 + 0.04 as " A" when 20 are listed
+				// (" A" is not among TGI's 5), B 0.2, C 0.1, D 0.05.
+				p := map[string]float64{"A": 0.54, "B": 0.2, "C": 0.1, "D": 0.05}
+				if srv.ExpectTopLogprobs == 5 {
+					p["A"] = 0.5
+				}
+				checkLetterDelta(t, &d, p, 1e-9)
 			}
 		})
 	}
 }
 
-// checkLetterDelta recomputes δ and err by hand from the fake model's
-// letter probabilities (A 0.5 + 0.04 as " A" when 20 are listed, B 0.2,
-// C 0.1, D 0.05) and the seeded order that gives each gold its letter.
-func checkLetterDelta(t *testing.T, d *deltaChoicesResult, k int) {
+// checkLetterDelta recomputes δ, err and the outside mass at τ = 1/4 by
+// hand from the model's letter probabilities p (A the only one above τ
+// after renormalising) and the seeded order that gives each gold its
+// letter, to within tol.
+func checkLetterDelta(t *testing.T, d *deltaChoicesResult, p map[string]float64, tol float64) {
 	t.Helper()
-	p := map[string]float64{"A": 0.54, "B": 0.2, "C": 0.1, "D": 0.05}
-	if k == 5 {
-		p["A"] = 0.5 // " A" is not among the top 5
-	}
 	sum := p["A"] + p["B"] + p["C"] + p["D"]
 	sets, _, err := instances.ReadMultipleChoice(strings.NewReader(mcItems), "mc")
 	if err != nil {
@@ -119,10 +122,10 @@ func checkLetterDelta(t *testing.T, d *deltaChoicesResult, k int) {
 	}
 	n := float64(len(sets))
 	wantPhatA := p["A"] / sum // only A is above τ = 1/4
-	if math.Abs(d.PhatA-wantPhatA) > 1e-9 || math.Abs(d.PA-goldA/n) > 1e-9 || math.Abs(d.Delta-math.Abs(wantPhatA-goldA/n)) > 1e-9 || math.Abs(d.Err-errMass/n) > 1e-9 {
+	if math.Abs(d.PhatA-wantPhatA) > tol || math.Abs(d.PA-goldA/n) > tol || math.Abs(d.Delta-math.Abs(wantPhatA-goldA/n)) > tol || math.Abs(d.Err-errMass/n) > tol {
 		t.Errorf("got p̂(A) %v p(A) %v δ %v err %v; want %v %v %v %v", d.PhatA, d.PA, d.Delta, d.Err, wantPhatA, goldA/n, math.Abs(wantPhatA-goldA/n), errMass/n)
 	}
-	if d.Choices == nil || math.Abs(d.Choices.OutsideMean-(1-sum)) > 1e-9 {
+	if d.Choices == nil || math.Abs(d.Choices.OutsideMean-(1-sum)) > tol {
 		t.Errorf("choices %+v, want outside mass %v", d.Choices, 1-sum)
 	}
 }
