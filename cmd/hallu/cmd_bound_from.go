@@ -129,7 +129,7 @@ func boundFrom[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, path stri
 // scores them on the endpoint.
 func buildInstance[T iiv.Scalar[T]](ctx context.Context, path string, o fromOptions) (builtInstance[T], error) {
 	var bi builtInstance[T]
-	if o.source == "lmeval" {
+	if o.source == "lmeval" && o.baseURL == "" { // the log's own log-likelihoods; with --base-url its questions are scored anew
 		norm, err := evallog.ParseNorm(o.norm)
 		if err != nil {
 			return bi, usagef("--norm: %v", err)
@@ -230,6 +230,11 @@ func readCandidateSets(path string, o fromOptions, inputs *[]report.Input) ([]in
 		err = readInput(path, inputs, func(r io.Reader) (err error) {
 			sets, err = instances.ReadCandidates(r, path)
 			st.Sets = len(sets)
+			return err
+		})
+	case "lmeval":
+		err = readInput(path, inputs, func(r io.Reader) (err error) {
+			sets, st, err = instances.LMEvalSets(r, path)
 			return err
 		})
 	case "mc":

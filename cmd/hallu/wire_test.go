@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -148,5 +149,34 @@ func TestDeltaChoicesNeitherCapability(t *testing.T) {
 	msg := errb.String()
 	if code == exitOK || !strings.Contains(msg, "neither by echo") || !strings.Contains(msg, "chat top_logprobs") || srv.Requests() != 0 {
 		t.Errorf("exit %d, %d requests, %q", code, srv.Requests(), msg)
+	}
+}
+
+// An lm-eval log's questions and choices (here the letters A–D) scored
+// anew on a chat-only server by the letters' own probabilities.
+func TestBoundFromLMEvalOnChatServer(t *testing.T) {
+	srv := wiretest.StartServer(t, "ollama")
+	var env struct {
+		Params map[string]any `json:"parameters"`
+		Result struct {
+			Contexts int     `json:"contexts"`
+			Err      float64 `json:"err"`
+		} `json:"result"`
+	}
+	var out, errb bytes.Buffer
+	args := []string{"bound", "--from", "lmeval", "../../evallog/testdata/lmeval_mc_negotiationtom.jsonl", "--base-url", srv.URL,
+		"--model", "m", "--no-cache", "--labels", "options", "--json"}
+	if code := run(context.Background(), args, &out, &errb); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if err := json.Unmarshal(out.Bytes(), &env); err != nil {
+		t.Fatal(err)
+	}
+	// The three samples ask one question; the first's gold is D. The fake
+	// gives A 0.54, B 0.2, C 0.1, D 0.05 (Ollama lists 20), renormalised
+	// over the four.
+	wantErr := 1 - 0.05/0.89
+	if env.Result.Contexts != 1 || math.Abs(env.Result.Err-wantErr) > 1e-12 || env.Params["method"] != "letters" {
+		t.Errorf("contexts %d err %v method %v; want 1, %v, letters", env.Result.Contexts, env.Result.Err, env.Params["method"], wantErr)
 	}
 }
