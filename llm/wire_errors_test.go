@@ -41,9 +41,8 @@ func errorText(t *testing.T, body json.RawMessage) string {
 }
 
 // TestErrorBodiesEachServer replays every error reply of every profile:
-// the client's error carries the status and the server's message, is
-// retried exactly when the status says so, and obeys the reply's
-// Retry-After-Ms.
+// the client's error carries the status and the server's message, and is
+// retried exactly when the status says so.
 func TestErrorBodiesEachServer(t *testing.T) {
 	for _, name := range wiretest.Servers {
 		p, err := wiretest.Load(name)
