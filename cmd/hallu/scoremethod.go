@@ -54,23 +54,24 @@ func scoreSets[T iiv.Scalar[T]](ctx context.Context, sets []instances.CandidateS
 		}
 	case "auto":
 		echoErr := client.Require(ctx, model, llm.MeasureEchoScore)
-		var missing *llm.MissingError
-		switch {
-		case echoErr == nil:
+		var noEcho, noLetters *llm.MissingError
+		if echoErr == nil {
 			m.method = "echo"
-		case !errors.As(echoErr, &missing):
-			return out, echoErr
-		default:
-			if err := client.Require(ctx, model, llm.MeasureLetters); err != nil {
-				if errors.As(err, &missing) {
-					return out, fmt.Errorf("the endpoint can score candidates neither by echo (%s: %s) nor by letter probabilities (%s: %s); hallu serve and vLLM echo, and OpenAI, vLLM, llama.cpp, Ollama ≥ 0.12.11, SGLang and TGI give chat top_logprobs (hallu probe checks an endpoint)",
-						echoErr.(*llm.MissingError).Finding.Capability, echoErr.(*llm.MissingError).Finding.Detail, missing.Finding.Capability, missing.Finding.Detail)
-				}
-				return out, err
-			}
-			m.method = "letters"
-			out.notes = append(out.notes, fmt.Sprintf("--method auto chose letters: the endpoint lacks %s (%s).", missing.Finding.Capability, missing.Finding.Detail))
+			break
 		}
+		if !errors.As(echoErr, &noEcho) {
+			return out, echoErr
+		}
+		lettersErr := client.Require(ctx, model, llm.MeasureLetters)
+		if errors.As(lettersErr, &noLetters) {
+			return out, fmt.Errorf("the endpoint can score candidates neither by echo (%s: %s) nor by letter probabilities (%s: %s); hallu serve and vLLM echo, and OpenAI, vLLM, llama.cpp, Ollama ≥ 0.12.11, SGLang and TGI give chat top_logprobs (hallu probe checks an endpoint)",
+				noEcho.Finding.Capability, noEcho.Finding.Detail, noLetters.Finding.Capability, noLetters.Finding.Detail)
+		}
+		if lettersErr != nil {
+			return out, lettersErr
+		}
+		m.method = "letters"
+		out.notes = append(out.notes, fmt.Sprintf("--method auto chose letters: the endpoint lacks %s (%s).", noEcho.Finding.Capability, noEcho.Finding.Detail))
 	default:
 		return out, usagef("--method %q: want auto, echo or letters", m.method)
 	}
