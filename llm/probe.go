@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -160,7 +162,8 @@ const probeTimeout = 30 * time.Second
 type probeReply struct {
 	status int
 	raw    []byte
-	err    error // no complete reply
+	err    error  // no complete reply
+	secret string // the API key, kept out of what describe says
 }
 
 // known reports whether the reply settles a capability: any reply but a
@@ -180,7 +183,7 @@ func (r probeReply) describe() string {
 	if r.err != nil {
 		return r.err.Error()
 	}
-	return newAPIError("", "", r.status, r.raw, "").summary()
+	return newAPIError("", "", r.status, r.raw, r.secret).summary()
 }
 
 // summary is the status and message of e without its request line.
@@ -218,14 +221,18 @@ func (c *Client) send(ctx context.Context, method, path string, body any) probeR
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return probeReply{err: fmt.Errorf("%s %s: no reply", method, c.endpoint+path)}
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its message repeats the full URL, query included
+		}
+		return probeReply{err: fmt.Errorf("%s %s: no reply: %w", method, c.endpoint+path, err)}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return probeReply{err: fmt.Errorf("%s %s: reply cut short", method, c.endpoint+path)}
+		return probeReply{err: fmt.Errorf("%s %s: reply cut short: %w", method, c.endpoint+path, err)}
 	}
-	return probeReply{status: resp.StatusCode, raw: raw}
+	return probeReply{status: resp.StatusCode, raw: raw, secret: c.cfg.APIKey}
 }
 
 // probePrompt is the text every probe request sends.

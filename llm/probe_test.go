@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"math"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/hallu-dev/hallu/internal/wiretest"
@@ -102,5 +105,27 @@ func TestChoiceProbsEachServer(t *testing.T) {
 				t.Errorf("missing %d outside %v, want 0 and %v", cp.Missing, cp.Outside, 1-in)
 			}
 		})
+	}
+}
+
+// A server that quotes the API key back in an error: the finding's
+// evidence does not repeat it.
+func TestProbeRedactsKey(t *testing.T) {
+	const key = "sk-secret-123"
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"error":{"message":"bad key ` + key + `"}}`))
+	}))
+	defer hs.Close()
+	c, err := llm.New(llm.Config{BaseURL: hs.URL + "/v1", APIKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := c.Probe(context.Background(), "m", llm.Chat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(f.Detail, key) || !f.Known || f.Supported {
+		t.Errorf("finding %+v", f)
 	}
 }
