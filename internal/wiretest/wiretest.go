@@ -76,7 +76,8 @@ type ChatRules struct {
 	N bool `json:"n"`
 	// Seed: the seed fixes the text (else it varies per request).
 	Seed bool `json:"seed"`
-	// Unknown: unknown request fields are Errors["unknown_field"] (OpenAI).
+	// RejectUnknown: unknown request fields are Errors["unknown_field"]
+	// (OpenAI); the same rule applies to completions.
 	RejectUnknown bool `json:"reject_unknown"`
 }
 
@@ -225,7 +226,7 @@ type request struct {
 	Echo        bool             `json:"echo"`
 	N           int              `json:"n"`
 	Seed        *int64           `json:"seed"`
-	Prompt1     *int             `json:"prompt_logprobs"`
+	PromptLogp  *int             `json:"prompt_logprobs"`
 	extra       []string
 }
 
@@ -251,22 +252,23 @@ func decodeRequest(r *http.Request) (*request, error) {
 	return req, nil
 }
 
-// text is what the fake model writes for max tokens: its first token, then
-// " Paris"; for a judge's request (one that names the verdict words),
-// "CORRECT". Without a honoured seed each request varies.
-func (f *fake) text(req *request, max int, seeded bool) (string, int) {
+// text is what the fake model writes: "CORRECT" to a judge's request (one
+// that names the verdict words), its most probable first token when max is
+// 1, else "Paris", with a counter after it unless a seed the server honours
+// was sent, so that unseeded texts vary.
+func (f *fake) text(req *request, max int, seeded bool) string {
 	for _, m := range req.Messages {
 		if c, _ := m["content"].(string); strings.Contains(c, "CORRECT") {
-			return "CORRECT", 1
+			return "CORRECT"
 		}
 	}
 	if max == 1 {
-		return FirstToken[0].Text, 1
+		return FirstToken[0].Text
 	}
 	if !seeded {
-		return fmt.Sprintf("Paris %d", f.calls.Add(1)), 2
+		return fmt.Sprintf("Paris %d", f.calls.Add(1))
 	}
-	return "Paris", 1
+	return "Paris"
 }
 
 func (f *fake) chat(w http.ResponseWriter, r *http.Request) {
@@ -311,7 +313,7 @@ func (f *fake) chat(w http.ResponseWriter, r *http.Request) {
 	}
 	var choices []map[string]any
 	for i := range n {
-		text, _ := f.text(req, max, c.Seed && req.Seed != nil)
+		text := f.text(req, max, c.Seed && req.Seed != nil)
 		ch := map[string]any{"index": i, "message": map[string]any{"role": "assistant", "content": text}, "finish_reason": "length"}
 		if k >= 0 {
 			ch["logprobs"] = map[string]any{"content": []any{f.chatItem(FirstToken[0], k)}}
@@ -386,7 +388,7 @@ func (f *fake) complete(w http.ResponseWriter, r *http.Request) {
 	}
 	var choices []map[string]any
 	for i := range n {
-		gen, _ := f.text(req, max, req.Seed != nil)
+		gen := f.text(req, max, req.Seed != nil)
 		if max == 0 {
 			gen = ""
 		}
@@ -419,7 +421,7 @@ func (f *fake) complete(w http.ResponseWriter, r *http.Request) {
 				ch["logprobs"] = map[string]any{"content": items}
 			}
 		}
-		if c.PromptLogprobs && req.Prompt1 != nil {
+		if c.PromptLogprobs && req.PromptLogp != nil {
 			pl := []any{nil}
 			for range words(req.Prompt)[1:] {
 				pl = append(pl, map[string]any{"7": map[string]any{"logprob": -1.0, "rank": 1, "decoded_token": "x"}})
