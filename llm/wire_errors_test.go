@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hallu-dev/hallu/internal/wiretest"
 	"github.com/hallu-dev/hallu/llm"
@@ -42,7 +43,8 @@ func errorText(t *testing.T, body json.RawMessage) string {
 
 // TestErrorBodiesEachServer replays every error reply of every profile:
 // the client's error carries the status and the server's message, and is
-// retried exactly when the status says so.
+// retried exactly when the status says so, after the wait the reply names
+// (OpenAI's 429 sends retry-after-ms).
 func TestErrorBodiesEachServer(t *testing.T) {
 	for _, name := range wiretest.Servers {
 		p, err := wiretest.Load(name)
@@ -62,11 +64,19 @@ func TestErrorBodiesEachServer(t *testing.T) {
 					w.Write(e.Body)
 				}))
 				defer hs.Close()
-				c, err := llm.New(llm.Config{BaseURL: hs.URL + "/v1", MaxRetries: 1, BackoffBase: 1, BackoffMax: 1})
+				// A reply that names its wait must be retried after that wait,
+				// not after the client's own backoff (an hour here).
+				backoff := time.Duration(1)
+				if e.Headers["retry-after-ms"] != "" || e.Headers["retry-after"] != "" {
+					backoff = time.Hour
+				}
+				c, err := llm.New(llm.Config{BaseURL: hs.URL + "/v1", MaxRetries: 1, BackoffBase: backoff, BackoffMax: backoff})
 				if err != nil {
 					t.Fatal(err)
 				}
-				_, err = c.Chat(context.Background(), &llm.ChatRequest{Model: "m", Messages: []llm.Message{{Role: "user", Content: "?"}}})
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				_, err = c.Chat(ctx, &llm.ChatRequest{Model: "m", Messages: []llm.Message{{Role: "user", Content: "?"}}})
 				var apiErr *llm.APIError
 				if !errors.As(err, &apiErr) || apiErr.StatusCode != e.Status {
 					t.Fatalf("got %v, want an APIError with status %d", err, e.Status)
