@@ -73,6 +73,7 @@ type Client struct {
 
 	mu      sync.Mutex
 	flights map[Key]*flight
+	probes  map[probeKey]Finding // what Probe found, per model and capability
 
 	stats counters
 }
@@ -130,6 +131,7 @@ func New(cfg Config) (*Client, error) {
 		log:      cfg.Logger,
 		jitter:   rand.Int64N,
 		flights:  make(map[Key]*flight),
+		probes:   make(map[probeKey]Finding),
 	}
 	if cfg.RequestsPerSecond > 0 {
 		c.limiter.SetLimit(rate.Limit(cfg.RequestsPerSecond))

@@ -24,6 +24,7 @@ type fromOptions struct {
 	baseURL, model, apiKeyEnv, cache string
 	noCache                          bool
 	client                           clientOptions
+	scoring                          methodOptions
 	limit, distractors               int
 	seed                             uint64
 	codexSplit                       string
@@ -31,7 +32,7 @@ type fromOptions struct {
 	stderr                           io.Writer // progress goes here when it is a terminal
 }
 
-var fromSources = []string{"lmeval", "candidates", "truthfulqa", "codex", "entityquestions"}
+var fromSources = []string{"lmeval", "candidates", "mc", "truthfulqa", "codex", "entityquestions"}
 
 func (o *fromOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
@@ -46,10 +47,11 @@ func (o *fromOptions) register(cmd *cobra.Command) {
 	f.BoolVar(&o.noCache, "no-cache", false, "keep no response cache")
 	f.IntVar(&o.limit, "limit", 0, "score only the first N candidate sets (0: all)")
 	f.IntVar(&o.distractors, "distractors", 9, "entityquestions: erroneous candidates drawn per question")
-	f.Uint64Var(&o.seed, "seed", 1, "entityquestions: seed of the distractor draw")
+	f.Uint64Var(&o.seed, "seed", 1, "seed of the entityquestions distractor draw and of the options' order under --method letters")
 	f.StringVar(&o.codexSplit, "codex-split", "test", "codex: the negatives file used, test or valid")
 	f.BoolVar(&o.quiet, "quiet", false, "no progress display while scoring")
 	o.client.register(cmd)
+	o.scoring.register(cmd)
 }
 
 // builtInstance is an instance built from a source, with what reports say
@@ -127,7 +129,7 @@ func boundFrom[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, path stri
 // scores them on the endpoint.
 func buildInstance[T iiv.Scalar[T]](ctx context.Context, path string, o fromOptions) (builtInstance[T], error) {
 	var bi builtInstance[T]
-	if o.source == "lmeval" {
+	if o.source == "lmeval" && o.baseURL == "" { // the log's own log-likelihoods; with --base-url its questions are scored anew
 		norm, err := evallog.ParseNorm(o.norm)
 		if err != nil {
 			return bi, usagef("--norm: %v", err)
@@ -176,18 +178,17 @@ func buildInstance[T iiv.Scalar[T]](ctx context.Context, path string, o fromOpti
 		sopt.Progress = scoreProgress(o.stderr)
 		defer fmt.Fprintln(o.stderr)
 	}
-	bi.rows, err = instances.Score[T](ctx, sets, instances.EndpointScorer{Client: client, Model: o.model}, sopt)
+	scored, err := scoreSets[T](ctx, sets, client, o.model, o.scoring, o.seed, sopt)
 	if err != nil {
 		return bi, fmt.Errorf("%s: %w", path, err)
 	}
-	bi.notes = []string{
-		fmt.Sprintf("p̂(r|c) is the softmax over each context's candidates of ln p̂(candidate | context) from model %q at %s: the model's distribution restricted to the candidate set, not over all answers.", o.model, o.baseURL),
-		"p(r|c) is uniform over a context's valid candidates unless the set gives p.",
-	}
+	bi.rows = scored.rows
+	bi.notes = append(scored.notes, "p(r|c) is uniform over a context's valid candidates unless the set gives p.")
 	for reason, n := range conv.Skipped {
 		bi.notes = append(bi.notes, fmt.Sprintf("%d left out: %s", n, reason))
 	}
-	bi.params = map[string]any{"base_url": o.baseURL, "model": o.model, "limit": o.limit, "sets": len(sets), "conversion": conv}
+	bi.params = map[string]any{"base_url": o.baseURL, "model": o.model, "limit": o.limit, "sets": len(sets), "conversion": conv,
+		"method": scored.method, "labels": o.scoring.labels, "top_logprobs": o.scoring.topLogprobs, "choices": scored.choices}
 	switch o.source {
 	case "entityquestions":
 		bi.params["distractors"], bi.params["seed"] = o.distractors, o.seed
@@ -229,6 +230,16 @@ func readCandidateSets(path string, o fromOptions, inputs *[]report.Input) ([]in
 		err = readInput(path, inputs, func(r io.Reader) (err error) {
 			sets, err = instances.ReadCandidates(r, path)
 			st.Sets = len(sets)
+			return err
+		})
+	case "lmeval":
+		err = readInput(path, inputs, func(r io.Reader) (err error) {
+			sets, st, err = instances.LMEvalSets(r, path)
+			return err
+		})
+	case "mc":
+		err = readInput(path, inputs, func(r io.Reader) (err error) {
+			sets, st, err = instances.ReadMultipleChoice(r, path)
 			return err
 		})
 	case "truthfulqa":

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hallu-dev/hallu/harness"
+	"github.com/hallu-dev/hallu/llm"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/hallu-dev/hallu/score"
 	"github.com/spf13/cobra"
@@ -31,13 +32,18 @@ both. p(A) has a Wilson interval; p̂(A) and δ have bootstrap intervals over
 questions. p̂(A) − p(A) is also the slope of the loss under rescaling
 (paper.md §1.5).
 
-The endpoint must support echo with logprobs on /v1/completions: hallu serve
-does; see the README for hosted servers.`
+The endpoint must support echo with logprobs on /v1/completions (hallu serve
+and vLLM do); delta checks this before its first request. On any endpoint
+with chat top_logprobs, --choices FILE measures δ on multiple-choice items
+instead, from the first token's probabilities over the options (--method
+letters; see hallu probe and docs/endpoints.md).`
 
 type deltaOptions struct {
 	baseURL, model, dataset, threshold, cache, apiKeyEnv string
+	choices, choicesFormat                               string
 	noCache, shuffle, json                               bool
 	client                                               clientOptions
+	scoring                                              methodOptions
 	samples, maxTokens, limit, bootstrap                 int
 	seed                                                 uint64
 	sampleSeed                                           int64
@@ -52,10 +58,13 @@ func newDeltaCmd() *cobra.Command {
 		Long:  deltaLong,
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			for _, name := range []string{"base-url", "model", "dataset", "threshold"} {
+			for _, name := range []string{"base-url", "model", "threshold"} {
 				if !cmd.Flags().Changed(name) {
 					return usagef("delta: --%s is required", name)
 				}
+			}
+			if (o.dataset == "") == (o.choices == "") {
+				return usagef("delta: give --dataset (open questions, by echo) or --choices (multiple-choice items)")
 			}
 			o.sampleSeedSet = cmd.Flags().Changed("sample-seed")
 			return runDelta(cmd.Context(), o, cmd.OutOrStdout())
@@ -77,6 +86,9 @@ func newDeltaCmd() *cobra.Command {
 	f.BoolVar(&o.noCache, "no-cache", false, "keep no response cache")
 	f.StringVar(&o.apiKeyEnv, "api-key-env", "", "environment variable holding the API key (default OPENAI_API_KEY, optional)")
 	o.client.register(cmd)
+	f.StringVar(&o.choices, "choices", "", "multiple-choice items to measure δ on instead of --dataset (see --choices-format)")
+	f.StringVar(&o.choicesFormat, "choices-format", "mc", `--choices file: "mc" (JSONL question, choices, gold) or "candidates" (JSONL context, valid, errors)`)
+	o.scoring.register(cmd)
 	f.BoolVar(&o.json, "json", false, "print JSON")
 	return cmd
 }
@@ -117,6 +129,9 @@ func runDelta(ctx context.Context, o deltaOptions, stdout io.Writer) error {
 	if o.samples <= 0 || o.maxTokens <= 0 || o.limit < 0 || o.bootstrap < 0 {
 		return usagef("delta: --samples and --max-tokens must be positive, --limit and --bootstrap ≥ 0")
 	}
+	if o.choices != "" {
+		return runDeltaChoices(ctx, o, tau, stdout)
+	}
 	qs, inputs, err := loadQuestions(o.dataset)
 	if err != nil {
 		return err
@@ -127,6 +142,9 @@ func runDelta(ctx context.Context, o deltaOptions, stdout io.Writer) error {
 		return err
 	}
 	defer closeEndpoint()
+	if err := client.Require(ctx, o.model, llm.MeasureDeltaEcho); err != nil {
+		return fmt.Errorf("delta: %w", err)
+	}
 	cfg := harness.DeltaConfig{Client: client, Model: o.model, Questions: qs, Samples: o.samples,
 		MaxTokens: o.maxTokens, Workers: o.client.concurrency}
 	if o.sampleSeedSet {

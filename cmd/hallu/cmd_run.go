@@ -224,6 +224,12 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 			defer judge.Close()
 		}
 		grader = &harness.Judge{Client: judge, Model: o.judgeModel}
+		if err := judge.Require(ctx, o.judgeModel, llm.MeasureJudge); err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+	}
+	if err := client.Require(ctx, o.model, llm.MeasureRun); err != nil {
+		return fmt.Errorf("run: %w", err)
 	}
 	rf, err := harness.OpenRunFile(o.out, o.retryInvalid)
 	if err != nil {

@@ -35,6 +35,7 @@ func newRootCmd() *cobra.Command {
 		newSimCmd(),
 		newRunCmd(),
 		newDeltaCmd(),
+		newProbeCmd(),
 		newDemoCmd(),
 	)
 	return root
