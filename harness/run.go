@@ -35,6 +35,9 @@ type Config struct {
 	Workers int
 	// Progress, if set, is updated as the run goes.
 	Progress *Progress
+	// MaxFailures is the number of requests failing in a row (after the
+	// client's retries) that stops the run (default 3).
+	MaxFailures int
 }
 
 // Progress counts a run's work; its fields may be read while the run goes.
@@ -50,14 +53,39 @@ type Result struct {
 	Resumed int `json:"resumed"` // pairs the run file already had
 	Written int `json:"written"` // records this run appended
 	Invalid int `json:"invalid"` // of Written, invalid records
+	Failed  int `json:"failed"`  // pairs whose request failed: not recorded, asked again by the next run
 }
+
+// A FailureError reports the pairs a run could not ask because the
+// endpoint failed (unreachable, 401, unknown model, …). Their questions
+// have no record in the run file, so running again asks them.
+type FailureError struct {
+	Failed  int   // pairs whose request failed
+	Stopped bool  // the run stopped early after MaxFailures failures in a row
+	First   error // the first failure
+}
+
+func (e *FailureError) Error() string {
+	if e.Stopped {
+		return fmt.Sprintf("run stopped after %d requests failed in a row; first failure: %v", e.Failed, e.First)
+	}
+	return fmt.Sprintf("%d requests failed and their questions were not recorded; first failure: %v", e.Failed, e.First)
+}
+
+func (e *FailureError) Unwrap() error { return e.First }
+
+// failure is an endpoint's failure to answer one pair.
+type failure struct{ err error }
 
 // Run asks every selected (question, target) pair that rf has no record
 // of, grades the answers and appends them to rf in batches. Pairs are
 // asked in question order, every target of a question before the next.
 //
-// An API failure (after the client's retries) is an Invalid record whose
-// reason holds the error. When ctx ends, Run stops asking, appends the
+// A request that fails (after the client's retries), whether the model's
+// answer or the judge's, is not recorded: it is no answer, and the next
+// run asks it again. Run then returns a *FailureError with the first
+// failure, after finishing the other pairs, or at once when
+// cfg.MaxFailures requests fail in a row. When ctx ends, Run stops asking, appends the
 // records already graded, and returns ctx's error: the file then holds
 // whole records only, and a new Run on it resumes.
 func Run(ctx context.Context, cfg Config, rf *RunFile) (Result, error) {
@@ -89,20 +117,48 @@ func Run(ctx context.Context, cfg Config, rf *RunFile) (Result, error) {
 		progress = new(Progress)
 	}
 	progress.Total.Store(int64(len(jobs)))
+	maxFailures := cfg.MaxFailures
+	if maxFailures <= 0 {
+		maxFailures = 3
+	}
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	todo := make(chan job)
 	graded := make(chan *score.Sample, workers)
-	var wg sync.WaitGroup
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		failErr  *FailureError
+		inARow   int
+		stopping = errors.New("too many failures in a row")
+	)
 	for range workers {
 		wg.Go(func() {
 			for j := range todo {
 				s, err := cfg.ask(ctx, j.q, j.t)
+				var f failure
+				if errors.As(err, &f) {
+					mu.Lock()
+					if failErr == nil {
+						failErr = &FailureError{First: f.err}
+					}
+					failErr.Failed++
+					inARow++
+					if inARow >= maxFailures && !failErr.Stopped {
+						failErr.Stopped = true
+						cancel(stopping)
+					}
+					mu.Unlock()
+					continue
+				}
 				if err != nil {
 					cancel(err)
 					return
 				}
+				mu.Lock()
+				inARow = 0
+				mu.Unlock()
 				graded <- s
 			}
 		})
@@ -161,6 +217,13 @@ func Run(ctx context.Context, cfg Config, rf *RunFile) (Result, error) {
 	if writeErr != nil {
 		return res, writeErr
 	}
+	if failErr != nil {
+		res.Failed = failErr.Failed
+		if cause := context.Cause(ctx); cause != nil && cause != stopping {
+			return res, cause
+		}
+		return res, failErr
+	}
 	if missing := res.Pairs - res.Resumed - res.Written; missing > 0 {
 		if err := context.Cause(ctx); err != nil {
 			return res, err
@@ -190,7 +253,8 @@ func (cfg *Config) check() error {
 }
 
 // ask puts question q to the model under target t and grades the answer.
-// It returns an error only when ctx ends.
+// It returns a failure when the model or the judge could not be asked, and
+// ctx's error when ctx ends.
 func (cfg *Config) ask(ctx context.Context, q Question, t float64) (*score.Sample, error) {
 	s := &score.Sample{ID: q.ID, Question: q.Text, Golds: q.Golds, Model: cfg.Model, Target: &t}
 	temp := cfg.Temperature
@@ -202,8 +266,7 @@ func (cfg *Config) ask(ctx context.Context, q Question, t float64) (*score.Sampl
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		s.Outcome, s.Reason = score.Invalid, "API error: "+err.Error()
-		return s, nil
+		return nil, failure{err}
 	}
 	s.Response = resp.Choices[0].Message.Content
 	note := ""
@@ -218,9 +281,18 @@ func (cfg *Config) ask(ctx context.Context, q Question, t float64) (*score.Sampl
 			note = "; no confidence: " + st.ConfidenceErr.Error()
 		}
 	}
-	if err := (&grade.Resolver{Grader: cfg.Grader}).Resolve(ctx, s); err != nil {
-		return nil, err
+	o, why, err := cfg.Grader.GradeSample(ctx, s)
+	switch {
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case errors.As(err, new(failure)):
+		return nil, failure{err}
+	case err != nil:
+		o, why = score.Invalid, "grader failed: "+err.Error()
 	}
-	s.Reason += note
+	s.Outcome, s.Reason = o, why+note
 	return s, nil
 }
+
+func (f failure) Error() string { return f.err.Error() }
+func (f failure) Unwrap() error { return f.err }

@@ -13,6 +13,7 @@ import (
 	"github.com/hallu-dev/hallu/iiv"
 	"github.com/hallu-dev/hallu/instances"
 	"github.com/hallu-dev/hallu/internal/input"
+	"github.com/hallu-dev/hallu/llm"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/spf13/cobra"
 )
@@ -181,13 +182,13 @@ func buildInstance[T iiv.Scalar[T]](ctx context.Context, path string, o fromOpti
 		return bi, fmt.Errorf("%s: %w", path, err)
 	}
 	bi.notes = []string{
-		fmt.Sprintf("p̂(r|c) is the softmax over each context's candidates of ln p̂(candidate | context) from model %q at %s: the model's distribution restricted to the candidate set, not over all answers.", o.model, o.baseURL),
+		fmt.Sprintf("p̂(r|c) is the softmax over each context's candidates of ln p̂(candidate | context) from model %q at %s: the model's distribution restricted to the candidate set, not over all answers.", o.model, llm.RedactURL(o.baseURL)),
 		"p(r|c) is uniform over a context's valid candidates unless the set gives p.",
 	}
 	for reason, n := range conv.Skipped {
 		bi.notes = append(bi.notes, fmt.Sprintf("%d left out: %s", n, reason))
 	}
-	bi.params = map[string]any{"base_url": o.baseURL, "model": o.model, "limit": o.limit, "sets": len(sets), "conversion": conv}
+	bi.params = map[string]any{"base_url": llm.RedactURL(o.baseURL), "model": o.model, "limit": o.limit, "sets": len(sets), "conversion": conv}
 	switch o.source {
 	case "entityquestions":
 		bi.params["distractors"], bi.params["seed"] = o.distractors, o.seed

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hallu-dev/hallu/harness"
+	"github.com/hallu-dev/hallu/llm"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/hallu-dev/hallu/score"
 	"github.com/spf13/cobra"
@@ -145,7 +146,7 @@ func runDelta(ctx context.Context, o deltaOptions, stdout io.Writer) error {
 	}
 	res := deltaResult{DeltaEstimate: est, Failed: m.Failed}
 	if o.json {
-		params := map[string]any{"base_url": o.baseURL, "model": o.model, "dataset": o.dataset, "threshold": tau,
+		params := map[string]any{"base_url": llm.RedactURL(o.baseURL), "model": o.model, "dataset": o.dataset, "threshold": tau,
 			"samples": o.samples, "max_tokens": o.maxTokens, "limit": o.limit, "shuffle": o.shuffle, "seed": o.seed,
 			"bootstrap": o.bootstrap, "z": score.DefaultZ, "prompt": harness.DeltaPrompt(harness.Question{Text: "{question}"})}
 		if cfg.Seed != nil {
