@@ -16,6 +16,9 @@ import (
 // decodes the line with jsontext, which also reports errors precisely.
 // FuzzFastLine checks that both paths agree.
 func (b *sampleBuilder) fastLine(raw []byte, keys *[nFields][]byte) bool {
+	if b.nested() {
+		return false // a dotted column is read from nested objects
+	}
 	p := fastParser{b: raw}
 	if !p.byte('{') {
 		return false

@@ -40,6 +40,21 @@ type sampleBuilder struct {
 	conf, tgt  float64
 	opt        Options
 	modelCache string // the last model name, to share its string
+	paths      int8   // 0 unknown, 1 if some column is a dotted path, −1 if none
+}
+
+// nested reports whether some column of the map is a dotted path into
+// nested objects ("metadata.provider").
+func (b *sampleBuilder) nested() bool {
+	if b.paths == 0 {
+		b.paths = -1
+		for _, c := range b.opt.Map.orDefault().names() {
+			if strings.Contains(c, ".") {
+				b.paths = 1
+			}
+		}
+	}
+	return b.paths > 0
 }
 
 func (b *sampleBuilder) reset() {
@@ -75,7 +90,7 @@ func (b *sampleBuilder) setGrade(text string) {
 	}
 	o, err := parse(text)
 	if err != nil {
-		b.s.Outcome, b.s.Reason = score.Invalid, "unparseable grade "+strconv.Quote(text)
+		b.s.Outcome, b.s.Reason = score.Invalid, unknownGrade+strconv.Quote(text)
 		return
 	}
 	b.s.Outcome = o
@@ -116,24 +131,47 @@ func (b *sampleBuilder) jsonLine(dec *jsontext.Decoder, rd *bytes.Reader, raw []
 		}
 		return -1, err
 	}
+	if f, err := b.jsonMembers(dec, "", keys, str); err != nil {
+		return f, err
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return -1, errors.New("text after the JSON object")
+	}
+	return -1, nil
+}
+
+// jsonMembers reads the members of the object whose '{' dec has just
+// read, through its '}'. prefix is the object's dotted path ("" at the
+// top, "metadata." inside "metadata"): a column named "metadata.provider"
+// is read from {"metadata":{"provider":…}}.
+func (b *sampleBuilder) jsonMembers(dec *jsontext.Decoder, prefix string, keys *[nFields][]byte, str func(jsontext.Value) (string, bool)) (int, error) {
 	for dec.PeekKind() != '}' {
 		k, err := dec.ReadValue()
 		if err != nil {
 			return -1, err
 		}
 		f := -1
-		for i := range keys {
-			if keys[i] != nil && bytes.Equal(k, keys[i]) {
-				f = i
-				break
+		if prefix == "" {
+			for i := range keys {
+				if keys[i] != nil && bytes.Equal(k, keys[i]) {
+					f = i
+					break
+				}
 			}
 		}
-		if f < 0 && bytes.IndexByte(k, '\\') >= 0 { // an escaped key: compare unquoted
+		if f < 0 {
+			// An escaped or nested key: compare unquoted (k is void after
+			// the next call on dec).
 			ks, _ := str(k)
-			for i := range keys {
-				if keys[i] != nil && strconv.Quote(ks) == string(keys[i]) {
-					f = i
+			f = b.opt.Map.orDefault().fieldOf(prefix + ks)
+			if f < 0 && dec.PeekKind() == '{' && b.opt.Map.orDefault().hasPath(prefix+ks+".") {
+				if _, err := dec.ReadToken(); err != nil {
+					return -1, err
 				}
+				if f, err := b.jsonMembers(dec, prefix+ks+".", keys, str); err != nil {
+					return f, err
+				}
+				continue
 			}
 		}
 		if (f == fGold || f == fAliases) && dec.PeekKind() == '[' {
@@ -154,13 +192,8 @@ func (b *sampleBuilder) jsonLine(dec *jsontext.Decoder, rd *bytes.Reader, raw []
 			return f, err
 		}
 	}
-	if _, err := dec.ReadToken(); err != nil {
-		return -1, err
-	}
-	if _, err := dec.ReadToken(); err != io.EOF {
-		return -1, errors.New("text after the JSON object")
-	}
-	return -1, nil
+	_, err := dec.ReadToken()
+	return -1, err
 }
 
 // appendGolds reads a JSON list of strings (or numbers) from dec into the

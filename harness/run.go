@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -62,20 +64,43 @@ type Result struct {
 type FailureError struct {
 	Failed  int   // pairs whose request failed
 	Stopped bool  // the run stopped early after MaxFailures failures in a row
+	InARow  int   // when Stopped, the requests that failed or were rejected in a row
 	First   error // the first failure
 }
 
 func (e *FailureError) Error() string {
 	if e.Stopped {
-		return fmt.Sprintf("run stopped after %d requests failed in a row; first failure: %v", e.Failed, e.First)
+		return fmt.Sprintf("run stopped after %d requests in a row failed or were rejected; first: %v", e.InARow, e.First)
 	}
 	return fmt.Sprintf("%d requests failed and their questions were not recorded; first failure: %v", e.Failed, e.First)
 }
 
 func (e *FailureError) Unwrap() error { return e.First }
 
-// failure is an endpoint's failure to answer one pair.
+// failure is an endpoint's failure to answer one pair: no reply, or one
+// that says nothing about the request itself (401, 403, 404, 429, 5xx).
 type failure struct{ err error }
+
+// rejectedReason prefixes the reason of an Invalid record for a request
+// the endpoint rejected as such (400, 413, 422, …: too long, refused by a
+// content filter). Such a record is kept, so that the score counts it
+// invalid, and asked again by the next run (see OpenRunFile).
+const rejectedReason = "API error: "
+
+// isRejection reports whether err is a reply that rejects the request
+// itself rather than the caller, the model name or the server's state.
+func isRejection(err error) bool {
+	var api *llm.APIError
+	if !errors.As(err, &api) || api.StatusCode/100 != 4 {
+		return false
+	}
+	switch api.StatusCode {
+	case http.StatusUnauthorized, http.StatusPaymentRequired, http.StatusForbidden, http.StatusNotFound,
+		http.StatusRequestTimeout, http.StatusConflict, http.StatusTooManyRequests:
+		return false
+	}
+	return true
+}
 
 // Run asks every selected (question, target) pair that rf has no record
 // of, grades the answers and appends them to rf in batches. Pairs are
@@ -84,8 +109,10 @@ type failure struct{ err error }
 // A request that fails (after the client's retries), whether the model's
 // answer or the judge's, is not recorded: it is no answer, and the next
 // run asks it again. Run then returns a *FailureError with the first
-// failure, after finishing the other pairs, or at once when
-// cfg.MaxFailures requests fail in a row. When ctx ends, Run stops asking, appends the
+// failure, after finishing the other pairs. A request the endpoint rejects
+// as such (400, 422, …) is recorded Invalid, and asked again by the next
+// run. When cfg.MaxFailures requests in a row fail or are rejected, Run
+// stops at once with a *FailureError. When ctx ends, Run stops asking, appends the
 // records already graded, and returns ctx's error: the file then holds
 // whole records only, and a new Run on it resumes.
 func Run(ctx context.Context, cfg Config, rf *RunFile) (Result, error) {
@@ -129,8 +156,8 @@ func Run(ctx context.Context, cfg Config, rf *RunFile) (Result, error) {
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
-		failErr  *FailureError
-		inARow   int
+		failErr  *FailureError // nil until a request fails
+		inARow   int           // requests failed or rejected since the last answer
 		stopping = errors.New("too many failures in a row")
 	)
 	for range workers {
@@ -138,28 +165,34 @@ func Run(ctx context.Context, cfg Config, rf *RunFile) (Result, error) {
 			for j := range todo {
 				s, err := cfg.ask(ctx, j.q, j.t)
 				var f failure
-				if errors.As(err, &f) {
-					mu.Lock()
-					if failErr == nil {
-						failErr = &FailureError{First: f.err}
-					}
-					failErr.Failed++
-					inARow++
-					if inARow >= maxFailures && !failErr.Stopped {
-						failErr.Stopped = true
-						cancel(stopping)
-					}
-					mu.Unlock()
-					continue
-				}
-				if err != nil {
+				isFailure := errors.As(err, &f)
+				if err != nil && !isFailure {
 					cancel(err)
 					return
 				}
 				mu.Lock()
-				inARow = 0
+				if isFailure || s.Outcome == score.Invalid && strings.HasPrefix(s.Reason, rejectedReason) {
+					inARow++
+					if failErr == nil {
+						failErr = &FailureError{First: err}
+						if !isFailure {
+							failErr.First = errors.New(s.Reason)
+						}
+					}
+					if isFailure {
+						failErr.Failed++
+					}
+					if inARow >= maxFailures && !failErr.Stopped {
+						failErr.Stopped, failErr.InARow = true, inARow
+						cancel(stopping)
+					}
+				} else {
+					inARow = 0
+				}
 				mu.Unlock()
-				graded <- s
+				if !isFailure {
+					graded <- s
+				}
 			}
 		})
 	}
@@ -217,7 +250,7 @@ func Run(ctx context.Context, cfg Config, rf *RunFile) (Result, error) {
 	if writeErr != nil {
 		return res, writeErr
 	}
-	if failErr != nil {
+	if failErr != nil && (failErr.Failed > 0 || failErr.Stopped) {
 		res.Failed = failErr.Failed
 		if cause := context.Cause(ctx); cause != nil && cause != stopping {
 			return res, cause
@@ -265,6 +298,10 @@ func (cfg *Config) ask(ctx context.Context, q Question, t float64) (*score.Sampl
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if isRejection(err) {
+			s.Outcome, s.Reason = score.Invalid, rejectedReason+err.Error()
+			return s, nil
 		}
 		return nil, failure{err}
 	}

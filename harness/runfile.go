@@ -147,11 +147,12 @@ func (rf *RunFile) load(data []byte, retryInvalid bool) (_ []byte, rewrite bool,
 	return kept, true, nil
 }
 
-// failedRequest reports whether s is a record that earlier versions of
-// hallu wrote for a request that got no answer (an unreachable endpoint, a
-// 401, an unknown model): it holds no answer, so the pair is asked again.
+// failedRequest reports whether s records a request that got no answer:
+// one the endpoint rejected (Run), or, from earlier versions of hallu, one
+// that failed (an unreachable endpoint, a 401, an unknown model). It holds
+// no answer, so the pair is asked again.
 func failedRequest(s *score.Sample) bool {
-	return strings.HasPrefix(s.Reason, "API error: ") || strings.HasPrefix(s.Reason, "grader failed: judge: ")
+	return strings.HasPrefix(s.Reason, rejectedReason) || strings.HasPrefix(s.Reason, "grader failed: judge: ")
 }
 
 // Done reports whether the file had, when opened, a record for question

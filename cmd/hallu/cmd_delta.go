@@ -15,7 +15,7 @@ import (
 )
 
 const deltaLong = `delta measures the calibration term δ of Corollary 1 and Theorem 1
-(paper.md §1.4, §2.3) on a live model, at the threshold τ = 1/|E| you give:
+(Sections 3.1–3.2 of the paper) on a live model, at the threshold τ = 1/|E| you give:
 
   A     = the (question, answer) pairs whose answer the model gives
           probability above τ
@@ -30,7 +30,7 @@ the answer's tokens after the prompt, without the end of the answer (an API
 reply gives no log-probability for a stop sequence), so A is one set for
 both. p(A) has a Wilson interval; p̂(A) and δ have bootstrap intervals over
 questions. p̂(A) − p(A) is also the slope of the loss under rescaling
-(paper.md §1.5).
+(Section 3.1).
 
 The endpoint must support echo with logprobs on /v1/completions: hallu serve
 does; see the README for hosted servers.`
@@ -160,7 +160,7 @@ func runDelta(ctx context.Context, o deltaOptions, stdout io.Writer) error {
 func renderDelta(w io.Writer, r *deltaResult) error {
 	ci := func(i score.Interval) string { return fmt.Sprintf("[%.4f, %.4f]", i.Lo, i.Hi) }
 	t := report.Table{
-		Title:  fmt.Sprintf("δ at τ = %s over %d questions (paper.md §1.4)", report.F(r.Threshold), r.Questions),
+		Title:  fmt.Sprintf("δ at τ = %s over %d questions (Section 3.1)", report.F(r.Threshold), r.Questions),
 		Header: []string{"quantity", "estimate", "95% interval", "above τ", "of", "interval"},
 	}
 	t.AddRow("p̂(A), model samples", fmt.Sprintf("%.4f", r.ModelMass.Estimate), ci(r.ModelMass.CI), r.ModelMass.Above, r.ModelMass.Of, r.ModelMass.Method)
@@ -171,7 +171,7 @@ func renderDelta(w io.Writer, r *deltaResult) error {
 	}
 	t.AddRow("δ = |p̂(A) − p(A)|", fmt.Sprintf("%.4f", r.Delta), deltaCI, "", "", method)
 	t.Notes = []string{
-		fmt.Sprintf("p̂(A) − p(A) = %+.4f: the slope of the loss under rescaling the mass above τ (paper.md §1.5).", r.Derivative),
+		fmt.Sprintf("p̂(A) − p(A) = %+.4f: the slope of the loss under rescaling the mass above τ (Section 3.1).", r.Derivative),
 		fmt.Sprintf("Samples: %d empty (left out), %d cut at --max-tokens (kept).", r.Empty, r.Truncated),
 	}
 	if len(r.Failed) > 0 {

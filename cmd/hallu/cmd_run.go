@@ -18,7 +18,7 @@ import (
 )
 
 const runLong = `run asks a benchmark's questions of any OpenAI-compatible endpoint under
-explicit confidence targets (paper.md §6.3): for each question and each
+explicit confidence targets (Section 4.2 of the paper): for each question and each
 target t, the instructions say that a correct answer earns 1 point, a wrong
 one costs t/(1−t) points and "I don't know" earns 0, so that answering pays
 only above confidence t. Answers are graded by hallu score's matcher, or by

@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"syscall"
 
+	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/harness"
 	"github.com/spf13/cobra"
 )
@@ -41,12 +42,7 @@ func main() {
 // A panic in the command's goroutine is reported as a bug with exit 70,
 // not Go's default exit 2, which would read as a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
-	defer func() {
-		if p := recover(); p != nil {
-			fmt.Fprintf(stderr, "hallu: internal error (a bug in hallu; please report it with the command line): %v\n%s", p, debug.Stack())
-			code = exitInternal
-		}
-	}()
+	defer recoverPanic(stderr, &code)
 	root := newRootCmd()
 	root.SetArgs(args)
 	root.SetOut(stdout)
@@ -63,6 +59,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	return code
 }
 
+// recoverPanic, deferred, turns a panic into exitInternal in *code and a
+// report on stderr.
+func recoverPanic(stderr io.Writer, code *int) {
+	if p := recover(); p != nil {
+		fmt.Fprintf(stderr, "hallu: internal error (a bug in hallu; please report it with the command line): %v\n%s", p, debug.Stack())
+		*code = exitInternal
+	}
+}
+
 // exitCode is the process exit code for err, the error a command returned.
 func exitCode(err error) int {
 	switch {
@@ -72,7 +77,8 @@ func exitCode(err error) int {
 		return exitCancelled
 	case errors.As(err, new(usageError)):
 		return exitUsage
-	case errors.As(err, new(unusableError)), errors.As(err, new(*harness.FailureError)):
+	case errors.As(err, new(unusableError)), errors.As(err, new(*harness.FailureError)),
+		errors.As(err, new(*evallog.ColumnError)):
 		return exitUnusable
 	default:
 		return exitError
