@@ -138,7 +138,7 @@ func runDelta(ctx context.Context, o deltaOptions, stdout io.Writer) error {
 		return err
 	}
 	if len(m.Observations) == 0 {
-		return fmt.Errorf("delta: every question failed; first: %s", m.Failed[0])
+		return unusablef("delta: every question failed; first: %s", m.Failed[0])
 	}
 	est, err := harness.EstimateDelta(m.Observations, tau, score.DefaultZ, o.bootstrap, o.seed)
 	if err != nil {
@@ -152,9 +152,15 @@ func runDelta(ctx context.Context, o deltaOptions, stdout io.Writer) error {
 		if cfg.Seed != nil {
 			params["sample_seed"] = *cfg.Seed
 		}
-		return report.WriteJSON(stdout, report.NewEnvelope("delta", params, res, inputs...))
+		err = report.WriteJSON(stdout, report.NewEnvelope("delta", params, res, inputs...))
+	} else {
+		err = renderDelta(stdout, &res)
 	}
-	return renderDelta(stdout, &res)
+	if err == nil && len(m.Failed) > 0 {
+		err = unusablef("delta: %d of %d questions left out after failed requests, so δ is over the rest only; first: %s",
+			len(m.Failed), len(qs), m.Failed[0])
+	}
+	return err
 }
 
 func renderDelta(w io.Writer, r *deltaResult) error {

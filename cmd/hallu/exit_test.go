@@ -185,6 +185,10 @@ func TestExitCodesAndMessages(t *testing.T) {
 			"--threshold", "1/100", "--samples", "2", "--max-tokens", "4", "--no-cache"},
 			code: exitOK, stdout: []string{"over 2 questions"}, lacks: []string{"questions left out", "echo"}},
 
+		{name: "delta, endpoint down", args: []string{"delta", "--base-url", down + "/v1", "--model", "tiny", "--dataset", spaced,
+			"--threshold", "1/100", "--max-retries", "1", "--no-cache"},
+			code: exitUnusable, stderr: []string{"every question failed", "connection refused"}},
+
 		// Messages say what is wrong and where.
 		{name: "bound --from lmeval on a results file", args: []string{"bound", "--from", "lmeval", results}, code: exitError,
 			stderr: []string{"an lm-eval results file", "samples_<task>_*.jsonl"}, lacks: []string{"jsontext"}},
