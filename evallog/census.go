@@ -132,7 +132,7 @@ func (c *census) check(name string, f Format, m ColumnMap, head []byte, skipBad 
 			return nil
 		}
 		return &ColumnError{File: name, Format: f, Field: "grade", Column: names[fGrade],
-			Reason: fmt.Sprintf("%d of %d records have a grade hallu does not read (it reads correct/right/true/yes/1/c, wrong/incorrect/false/no/0/i, abstained/not_attempted/idk/n, invalid/error); recode them, or give --skip-bad to count them invalid",
+			Reason: fmt.Sprintf("%d of %d records have a grade hallu does not read (it reads correct/right/true/yes/1/c, wrong/incorrect/false/no/0/i, abstained/not_attempted/idk/n, invalid/error); name their outcomes with --grade-values (e.g. maybe=abstained), or give --skip-bad to count them invalid",
 				total, c.samples), Seen: "values seen: " + counted(c.unknown)}
 	}
 	return nil

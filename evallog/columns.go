@@ -2,6 +2,8 @@ package evallog
 
 import (
 	"fmt"
+
+	"github.com/hallu-dev/hallu/score"
 	"math"
 	"strconv"
 	"strings"
@@ -162,4 +164,24 @@ func (m ColumnMap) orDefault() ColumnMap {
 		return DefaultColumns
 	}
 	return m
+}
+
+// ParseGradeValues reads "value=outcome,…" pairs, e.g.
+// "yes=wrong,no=correct,maybe=abstained", for Options.GradeValues. The
+// outcomes are those score.ParseOutcome reads (correct, wrong, abstained,
+// invalid, …); values are compared lower-cased and trimmed.
+func ParseGradeValues(s string) (map[string]score.Outcome, error) {
+	m := map[string]score.Outcome{}
+	for _, kv := range strings.Split(s, ",") {
+		v, o, ok := strings.Cut(kv, "=")
+		if !ok {
+			return nil, fmt.Errorf("%q is not value=outcome", kv)
+		}
+		out, err := score.ParseOutcome(o)
+		if err != nil || out == score.Ungraded {
+			return nil, fmt.Errorf("%q: outcome %q is not correct, wrong, abstained or invalid", kv, o)
+		}
+		m[strings.ToLower(strings.TrimSpace(v))] = out
+	}
+	return m, nil
 }

@@ -82,8 +82,16 @@ func (b *sampleBuilder) finish(src score.Source) *score.Sample {
 	return s
 }
 
-// setGrade reads a grade written as text.
+// setGrade reads a grade written as text: by Options.GradeValues if it
+// names the text, else by the format's parser.
 func (b *sampleBuilder) setGrade(text string) {
+	if o, ok := b.opt.GradeValues[strings.ToLower(strings.TrimSpace(text))]; ok {
+		b.s.Outcome = o
+		if o == score.Invalid && b.s.Reason == "" {
+			b.s.Reason = "graded invalid by --grade-values"
+		}
+		return
+	}
 	parse := b.opt.grade
 	if parse == nil {
 		parse = score.ParseOutcome
@@ -257,10 +265,8 @@ func (b *sampleBuilder) setJSON(f int, v jsontext.Value, str func(jsontext.Value
 		}
 	case fGrade:
 		switch v.Kind() {
-		case 't':
-			s.Outcome = score.Correct
-		case 'f':
-			s.Outcome = score.Wrong
+		case 't', 'f':
+			b.setGrade(string(v))
 		default:
 			var t string
 			if t, err = text(); err == nil {

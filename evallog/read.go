@@ -70,6 +70,12 @@ type Options struct {
 	// means grade.DefaultDetector().
 	Abstention *grade.Detector
 
+	// GradeValues reads the grade column's values it names (lower-cased,
+	// trimmed) as the outcomes given, before the usual reading (see
+	// ParseGradeValues): e.g. "yes" → wrong in a column "hallucinated".
+	// It applies to hallu's run format, JSONL and CSV.
+	GradeValues map[string]score.Outcome
+
 	// grade parses a grade column (default score.ParseOutcome).
 	grade func(string) (score.Outcome, error)
 }

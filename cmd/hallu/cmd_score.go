@@ -67,6 +67,7 @@ type scoreOptions struct {
 	SimpleQATest   string
 	HTML           string
 	AllowRepeats   bool
+	GradeValues    string
 }
 
 func newScoreCmd() *cobra.Command {
@@ -104,6 +105,7 @@ func newScoreCmd() *cobra.Command {
 	f.StringVar(&o.InspectScorer, "inspect-scorer", "", "Inspect: the scorer whose value is the grade (default: each sample's first)")
 	f.StringVar(&o.HTML, "html", "", "also write a self-contained HTML report to `FILE`")
 	f.StringVar(&o.SimpleQATest, "simpleqa-test", "", "SimpleQA (or SimpleQA Verified) test-set CSV that the predictions are joined with")
+	f.StringVar(&o.GradeValues, "grade-values", "", `hallu, jsonl and csv logs: read these grade values as these outcomes, e.g. "yes=wrong,no=correct" for a column "hallucinated"`)
 	f.BoolVar(&o.AllowRepeats, "allow-repeats", false, "hallu, jsonl and csv logs: count records that repeat a (model, id, target) as further samples (epochs) instead of failing")
 	return cmd
 }
@@ -176,6 +178,12 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 	if o.NumTol < 0 {
 		return usagef("--num-tol must be ≥ 0")
 	}
+	var gradeValues map[string]score.Outcome
+	if o.GradeValues != "" {
+		if gradeValues, err = evallog.ParseGradeValues(o.GradeValues); err != nil {
+			return usagef("--grade-values: %v", err)
+		}
+	}
 	detector := grade.DefaultDetector()
 	var inputs []report.Input
 	if o.AbstainPhrases != "" {
@@ -199,7 +207,7 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 	}
 	ropt := evallog.Options{Format: format, Map: cmap, Model: o.Model, SkipBad: o.SkipBad,
 		LMEvalFilter: o.LMEvalFilter, LMEvalMetric: o.LMEvalMetric, LengthNormalized: o.LengthNorm,
-		InspectScorer: o.InspectScorer, Abstention: detector}
+		InspectScorer: o.InspectScorer, Abstention: detector, GradeValues: gradeValues}
 	if o.SimpleQATest != "" {
 		f, err := input.Open(o.SimpleQATest)
 		if err != nil {
@@ -250,6 +258,7 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 		"seed": o.Seed, "seed2": o.Seed ^ 0x9e3779b97f4a7c15, "z": score.DefaultZ,
 		"lm_eval_filter": o.LMEvalFilter, "lm_eval_metric": o.LMEvalMetric, "length_norm": o.LengthNorm,
 		"inspect_scorer": o.InspectScorer, "simpleqa_test": o.SimpleQATest,
+		"grade_values": o.GradeValues, "allow_repeats": o.AllowRepeats,
 	}
 	if o.HTML != "" {
 		err := writePage(o.HTML, func() (report.Page, error) { return report.ScorePage(res.Report, provenance(params, inputs...)) })
