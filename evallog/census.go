@@ -104,11 +104,14 @@ func (c *census) add(s *score.Sample) {
 // graded but no record has a gold answer; or grades hallu does not know.
 // head is the start of the file, for the keys the message lists. With
 // skipBad, unknown grades are counted invalid and noted in st instead.
-func (c *census) check(name string, f Format, m ColumnMap, head []byte, skipBad bool, st *Stats) error {
+func (c *census) check(name string, f Format, m ColumnMap, head []byte, opt Options, st *Stats) error {
 	if c.samples == 0 {
 		return nil // "no samples" is the caller's to report
 	}
 	names := m.names()
+	if m.given&(1<<fGrade) != 0 && names[fGrade] != "" && opt.GradeValues == nil && c.has[fGrade] > 0 {
+		st.note("column %q read as correctness: yes/true/1/correct are correct, no/false/0/wrong are wrong; if it says whether an answer is wrong (e.g. hallucinated), give --grade-values yes=wrong,no=correct", names[fGrade])
+	}
 	seen := func() string { return firstKeys(head, f) }
 	for i, col := range names {
 		if m.given&(1<<i) != 0 && col != "" && c.has[i] == 0 && i != fAliases {
@@ -127,7 +130,7 @@ func (c *census) check(name string, f Format, m ColumnMap, head []byte, skipBad 
 				c.samples, names[fGrade], names[fGold]), Seen: seen()}
 	}
 	if total := c.unread; total > 0 {
-		if skipBad {
+		if opt.SkipBad {
 			st.note("%d records have a grade hallu does not read, counted invalid: %s", total, counted(c.unknown))
 			return nil
 		}

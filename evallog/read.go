@@ -142,7 +142,7 @@ func Read(r io.Reader, name string, opt Options, fn func(*score.Sample) error) (
 		err = fmt.Errorf("%s: unknown format %q", name, f)
 	}
 	if err == nil && generic {
-		err = c.check(name, f, opt.Map.orDefault(), head, opt.SkipBad, &st)
+		err = c.check(name, f, opt.Map.orDefault(), head, opt, &st)
 	}
 	return st, err
 }

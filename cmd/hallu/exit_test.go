@@ -170,6 +170,8 @@ func TestExitCodesAndMessages(t *testing.T) {
 			code: exitUnusable, stderr: []string{`field grade (column "label"): 2 of 3 records have a grade hallu does not read`, `values seen: "maybe" (2)`}},
 		{name: "score, unknown grades counted with --skip-bad", args: []string{"score", "--skip-bad", "--map", "id=qid,response=answer,gold=target,grade=label", generic},
 			code: exitOK, stdout: []string{`2 records have a grade hallu does not read, counted invalid: "maybe" (2)`}},
+		{name: "score, a column of hallucination labels read as correctness", args: []string{"score", "--skip-bad", "--map", "id=qid,response=answer,gold=target,grade=label", generic},
+			code: exitOK, stdout: []string{`column "label" read as correctness`, "--grade-values yes=wrong,no=correct"}},
 		{name: "score, a column of hallucination labels", args: []string{"score", "--map", "id=qid,response=answer,gold=target,grade=label", "--grade-values", "yes=wrong,no=correct,maybe=abstained", "--targets", "0", "--json", generic},
 			code: exitOK, stdout: []string{`"correct": 0,`, `"wrong": 1,`, `"abstained": 2,`}},
 		{name: "score, bad --grade-values", args: []string{"score", "--grade-values", "yes=hallucinated", generic},
