@@ -82,6 +82,15 @@ func (b *sampleBuilder) finish(src score.Source) *score.Sample {
 	return s
 }
 
+// numberHint explains a number field that held text: a log's own column
+// named "target" is often the gold answer, not hallu's confidence target.
+func numberHint(f int) string {
+	if f == fTarget {
+		return " (hallu reads this column as the confidence target t; if it holds something else, map it with --map gold=COLUMN, or away with --map target=)"
+	}
+	return ""
+}
+
 // setGrade reads a grade written as text: by Options.GradeValues if it
 // names the text, else by the format's parser.
 func (b *sampleBuilder) setGrade(text string) {
@@ -276,7 +285,7 @@ func (b *sampleBuilder) setJSON(f int, v jsontext.Value, str func(jsontext.Value
 	case fConfidence, fTarget:
 		x, ok := jnumber(v)
 		if !ok {
-			return fmt.Errorf("%s is not a number", abbrev(v))
+			return fmt.Errorf("%s is not a number%s", abbrev(v), numberHint(f))
 		}
 		if f == fConfidence {
 			return b.setConfidence(x)
@@ -397,7 +406,7 @@ func (b *sampleBuilder) setCSV(rec []string, col *[nFields]int) (int, error) {
 			}
 			x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 			if err != nil {
-				return f, fmt.Errorf("%q is not a number", v)
+				return f, fmt.Errorf("%q is not a number%s", v, numberHint(f))
 			}
 			if f == fConfidence {
 				err = b.setConfidence(x)
