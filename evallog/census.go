@@ -60,7 +60,7 @@ const unknownGrade = "unparseable grade "
 
 func (c *census) add(s *score.Sample) {
 	c.samples++
-	if s.ID != "" && s.ID != "line "+strconv.Itoa(s.Source.Line) {
+	if s.ID != "" && !(strings.HasPrefix(s.ID, "line ") && s.ID[len("line "):] == strconv.Itoa(s.Source.Line)) {
 		c.has[fID]++
 	}
 	if s.Question != "" {

@@ -2,11 +2,11 @@ package evallog
 
 import (
 	"fmt"
-
-	"github.com/hallu-dev/hallu/score"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/hallu-dev/hallu/score"
 )
 
 // ColumnMap names the columns (CSV header names or top-level JSON keys) a

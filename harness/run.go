@@ -81,6 +81,9 @@ func (e *FailureError) Unwrap() error { return e.First }
 // that says nothing about the request itself (401, 403, 404, 429, 5xx).
 type failure struct{ err error }
 
+func (f failure) Error() string { return f.err.Error() }
+func (f failure) Unwrap() error { return f.err }
+
 // rejectedReason prefixes the reason of an Invalid record for a request
 // the endpoint rejected as such (400, 413, 422, …: too long, refused by a
 // content filter). Such a record is kept, so that the score counts it
@@ -109,12 +112,14 @@ func isRejection(err error) bool {
 // A request that fails (after the client's retries), whether the model's
 // answer or the judge's, is not recorded: it is no answer, and the next
 // run asks it again. Run then returns a *FailureError with the first
-// failure, after finishing the other pairs. A request the endpoint rejects
-// as such (400, 422, …) is recorded Invalid, and asked again by the next
-// run. When cfg.MaxFailures requests in a row fail or are rejected, Run
-// stops at once with a *FailureError. When ctx ends, Run stops asking, appends the
-// records already graded, and returns ctx's error: the file then holds
-// whole records only, and a new Run on it resumes.
+// failure, after finishing the other pairs. A request the endpoint
+// rejects as such (400, 422, …) is recorded Invalid, and asked again by
+// the next run. When cfg.MaxFailures requests in a row fail or are
+// rejected, Run stops at once with a *FailureError.
+//
+// When ctx ends, Run stops asking, appends the records already graded,
+// and returns ctx's error: the file then holds whole records only, and a
+// new Run on it resumes.
 func Run(ctx context.Context, cfg Config, rf *RunFile) (Result, error) {
 	if err := cfg.check(); err != nil {
 		return Result{}, err
@@ -330,6 +335,3 @@ func (cfg *Config) ask(ctx context.Context, q Question, t float64) (*score.Sampl
 	s.Outcome, s.Reason = o, why+note
 	return s, nil
 }
-
-func (f failure) Error() string { return f.err.Error() }
-func (f failure) Unwrap() error { return f.err }
