@@ -134,9 +134,16 @@ func (c *census) check(name string, f Format, m ColumnMap, head []byte, opt Opti
 			st.note("%d records have a grade hallu does not read, counted invalid: %s", total, counted(c.unknown))
 			return nil
 		}
+		hint := ""
+		for v := range c.unknown {
+			if u := strings.ToUpper(strings.TrimSpace(v)); u == `"A"` || u == `"B"` {
+				hint = `; A and B look like SimpleQA's grader letters (A correct, B incorrect, C not attempted), which hallu would misread (it reads c as correct): give --grade-values a=correct,b=wrong,c=abstained`
+			}
+		}
 		return &ColumnError{File: name, Format: f, Field: "grade", Column: names[fGrade],
+			Seen: "values seen: " + counted(c.unknown) + hint,
 			Reason: fmt.Sprintf("%d of %d records have a grade hallu does not read (it reads correct/right/true/yes/1/c, wrong/incorrect/false/no/0/i, abstained/not_attempted/idk/n, invalid/error); name their outcomes with --grade-values (e.g. maybe=abstained), or give --skip-bad to count them invalid",
-				total, c.samples), Seen: "values seen: " + counted(c.unknown)}
+				total, c.samples)}
 	}
 	return nil
 }

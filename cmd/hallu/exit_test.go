@@ -176,6 +176,8 @@ func TestExitCodesAndMessages(t *testing.T) {
 			code: exitOK, stdout: []string{`"correct": 0,`, `"wrong": 1,`, `"abstained": 2,`}},
 		{name: "score, bad --grade-values", args: []string{"score", "--grade-values", "yes=hallucinated", generic},
 			code: exitUsage, stderr: []string{`outcome "hallucinated" is not correct, wrong, abstained or invalid`}},
+		{name: "score, SimpleQA grader letters", args: []string{"score", write(t, dir, "letters.jsonl", "{\"id\":\"1\",\"response\":\"x\",\"outcome\":\"A\"}\n{\"id\":\"2\",\"response\":\"y\",\"outcome\":\"C\"}\n")},
+			code: exitUnusable, stderr: []string{`values seen: "A" (1)`, "--grade-values a=correct,b=wrong,c=abstained"}},
 		{name: "score, repeated records", args: []string{"score", dup}, code: exitUnusable,
 			stderr: []string{`model "a": 2 records repeat the id of an earlier record`, "--allow-repeats"}},
 		{name: "score, repeats allowed", args: []string{"score", "--allow-repeats", dup}, code: exitOK},
