@@ -92,7 +92,7 @@ const maxBody = 64 << 20
 func New(cfg Config) (*Client, error) {
 	u, err := url.Parse(strings.TrimSuffix(cfg.BaseURL, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("llm: base URL %q is not an http(s) URL", redact(cfg.BaseURL, cfg.APIKey))
+		return nil, fmt.Errorf("llm: base URL %q is not an http(s) URL", redact(RedactURL(cfg.BaseURL), cfg.APIKey))
 	}
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 8

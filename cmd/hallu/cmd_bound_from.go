@@ -13,6 +13,7 @@ import (
 	"github.com/hallu-dev/hallu/iiv"
 	"github.com/hallu-dev/hallu/instances"
 	"github.com/hallu-dev/hallu/internal/input"
+	"github.com/hallu-dev/hallu/llm"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/spf13/cobra"
 )
@@ -187,7 +188,7 @@ func buildInstance[T iiv.Scalar[T]](ctx context.Context, path string, o fromOpti
 	for reason, n := range conv.Skipped {
 		bi.notes = append(bi.notes, fmt.Sprintf("%d left out: %s", n, reason))
 	}
-	bi.params = map[string]any{"base_url": o.baseURL, "model": o.model, "limit": o.limit, "sets": len(sets), "conversion": conv,
+	bi.params = map[string]any{"base_url": llm.RedactURL(o.baseURL), "model": o.model, "limit": o.limit, "sets": len(sets), "conversion": conv,
 		"method": scored.method, "labels": o.scoring.labels, "top_logprobs": o.scoring.topLogprobs, "choices": scored.choices}
 	switch o.source {
 	case "entityquestions":

@@ -15,7 +15,7 @@ import (
 )
 
 const deltaLong = `delta measures the calibration term δ of Corollary 1 and Theorem 1
-(paper.md §1.4, §2.3) on a live model, at the threshold τ = 1/|E| you give:
+(Sections 3.1–3.2 of the paper) on a live model, at the threshold τ = 1/|E| you give:
 
   A     = the (question, answer) pairs whose answer the model gives
           probability above τ
@@ -30,7 +30,7 @@ the answer's tokens after the prompt, without the end of the answer (an API
 reply gives no log-probability for a stop sequence), so A is one set for
 both. p(A) has a Wilson interval; p̂(A) and δ have bootstrap intervals over
 questions. p̂(A) − p(A) is also the slope of the loss under rescaling
-(paper.md §1.5).
+(Section 3.1).
 
 The endpoint must support echo with logprobs on /v1/completions (hallu serve
 and vLLM do); delta checks this before its first request. On any endpoint
@@ -155,7 +155,7 @@ func runDelta(ctx context.Context, o deltaOptions, stdout io.Writer) error {
 		return err
 	}
 	if len(m.Observations) == 0 {
-		return fmt.Errorf("delta: every question failed; first: %s", m.Failed[0])
+		return unusablef("delta: every question failed; first: %s", m.Failed[0])
 	}
 	est, err := harness.EstimateDelta(m.Observations, tau, score.DefaultZ, o.bootstrap, o.seed)
 	if err != nil {
@@ -163,21 +163,27 @@ func runDelta(ctx context.Context, o deltaOptions, stdout io.Writer) error {
 	}
 	res := deltaResult{DeltaEstimate: est, Failed: m.Failed}
 	if o.json {
-		params := map[string]any{"base_url": o.baseURL, "model": o.model, "dataset": o.dataset, "threshold": tau,
+		params := map[string]any{"base_url": llm.RedactURL(o.baseURL), "model": o.model, "dataset": o.dataset, "threshold": tau,
 			"samples": o.samples, "max_tokens": o.maxTokens, "limit": o.limit, "shuffle": o.shuffle, "seed": o.seed,
 			"bootstrap": o.bootstrap, "z": score.DefaultZ, "prompt": harness.DeltaPrompt(harness.Question{Text: "{question}"})}
 		if cfg.Seed != nil {
 			params["sample_seed"] = *cfg.Seed
 		}
-		return report.WriteJSON(stdout, report.NewEnvelope("delta", params, res, inputs...))
+		err = report.WriteJSON(stdout, report.NewEnvelope("delta", params, res, inputs...))
+	} else {
+		err = renderDelta(stdout, &res)
 	}
-	return renderDelta(stdout, &res)
+	if err == nil && len(m.Failed) > 0 {
+		err = unusablef("delta: %d of %d questions left out after failed requests, so δ is over the rest only; first: %s",
+			len(m.Failed), len(qs), m.Failed[0])
+	}
+	return err
 }
 
 func renderDelta(w io.Writer, r *deltaResult) error {
 	ci := func(i score.Interval) string { return fmt.Sprintf("[%.4f, %.4f]", i.Lo, i.Hi) }
 	t := report.Table{
-		Title:  fmt.Sprintf("δ at τ = %s over %d questions (paper.md §1.4)", report.F(r.Threshold), r.Questions),
+		Title:  fmt.Sprintf("δ at τ = %s over %d questions (Section 3.1)", report.F(r.Threshold), r.Questions),
 		Header: []string{"quantity", "estimate", "95% interval", "above τ", "of", "interval"},
 	}
 	t.AddRow("p̂(A), model samples", fmt.Sprintf("%.4f", r.ModelMass.Estimate), ci(r.ModelMass.CI), r.ModelMass.Above, r.ModelMass.Of, r.ModelMass.Method)
@@ -188,7 +194,7 @@ func renderDelta(w io.Writer, r *deltaResult) error {
 	}
 	t.AddRow("δ = |p̂(A) − p(A)|", fmt.Sprintf("%.4f", r.Delta), deltaCI, "", "", method)
 	t.Notes = []string{
-		fmt.Sprintf("p̂(A) − p(A) = %+.4f: the slope of the loss under rescaling the mass above τ (paper.md §1.5).", r.Derivative),
+		fmt.Sprintf("p̂(A) − p(A) = %+.4f: the slope of the loss under rescaling the mass above τ (Section 3.1).", r.Derivative),
 		fmt.Sprintf("Samples: %d empty (left out), %d cut at --max-tokens (kept).", r.Empty, r.Truncated),
 	}
 	if len(r.Failed) > 0 {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hallu-dev/hallu/iiv"
 	"github.com/hallu-dev/hallu/instances"
+	"github.com/hallu-dev/hallu/llm"
 	"github.com/hallu-dev/hallu/report"
 )
 
@@ -86,7 +87,7 @@ func runDeltaChoices(ctx context.Context, o deltaOptions, tau float64, stdout io
 		out.Opt, out.MCBound = res.Opt.Float64(), res.MCBound.Float64()
 	}
 	if o.json {
-		params := map[string]any{"base_url": o.baseURL, "model": o.model, "choices": o.choices, "choices_format": o.choicesFormat,
+		params := map[string]any{"base_url": llm.RedactURL(o.baseURL), "model": o.model, "choices": o.choices, "choices_format": o.choicesFormat,
 			"threshold": tau, "limit": o.limit, "seed": o.seed, "method": scored.method, "labels": o.scoring.labels,
 			"top_logprobs": o.scoring.topLogprobs}
 		return report.WriteJSON(stdout, report.NewEnvelope("delta", params, out, inputs...))

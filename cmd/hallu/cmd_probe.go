@@ -85,7 +85,7 @@ func runProbe(ctx context.Context, o probeOptions, stdout io.Writer) error {
 		return err
 	}
 	defer client.Close()
-	res := probeResult{BaseURL: o.baseURL, Model: o.model}
+	res := probeResult{BaseURL: llm.RedactURL(o.baseURL), Model: o.model}
 	byCap := map[llm.Capability]llm.Finding{}
 	for _, c := range llm.AllCapabilities {
 		f, err := client.Probe(ctx, res.Model, c)
@@ -96,7 +96,7 @@ func runProbe(ctx context.Context, o probeOptions, stdout io.Writer) error {
 			res.Server = f.Server
 			if res.Model == "" {
 				if len(f.Models) == 0 {
-					return usagef("probe: %s lists no model (%s); name one with --model", o.baseURL, f.Detail)
+					return usagef("probe: %s lists no model (%s); name one with --model", llm.RedactURL(o.baseURL), f.Detail)
 				}
 				res.Model = f.Models[0]
 			}
@@ -118,7 +118,7 @@ func runProbe(ctx context.Context, o probeOptions, stdout io.Writer) error {
 		res.Measurements = append(res.Measurements, mr)
 	}
 	if o.json {
-		params := map[string]any{"base_url": o.baseURL, "model": res.Model}
+		params := map[string]any{"base_url": llm.RedactURL(o.baseURL), "model": res.Model}
 		return report.WriteJSON(stdout, report.NewEnvelope("probe", params, res))
 	}
 	return renderProbe(stdout, &res)
