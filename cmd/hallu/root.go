@@ -36,6 +36,7 @@ func newRootCmd() *cobra.Command {
 		newRunCmd(),
 		newDeltaCmd(),
 		newDemoCmd(),
+		newCompareCmd(),
 	)
 	return root
 }
