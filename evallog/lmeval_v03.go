@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/hallu-dev/hallu/internal/softmax"
 	"github.com/hallu-dev/hallu/score"
@@ -42,16 +43,21 @@ type V03Stats struct {
 // is skipped and counted.
 func ReadLMEvalV03(r io.Reader, name string, skipBad bool, fn func(*MultipleChoice) error) (V03Stats, error) {
 	var st V03Stats
-	dec := jsontext.NewDecoder(r, lenient)
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '[' {
-		return st, fmt.Errorf("%s: not a v0.3 --write_out file: want one JSON array of documents", name)
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return st, fmt.Errorf("%s: %w", name, err)
+	}
+	// Python's json.dump writes NaN and Infinity bare: read them as
+	// strings, to be refused as log-likelihoods with their document named.
+	if fixed, ok := replaceNonFinite(b, true); ok {
+		b = fixed
+	}
+	var docs []jsontext.Value
+	if err := json.Unmarshal(b, &docs, lenient); err != nil {
+		return st, fmt.Errorf("%s: not a v0.3 --write_out file: want one JSON array of documents: %w", name, err)
 	}
 	var mc MultipleChoice
-	for i := 0; dec.PeekKind() != ']'; i++ {
-		raw, err := dec.ReadValue()
-		if err != nil {
-			return st, fmt.Errorf("%s: entry [%d]: %w", name, i, err)
-		}
+	for i, raw := range docs {
 		entry := "[" + strconv.Itoa(i) + "]"
 		field, acc, err := parseV03(raw, &mc)
 		if err != nil {
@@ -103,7 +109,7 @@ func parseV03(raw jsontext.Value, mc *MultipleChoice) (field string, acc *bool, 
 		s, isText := jtext(v)
 		ll, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		if !isText || err != nil && !errors.Is(err, strconv.ErrRange) {
-			return "logit_" + k, nil, fmt.Errorf("log-likelihood %s is not a number", abbrev(v))
+			return "logit_" + k, nil, fmt.Errorf("log-likelihood %s is not a number (a generative task writes its output here: not multiple choice)", abbrev(v))
 		}
 		if math.IsNaN(ll) || ll > 0 {
 			return "logit_" + k, nil, fmt.Errorf("log-likelihood %v is not a number ≤ 0", ll)

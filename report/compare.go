@@ -4,11 +4,10 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/hallu-dev/hallu/instances"
 	"github.com/hallu-dev/hallu/score"
 )
 
-// Compare is the JSON form of instances.Comparison: several models on the
+// Compare is the JSON form of a comparison (instances.Compare): several models on the
 // same multiple-choice questions, side by side.
 type Compare struct {
 	PairBy string         `json:"pair_by"`
@@ -29,46 +28,34 @@ type CompareModel struct {
 	ECE            float64 `json:"ece"`
 	// Bound holds err, err_iiv, δ, max_z δ_z, Theorem 1's bound, the best
 	// threshold's err_iiv and Theorem 3's bound.
-	Bound         Bound              `json:"bound"`
-	DeltaCI       instances.Interval `json:"delta_ci"`
-	Seed          uint64             `json:"seed"`
-	DuplicateKeys int                `json:"duplicate_keys"`
-	Calibration   score.Calibration  `json:"calibration"`
+	Bound         Bound             `json:"bound"`
+	DeltaCI       Interval          `json:"delta_ci"`
+	Seed          uint64            `json:"seed"`
+	DuplicateKeys int               `json:"duplicate_keys"`
+	Calibration   score.Calibration `json:"calibration"`
 }
 
 // ComparePair is two models on the questions they share.
 type ComparePair struct {
-	A      string             `json:"a"`
-	B      string             `json:"b"`
-	Shared int                `json:"shared"`
-	OnlyA  int                `json:"only_a"`
-	OnlyB  int                `json:"only_b"`
-	DeltaA float64            `json:"delta_a"`
-	DeltaB float64            `json:"delta_b"`
-	Diff   float64            `json:"delta_a_minus_b"`
-	DiffCI instances.Interval `json:"delta_a_minus_b_ci"`
-	Seed   uint64             `json:"seed"`
+	A      string   `json:"a"`
+	B      string   `json:"b"`
+	Shared int      `json:"shared"`
+	OnlyA  int      `json:"only_a"`
+	OnlyB  int      `json:"only_b"`
+	DeltaA float64  `json:"delta_a"`
+	DeltaB float64  `json:"delta_b"`
+	Diff   float64  `json:"delta_a_minus_b"`
+	DiffCI Interval `json:"delta_a_minus_b_ci"`
+	Seed   uint64   `json:"seed"`
 }
 
-// NewCompare converts c.
-func NewCompare(c instances.Comparison) Compare {
-	out := Compare{PairBy: c.Opts.PairBy, Reps: c.Opts.Reps, Level: c.Opts.Level, Seed: c.Opts.Seed, Bins: c.Opts.Bins,
-		Models: []CompareModel{}, Pairs: []ComparePair{}}
-	for _, m := range c.Models {
-		out.Models = append(out.Models, CompareModel{
-			Name: m.Name, Questions: m.Questions,
-			Accuracy: m.Calibration.Accuracy, MeanConfidence: m.Calibration.MeanConfidence, ECE: m.Calibration.ECE,
-			Bound: NewBound(m.Result), DeltaCI: m.Delta, Seed: m.Seed, DuplicateKeys: m.DuplicateKeys, Calibration: m.Calibration,
-		})
-	}
-	for _, p := range c.Pairs {
-		out.Pairs = append(out.Pairs, ComparePair{A: p.A, B: p.B, Shared: p.Shared, OnlyA: p.OnlyA, OnlyB: p.OnlyB,
-			DeltaA: p.DeltaA, DeltaB: p.DeltaB, Diff: p.Diff, DiffCI: p.DiffCI, Seed: p.Seed})
-	}
-	return out
+// Interval is a bootstrap percentile interval.
+type Interval struct {
+	Lo float64 `json:"lo"`
+	Hi float64 `json:"hi"`
 }
 
-func interval(i instances.Interval) string { return "[" + F(i.Lo) + ", " + F(i.Hi) + "]" }
+func interval(i Interval) string { return "[" + F(i.Lo) + ", " + F(i.Hi) + "]" }
 
 // compareTables returns the per-model and per-pair tables.
 func compareTables(c Compare) (models, bounds, pairs Table) {

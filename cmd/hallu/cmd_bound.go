@@ -42,6 +42,11 @@ With --from, FILE is not an instance but a source that bound turns into one
 (package instances; --write-instance saves it):
   lmeval           an lm-evaluation-harness samples log of a multiple-choice
                    task: p̂ = softmax of the choices' log-likelihoods (--norm)
+  lmeval-v03       an lm-eval v0.3 --write_out file (*_write_out_info.json)
+  helm             a HELM scenario_state.json with per-choice log-probs
+                   (--helm-score)
+  choices          a CSV or JSONL table of per-choice scores: --scores,
+                   --gold, --kind (see hallu compare --help)
   candidates       candidate sets, one JSON object per line:
                    {"context":…,"valid":[…],"errors":[…],"p":[…optional]}
   truthfulqa       TruthfulQA.csv (correct vs incorrect answers)

@@ -228,7 +228,7 @@ func runCompare(ctx context.Context, stdout io.Writer, paths []string, o compare
 	if err != nil {
 		return err
 	}
-	c := report.NewCompare(cmp)
+	c := compareReport(cmp)
 	params := map[string]any{"from": o.questions.format, "names": names, "pair_by": pairBy, "reps": o.reps, "seed": o.seed,
 		"level": o.level, "bins": o.bins, "norm": o.questions.norm, "skip_bad": o.questions.skipBad, "notes": notes}
 	if o.questions.table.Scores != "" {
@@ -245,4 +245,23 @@ func runCompare(ctx context.Context, stdout io.Writer, paths []string, o compare
 		return report.WriteJSON(stdout, report.NewEnvelope("compare", params, c, inputs...))
 	}
 	return report.WriteCompareText(stdout, c, notes)
+}
+
+// compareReport converts c to its report form.
+func compareReport(c instances.Comparison) report.Compare {
+	out := report.Compare{PairBy: c.Opts.PairBy, Reps: c.Opts.Reps, Level: c.Opts.Level, Seed: c.Opts.Seed, Bins: c.Opts.Bins,
+		Models: []report.CompareModel{}, Pairs: []report.ComparePair{}}
+	for _, m := range c.Models {
+		out.Models = append(out.Models, report.CompareModel{
+			Name: m.Name, Questions: m.Questions,
+			Accuracy: m.Calibration.Accuracy, MeanConfidence: m.Calibration.MeanConfidence, ECE: m.Calibration.ECE,
+			Bound: report.NewBound(m.Result), DeltaCI: report.Interval(m.Delta), Seed: m.Seed, DuplicateKeys: m.DuplicateKeys,
+			Calibration: m.Calibration,
+		})
+	}
+	for _, p := range c.Pairs {
+		out.Pairs = append(out.Pairs, report.ComparePair{A: p.A, B: p.B, Shared: p.Shared, OnlyA: p.OnlyA, OnlyB: p.OnlyB,
+			DeltaA: p.DeltaA, DeltaB: p.DeltaB, Diff: p.Diff, DiffCI: report.Interval(p.DiffCI), Seed: p.Seed})
+	}
+	return out
 }
