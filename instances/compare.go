@@ -27,7 +27,7 @@ type Model struct {
 
 // Pairing by question text or by id.
 const (
-	PairByText = "text" // the question's text and its choices' texts
+	PairByText = "text" // the question's text, spaces collapsed
 	PairByID   = "id"   // the source's id (and the question's group)
 )
 
@@ -183,7 +183,7 @@ func pairKeys(m Model, by string) ([]string, int, error) {
 			if q.Text == "" {
 				return nil, 0, fmt.Errorf("%s: the question has no text to pair by; pair by id", q.Where)
 			}
-			k = strings.Join(strings.Fields(q.Text), " ") + "\x1f" + strings.Join(q.Choices, "\x1f")
+			k = strings.Join(strings.Fields(q.Text), " ")
 		} else {
 			k = q.ID
 			if m.Groups != nil {

@@ -167,7 +167,7 @@ func newCompareCmd() *cobra.Command {
 	f.StringVar(&o.questions.norm, "norm", "raw", "lmeval and choices (logprob): softmax of raw scores, or divided by the choice's length in characters (length) or UTF-8 bytes (bytes)")
 	f.BoolVar(&o.questions.skipBad, "skip-bad", false, "skip and count questions that cannot be read")
 	f.StringSliceVar(&o.names, "names", nil, "one model name per FILE (files sharing a name are pooled); default: each file's base name")
-	f.StringVar(&o.pairBy, "pair-by", "auto", "pair questions across models by text (question and choices), id (doc id, within the same file position), or auto (text where every question has one)")
+	f.StringVar(&o.pairBy, "pair-by", "auto", "pair questions across models by text (the question's, spaces collapsed; a repeated text pairs in order), id (doc id, within the same file position), or auto (text where every question has one)")
 	f.IntVar(&o.reps, "reps", 1000, "bootstrap resamples of the questions")
 	f.Uint64Var(&o.seed, "seed", 1, "base seed of the bootstrap")
 	f.Float64Var(&o.level, "level", 0.95, "coverage of the bootstrap intervals")
