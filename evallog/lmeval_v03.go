@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/hallu-dev/hallu/internal/softmax"
 	"github.com/hallu-dev/hallu/score"
@@ -47,13 +46,10 @@ func ReadLMEvalV03(r io.Reader, name string, skipBad bool, fn func(*MultipleChoi
 	if err != nil {
 		return st, fmt.Errorf("%s: %w", name, err)
 	}
-	// Python's json.dump writes NaN and Infinity bare: read them as
+	// Python's json.dump writes NaN and Infinity bare: they are read as
 	// strings, to be refused as log-likelihoods with their document named.
-	if fixed, ok := replaceNonFinite(b, true); ok {
-		b = fixed
-	}
 	var docs []jsontext.Value
-	if err := json.Unmarshal(b, &docs, lenient); err != nil {
+	if err := unmarshalPython(b, &docs); err != nil {
 		return st, fmt.Errorf("%s: not a v0.3 --write_out file: want one JSON array of documents: %w", name, err)
 	}
 	var mc MultipleChoice
