@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/instances"
+	"github.com/hallu-dev/hallu/internal/input"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/spf13/cobra"
 )
@@ -38,7 +40,8 @@ Formats (--from, detected per file by default):
               runs only with top_logprobs)
   choices     any CSV or JSONL table of per-choice scores: name the score
               columns (--scores), the gold column (--gold) and the kind of
-              score (--kind); detected for *.csv and whenever --scores is set
+              score (--kind); detected for *.csv, and for a file none of the
+              others' keys begin when --scores is set
 
 Files given the same --names entry are pooled into one model (e.g. three
 MMLU subjects). Bootstrap intervals are seeded from --seed and the models'
@@ -100,7 +103,9 @@ func (q *questionFlags) source(format string) (instances.QuestionSource, error) 
 	return src, nil
 }
 
-// detectFormat returns the format of path under --from auto.
+// detectFormat returns the format of path under --from auto: by its name,
+// else by the first 64 KiB of its content (the keys each format writes),
+// else a choice table if --scores is set, else an lm-eval log.
 func (q *questionFlags) detectFormat(path string) string {
 	if q.format != "" && q.format != "auto" {
 		return q.format
@@ -111,7 +116,23 @@ func (q *questionFlags) detectFormat(path string) string {
 		return instances.FormatLMEvalV03
 	case strings.HasSuffix(base, "scenario_state.json") || isDir(path):
 		return instances.FormatHELM
-	case strings.HasSuffix(base, ".csv") || q.table.Scores != "":
+	case strings.HasSuffix(base, ".csv") || strings.HasSuffix(base, ".tsv"):
+		return instances.FormatChoices
+	}
+	if f, err := input.OpenUnhashed(path); err == nil {
+		head := make([]byte, 64<<10)
+		n, _ := io.ReadFull(f, head)
+		f.Close()
+		switch head = head[:n]; {
+		case bytes.Contains(head, []byte(`"resps"`)):
+			return instances.FormatLMEval
+		case bytes.Contains(head, []byte(`"request_states"`)):
+			return instances.FormatHELM
+		case bytes.Contains(head, []byte(`"logit_0"`)):
+			return instances.FormatLMEvalV03
+		}
+	}
+	if q.table.Scores != "" {
 		return instances.FormatChoices
 	}
 	return instances.FormatLMEval
