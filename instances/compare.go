@@ -7,9 +7,11 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hallu-dev/hallu/iiv"
 	"github.com/hallu-dev/hallu/score"
@@ -139,6 +141,7 @@ func Compare(ctx context.Context, models []Model, opts CompareOptions) (Comparis
 	}
 	cmp := Comparison{Opts: opts}
 	keys := make([][]string, len(models))
+	dups := make([]int, len(models))
 	names := map[string]bool{}
 	for m, mod := range models {
 		if names[mod.Name] {
@@ -148,28 +151,64 @@ func Compare(ctx context.Context, models []Model, opts CompareOptions) (Comparis
 		if len(mod.Questions) == 0 {
 			return cmp, fmt.Errorf("model %s: no questions", mod.Name)
 		}
-		var dup int
-		keys[m], dup, err = pairKeys(mod, opts.PairBy)
+		keys[m], dups[m], err = pairKeys(mod, opts.PairBy)
 		if err != nil {
 			return cmp, fmt.Errorf("model %s: %w", mod.Name, err)
 		}
-		s, err := summarise(ctx, mod, opts)
-		if err != nil {
-			return cmp, fmt.Errorf("model %s: %w", mod.Name, err)
-		}
-		s.DuplicateKeys = dup
-		cmp.Models = append(cmp.Models, s)
 	}
+	// Each model and each pair is its own job with its own seed, so they
+	// run in parallel without changing any figure.
+	type pair struct{ a, b int }
+	var pairs []pair
 	for a := range models {
 		for b := a + 1; b < len(models); b++ {
-			p, err := comparePair(ctx, models[a], models[b], keys[a], keys[b], opts)
-			if err != nil {
-				return cmp, fmt.Errorf("models %s and %s: %w", models[a].Name, models[b].Name, err)
+			pairs = append(pairs, pair{a, b})
+		}
+	}
+	cmp.Models = make([]ModelSummary, len(models))
+	cmp.Pairs = make([]PairSummary, len(pairs))
+	errs := make([]error, len(models)+len(pairs))
+	parallel(len(errs), func(j int) {
+		if j < len(models) {
+			m := models[j]
+			cmp.Models[j], errs[j] = summarise(ctx, m, opts)
+			cmp.Models[j].DuplicateKeys = dups[j]
+			if errs[j] != nil {
+				errs[j] = fmt.Errorf("model %s: %w", m.Name, errs[j])
 			}
-			cmp.Pairs = append(cmp.Pairs, p)
+			return
+		}
+		p := pairs[j-len(models)]
+		a, b := models[p.a], models[p.b]
+		cmp.Pairs[j-len(models)], errs[j] = comparePair(ctx, a, b, keys[p.a], keys[p.b], opts)
+		if errs[j] != nil {
+			errs[j] = fmt.Errorf("models %s and %s: %w", a.Name, b.Name, errs[j])
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return cmp, err
 		}
 	}
 	return cmp, nil
+}
+
+// parallel calls fn(0), …, fn(n−1) on GOMAXPROCS goroutines.
+func parallel(n int, fn func(int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for j := range next {
+				fn(j)
+			}
+		})
+	}
+	for j := range n {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
 }
 
 // pairKeys returns each question's pairing key, numbering repeats.
