@@ -472,7 +472,7 @@ func (t ChoiceTable) fill(mc *MultipleChoice, scores, texts []string, gold strin
 		return -1, err
 	}
 	if mc.Phat, err = softmax.Of(mc.Scores); err != nil {
-		return -1, err // every probability 0
+		return 0, fmt.Errorf("no choice has a probability above 0: %w", err)
 	}
 	mc.Pred = argmax(mc.Scores)
 	return -1, nil

@@ -146,6 +146,7 @@ func TestChoiceTableMalformed(t *testing.T) {
 		{"not a number", header + "x,A,1,two,3\n", tab, 2, "B", "not a number"},
 		{"one choice", header + "x,A,1,2,3\n", ChoiceTable{Scores: "A", Gold: "gold"}, 2, "gold", "at least two"},
 		{"positive logprob", header + "x,A,-1,0.5,-3\n", ChoiceTable{Scores: "A,B,C", Gold: "gold", Kind: KindLogprob}, 2, "B", "positive"},
+		{"all probabilities 0", header + "x,A,0,0,0\n", ChoiceTable{Scores: "A,B,C", Gold: "gold", Kind: KindProb}, 2, "A", "no choice has a probability above 0"},
 		{"prob above 1", header + "x,A,0.5,1.5,0\n", ChoiceTable{Scores: "A,B,C", Gold: "gold", Kind: KindProb}, 2, "B", "outside [0,1]"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hallu-dev/hallu/evallog"
@@ -201,9 +202,7 @@ func newCompareCmd() *cobra.Command {
 func runCompare(ctx context.Context, stdout io.Writer, paths []string, o compareOptions) error {
 	names := o.names
 	if len(names) == 0 {
-		for _, p := range paths {
-			names = append(names, strings.TrimSuffix(strings.TrimSuffix(filepath.Base(p), ".gz"), filepath.Ext(strings.TrimSuffix(filepath.Base(p), ".gz"))))
-		}
+		names = defaultNames(paths)
 	}
 	if len(names) != len(paths) {
 		return usagef("--names gives %d names for %d files", len(names), len(paths))
@@ -266,6 +265,24 @@ func runCompare(ctx context.Context, stdout io.Writer, paths []string, o compare
 		return report.WriteJSON(stdout, report.NewEnvelope("compare", params, c, inputs...))
 	}
 	return report.WriteCompareText(stdout, c, notes)
+}
+
+// defaultNames names each file's model by its base name without
+// extensions, or, when two base names collide (two HELM run directories'
+// scenario_state.json), by its path as given: files are pooled only when
+// --names says so.
+func defaultNames(paths []string) []string {
+	names := make([]string, len(paths))
+	seen := map[string]bool{}
+	for i, p := range paths {
+		base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(p), ".gz"), ".zst")
+		names[i] = strings.TrimSuffix(base, filepath.Ext(base))
+		if seen[names[i]] {
+			return slices.Clone(paths)
+		}
+		seen[names[i]] = true
+	}
+	return names
 }
 
 // compareReport converts c to its report form.

@@ -133,3 +133,14 @@ func TestBoundFromChoices(t *testing.T) {
 		t.Errorf("v0.3 with --norm length: exit %d: %s", code, stderr)
 	}
 }
+
+func TestCompareDefaultNames(t *testing.T) {
+	got := defaultNames([]string{"a/run1/scenario_state.json", "a/run2/scenario_state.json"})
+	if got[0] != "a/run1/scenario_state.json" || got[1] != "a/run2/scenario_state.json" {
+		t.Errorf("colliding base names: %q", got)
+	}
+	got = defaultNames([]string{"x/base.csv", "y/instruct.jsonl.gz"})
+	if got[0] != "base" || got[1] != "instruct" {
+		t.Errorf("names %q", got)
+	}
+}
