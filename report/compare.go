@@ -148,8 +148,7 @@ func ComparePage(c Compare, notes, provenance []string) (Page, error) {
 				x, y = append(x, b.MeanConfidence), append(y, b.Accuracy)
 			}
 		}
-		rel = append(rel, Series{Name: m.Name, X: x, Y: y, Palette: k + 1})
-		rel = append(rel, Series{X: x, Y: y, Points: true, Palette: k + 1})
+		rel = append(rel, Series{Name: m.Name, X: x, Y: y, Points: true, Palette: k + 1})
 		x, y = nil, nil
 		cv := m.Bound.Curve
 		for i := len(cv) - 1; i >= 0; i-- { // ascending z
@@ -165,6 +164,13 @@ func ComparePage(c Compare, notes, provenance []string) (Page, error) {
 		Series: rel, XMin: 0, XMax: 1, YMin: 0, YMax: 1, LegendLeft: true}.SVG()
 	if err != nil {
 		return Page{}, err
+	}
+	if z, same := paperThreshold(c); same {
+		top := 0.01
+		for _, m := range c.Models {
+			top = max(top, m.Bound.DeltaMaxZ)
+		}
+		curves = append(curves, Series{Name: "paper's threshold 1/min|E_c|", X: []float64{z, z}, Y: []float64{0, top}, Dashed: true, Palette: -1})
 	}
 	curveSVG, err := Chart{Title: "δ_z at every threshold", XLabel: "threshold z", YLabel: "δ_z = |p̂(p̂ > z) − p(p̂ > z)|",
 		Series: curves, XMin: 0, XMax: 1}.SVG()
@@ -189,4 +195,18 @@ func ComparePage(c Compare, notes, provenance []string) (Page, error) {
 		Sections:   sections,
 		Provenance: provenance,
 	}, nil
+}
+
+// paperThreshold returns the models' threshold 1/min|E_c| and whether
+// they all share it.
+func paperThreshold(c Compare) (float64, bool) {
+	if len(c.Models) == 0 {
+		return 0, false
+	}
+	for _, m := range c.Models {
+		if m.Bound.Threshold != c.Models[0].Bound.Threshold {
+			return 0, false
+		}
+	}
+	return c.Models[0].Bound.Threshold, true
 }
