@@ -266,14 +266,14 @@ func readChoiceCSV(r io.Reader, name string, t ChoiceTable, mc *MultipleChoice, 
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				line = pe.Line
+				return &Error{File: name, Line: pe.Line, Err: err}
 			}
-			return &Error{File: name, Line: line, Err: err}
+			return fmt.Errorf("%s: %w", name, err)
 		}
+		line, _ := cr.FieldPos(0)
 		row++
 		bad := func(col int, err error) error {
 			return emit(&Error{File: name, Line: line, Field: header[col], Err: err})
