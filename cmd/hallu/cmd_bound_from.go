@@ -222,8 +222,7 @@ func buildFromQuestions[T iiv.Scalar[T]](path string, o fromOptions) (builtInsta
 	bi.params = map[string]any{"norm": o.norm, "questions": st}
 	switch o.source {
 	case instances.FormatChoices:
-		bi.params["table"] = map[string]string{"scores": q.table.Scores, "gold": q.table.Gold, "gold_as": q.goldAs,
-			"kind": q.kind, "texts": q.table.Texts, "question": q.table.Question, "id": q.table.ID}
+		bi.params["table"] = q.tableParams()
 	case instances.FormatHELM:
 		bi.params["helm_score"] = q.helmScore
 	}

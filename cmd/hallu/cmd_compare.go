@@ -77,7 +77,7 @@ func (q *questionFlags) register(f interface {
 	StringVar(*string, string, string, string)
 }, withFormat bool) {
 	if withFormat {
-		f.StringVar(&q.format, "from", "auto", "format of every FILE: auto (by name), lmeval, lmeval-v03, helm or choices")
+		f.StringVar(&q.format, "from", "auto", "format of every FILE: auto (by name and content), lmeval, lmeval-v03, helm or choices")
 	}
 	f.StringVar(&q.table.Scores, "scores", "", "choices: the score columns, comma-separated (Logit_A,Logit_B) or a pattern (Logit_*); in JSONL also one member holding an array")
 	f.StringVar(&q.table.Gold, "gold", "", "choices: the gold column")
@@ -92,6 +92,12 @@ func (q *questionFlags) register(f interface {
 // source returns the instances.QuestionSource of format, with the flags'
 // options.
 func (q *questionFlags) source(format string) (instances.QuestionSource, error) {
+	switch format {
+	case instances.FormatLMEval, instances.FormatLMEvalV03, instances.FormatHELM, instances.FormatChoices:
+	default:
+		return instances.QuestionSource{}, usagef("--from %q: want auto, %s, %s, %s or %s", format,
+			instances.FormatLMEval, instances.FormatLMEvalV03, instances.FormatHELM, instances.FormatChoices)
+	}
 	src := instances.QuestionSource{Format: format, Table: q.table, HELMScore: evallog.HELMScore(q.helmScore), SkipBad: q.skipBad}
 	src.Table.GoldAs, src.Table.Kind = evallog.GoldAs(q.goldAs), evallog.ScoreKind(q.kind)
 	if q.norm != "" {
@@ -117,7 +123,7 @@ func (q *questionFlags) detectFormat(path string) string {
 		return instances.FormatLMEvalV03
 	case strings.HasSuffix(base, "scenario_state.json") || isDir(path):
 		return instances.FormatHELM
-	case strings.HasSuffix(base, ".csv") || strings.HasSuffix(base, ".tsv"):
+	case strings.HasSuffix(base, ".csv"):
 		return instances.FormatChoices
 	}
 	if f, err := input.OpenUnhashed(path); err == nil {
@@ -137,6 +143,12 @@ func (q *questionFlags) detectFormat(path string) string {
 		return instances.FormatChoices
 	}
 	return instances.FormatLMEval
+}
+
+// tableParams are the choice-table flags, for a report's parameters.
+func (q *questionFlags) tableParams() map[string]string {
+	return map[string]string{"scores": q.table.Scores, "gold": q.table.Gold, "gold_as": q.goldAs,
+		"kind": q.kind, "texts": q.table.Texts, "question": q.table.Question, "id": q.table.ID}
 }
 
 func isDir(path string) bool {
@@ -252,8 +264,7 @@ func runCompare(ctx context.Context, stdout io.Writer, paths []string, o compare
 	params := map[string]any{"from": o.questions.format, "names": names, "pair_by": pairBy, "reps": o.reps, "seed": o.seed,
 		"level": o.level, "bins": o.bins, "norm": o.questions.norm, "skip_bad": o.questions.skipBad, "notes": notes}
 	if o.questions.table.Scores != "" {
-		params["table"] = map[string]string{"scores": o.questions.table.Scores, "gold": o.questions.table.Gold, "gold_as": o.questions.goldAs,
-			"kind": o.questions.kind, "texts": o.questions.table.Texts, "question": o.questions.table.Question, "id": o.questions.table.ID}
+		params["table"] = o.questions.tableParams()
 	}
 	if o.html != "" {
 		err := writePage(o.html, func() (report.Page, error) { return report.ComparePage(c, notes, provenance(params, inputs...)) })

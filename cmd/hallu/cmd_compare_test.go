@@ -99,6 +99,7 @@ func TestCompareFormatsAndErrors(t *testing.T) {
 		{[]string{"--scores", "A,B", "--gold", "gold", "--names", "x,y", bad}, 2, "2 names for 1 files"},
 		{[]string{"--scores", "A,B", "--gold", "gold", "--kind", "odds", bad}, 1, "unknown score kind"},
 		{nil, 2, "name at least one FILE"},
+		{[]string{"--from", "csv", bad}, 2, `--from "csv"`},
 	} {
 		code, _, stderr := hallu(t, append([]string{"compare"}, c.args...)...)
 		if code != c.code || !strings.Contains(stderr, c.msg) {
