@@ -43,6 +43,11 @@ With --from, FILE is not an instance but a source that bound turns into one
   lmeval           an lm-evaluation-harness samples log of a multiple-choice
                    task: p̂ = softmax of the choices' log-likelihoods (--norm);
                    with --base-url, its questions and choices scored anew
+  lmeval-v03       an lm-eval v0.3 --write_out file (*_write_out_info.json)
+  helm             a HELM scenario_state.json with per-choice log-probs
+                   (--helm-score)
+  choices          a CSV or JSONL table of per-choice scores: --scores,
+                   --gold, --kind (see hallu compare --help)
   candidates       candidate sets, one JSON object per line:
                    {"context":…,"valid":[…],"errors":[…],"p":[…optional]}
   mc               multiple-choice items, one JSON object per line:

@@ -30,16 +30,18 @@ type fromOptions struct {
 	seed                             uint64
 	codexSplit                       string
 	quiet                            bool
-	stderr                           io.Writer // progress goes here when it is a terminal
+	stderr                           io.Writer     // progress goes here when it is a terminal
+	questions                        questionFlags // lmeval-v03, helm and choices
 }
 
-var fromSources = []string{"lmeval", "candidates", "mc", "truthfulqa", "codex", "entityquestions"}
+var fromSources = []string{"lmeval", "lmeval-v03", "helm", "choices", "candidates", "mc", "truthfulqa", "codex", "entityquestions"}
 
 func (o *fromOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&o.source, "from", "", "build the instance from FILE of this `source`: "+strings.Join(fromSources, ", "))
-	f.StringVar(&o.norm, "norm", "raw", "lmeval: softmax of raw log-likelihoods (acc), or divided by the choice's length in characters (length, acc_norm) or UTF-8 bytes (bytes, acc_bytes)")
-	f.BoolVar(&o.skipBad, "skip-bad", false, "lmeval: skip and count samples that cannot be read")
+	f.StringVar(&o.norm, "norm", "raw", "lmeval and choices (logprob): softmax of raw log-likelihoods (acc), or divided by the choice's length in characters (length, acc_norm) or UTF-8 bytes (bytes, acc_bytes)")
+	f.BoolVar(&o.skipBad, "skip-bad", false, "lmeval, lmeval-v03, helm and choices: skip and count samples that cannot be read")
+	o.questions.register(f, false)
 	f.StringVar(&o.writeInstance, "write-instance", "", "save the built instance as JSONL to `FILE`")
 	f.StringVar(&o.baseURL, "base-url", "", "scoring endpoint's API root, e.g. http://127.0.0.1:8080/v1 (hallu serve)")
 	f.StringVar(&o.model, "model", "", "model name sent to the scoring endpoint")
@@ -156,6 +158,10 @@ func buildInstance[T iiv.Scalar[T]](ctx context.Context, path string, o fromOpti
 		bi.params = map[string]any{"norm": norm, "lm_eval": st}
 		return bi, nil
 	}
+	switch o.source {
+	case instances.FormatLMEvalV03, instances.FormatHELM, instances.FormatChoices:
+		return buildFromQuestions[T](path, o)
+	}
 	sets, conv, err := readCandidateSets(path, o, &bi.inputs)
 	if err != nil {
 		return bi, err
@@ -195,6 +201,32 @@ func buildInstance[T iiv.Scalar[T]](ctx context.Context, path string, o fromOpti
 		bi.params["distractors"], bi.params["seed"] = o.distractors, o.seed
 	case "codex":
 		bi.params["codex_split"] = o.codexSplit
+	}
+	return bi, nil
+}
+
+// buildFromQuestions builds the instance of a file of scored
+// multiple-choice questions (instances.ReadQuestions).
+func buildFromQuestions[T iiv.Scalar[T]](path string, o fromOptions) (builtInstance[T], error) {
+	var bi builtInstance[T]
+	q := o.questions
+	q.format, q.norm, q.skipBad = o.source, o.norm, o.skipBad
+	qs, st, _, err := q.readQuestions(path, &bi.inputs)
+	if err != nil {
+		return bi, err
+	}
+	task := strings.TrimSuffix(filepath.Base(path), ".gz")
+	bi.rows = instances.QuestionRows[T](qs, task)
+	bi.notes = append([]string{instances.RestrictionNote + "."}, st.Notes...)
+	if st.Skipped > 0 {
+		bi.notes = append(bi.notes, fmt.Sprintf("%d questions skipped (--skip-bad); first: %s", st.Skipped, st.FirstSkipped))
+	}
+	bi.params = map[string]any{"norm": o.norm, "questions": st}
+	switch o.source {
+	case instances.FormatChoices:
+		bi.params["table"] = q.tableParams()
+	case instances.FormatHELM:
+		bi.params["helm_score"] = q.helmScore
 	}
 	return bi, nil
 }

@@ -40,6 +40,7 @@ func newRootCmd() *cobra.Command {
 		newDeltaCmd(),
 		newProbeCmd(),
 		newDemoCmd(),
+		newCompareCmd(),
 	)
 	argsAreUsage(root)
 	return root
