@@ -262,10 +262,11 @@ func TestDocCommands(t *testing.T) {
 				got []string
 			}
 			var edits []edit
+			if len(parts) < len(order)+2 { // the command after the last marker failed
+				c := order[len(parts)-2]
+				t.Fatalf("%s:%d: %s\nfailed; stderr:\n%s", rel, c.line, c.cmd, tail(stderr, 40))
+			}
 			for i, c := range order {
-				if i+1 >= len(parts) {
-					t.Fatalf("%s:%d: %s\nfailed; stderr:\n%s", rel, c.line, c.cmd, tail(stderr, 40))
-				}
 				_, out, _ := strings.Cut(parts[i+1], "\n")
 				got := trimLines(out)
 				if !c.transcript || docMatch(c.want, got) {
