@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -251,6 +252,14 @@ func TestDocCommands(t *testing.T) {
 			if len(order) == 0 {
 				return
 			}
+			if strings.Contains(script, "hallu serve") {
+				// The page's server must be the one that answers.
+				ln, err := net.Listen("tcp", "127.0.0.1:8080")
+				if err != nil {
+					t.Fatalf("the page starts hallu serve on 127.0.0.1:8080, which is taken: %v", err)
+				}
+				ln.Close()
+			}
 			dir := filepath.Join(t.TempDir(), "hallu")
 			copyFiles(t, root, dir, files)
 			stdout, stderr := runDocScript(t, bash, dir, bin, script)
@@ -319,7 +328,7 @@ func runDocScript(t *testing.T, bash, dir, bin, script string) (string, string) 
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	runErr := cmd.Run()
-	syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+	stopGroup(t, cmd.Process.Pid)
 	if ctx.Err() != nil {
 		t.Errorf("the page's commands took over 5 minutes")
 	}
@@ -329,6 +338,27 @@ func runDocScript(t *testing.T, bash, dir, bin, script string) (string, string) 
 	outF.Close()
 	errF.Close()
 	return string(stdout), string(stderr)
+}
+
+// stopGroup ends what is left of process group pgid (a server a page
+// started) and waits until it is gone, so that the next page finds its
+// port free.
+func stopGroup(t *testing.T, pgid int) {
+	t.Helper()
+	sig := syscall.SIGTERM
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if err := syscall.Kill(-pgid, sig); err != nil {
+			return // ESRCH: no process left
+		}
+		if time.Now().After(deadline) {
+			if sig == syscall.SIGKILL {
+				t.Errorf("process group %d survives SIGKILL", pgid)
+				return
+			}
+			sig, deadline = syscall.SIGKILL, time.Now().Add(5*time.Second)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func tail(s string, n int) string {
