@@ -244,6 +244,12 @@ func TestDocCommands(t *testing.T) {
 				t.Fatal(err)
 			}
 			lines := strings.Split(string(src), "\n")
+			for i, l := range lines {
+				// Users cite the paper as published, not the team's notes on it.
+				if strings.Contains(l, "paper.md") || strings.Contains(l, "§") {
+					t.Errorf("%s:%d: cite arXiv:2509.04664's sections, theorems and equations, not paper.md: %s", rel, i+1, l)
+				}
+			}
 			blocks, err := docBlocks(rel, lines)
 			if err != nil {
 				t.Fatal(err)
