@@ -58,6 +58,24 @@ func TestRun(t *testing.T) {
 	if len(p.Sections) < 10 {
 		t.Errorf("page has %d sections", len(p.Sections))
 	}
+	// Every chart readable: legends off the data, markers inside the frame
+	// and not hiding one another.
+	figures := 0
+	for _, s := range p.Sections {
+		for _, f := range s.Figures {
+			figures++
+			if f.Geometry == nil {
+				t.Errorf("section %q: a figure without geometry", s.Heading)
+				continue
+			}
+			for _, msg := range append(f.Geometry.Problems(), f.Geometry.Hidden()...) {
+				t.Errorf("section %q: %s", s.Heading, msg)
+			}
+		}
+	}
+	if figures != 7 {
+		t.Errorf("%d figures, want 7", figures)
+	}
 }
 
 func TestCrossing(t *testing.T) {
