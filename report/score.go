@@ -217,7 +217,7 @@ func calibrationSection(groups []score.GroupReport) (Section, error) {
 		Paragraphs: []string{"Confidences for " + strings.Join(names, ", ") + ". " +
 			"A calibrated model's points lie on the diagonal; the risk–coverage curve shows how much error is left when only the most confident answers are kept."},
 		Figures: []Figure{relFig, riskFig},
-		Tables: []Table{t},
+		Tables:  []Table{t},
 	}, nil
 }
 
