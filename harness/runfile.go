@@ -22,7 +22,8 @@ import (
 //
 // A record is final: a question is asked again only if the file has no
 // record for its (model, id, target). One process at a time may append to
-// a run file; a lock file beside it (path + ".lock") enforces that.
+// a run file; a lock file in the user's cache directory (lockPath)
+// enforces that.
 type RunFile struct {
 	path string
 	f    *os.File
@@ -56,7 +57,7 @@ func keyOf(s *score.Sample) jobKey {
 // records are removed (the file is rewritten atomically) so that their
 // questions are asked again.
 func OpenRunFile(path string, retryInvalid bool) (_ *RunFile, err error) {
-	lock, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o644)
+	lock, err := os.OpenFile(lockPath(path), os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, err
 	}
