@@ -19,6 +19,11 @@ func TestRun(t *testing.T) {
 	if s := res.Audit.Stats; s.Records != 29411 || s.Singletons != 26645 {
 		t.Errorf("audit: N = %d, f1 = %d; want 29411, 26645", s.Records, s.Singletons)
 	}
+	// The simulated world reproduces the corpus's singleton rate: 20 runs
+	// of N = 29,411 have a standard error of about 0.0004 around it.
+	if got, want := res.Simulation.Points[0].Summaries[0].SR.Mean, res.Audit.Stats.SingletonRate; math.Abs(got-want) > 0.003 {
+		t.Errorf("simulated sr %v, corpus %v", got, want)
+	}
 	// The flip is where the two entries' scores cross: check it against
 	// a scan of t with score.Counts.Score, the one implementation of the
 	// score.
@@ -95,6 +100,39 @@ func TestCrossing(t *testing.T) {
 		got := crossing([]score.TargetResult{tc.a, tc.b}, "a", "b")
 		if got != tc.want && !(math.IsNaN(got) && math.IsNaN(tc.want)) && math.Abs(got-tc.want) > 1e-15 {
 			t.Errorf("crossing(%v, %v) = %v, want %v", tc.a.Counts, tc.b.Counts, got, tc.want)
+		}
+	}
+}
+
+// TestSimPrompts checks SimPrompts against the expected singleton rate
+// computed independently, as a sum over the binomial count of one prompt,
+// and the demo's world against the corpus.
+func TestSimPrompts(t *testing.T) {
+	for _, tc := range []struct {
+		n  int64
+		sr float64
+	}{{29411, 0.905954}, {100, 0.5}, {2, 0.5}, {1000, 0.01}} {
+		k, err := SimPrompts(tc.n, tc.sr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// E[f₁]/n = K·P(Binomial(n, 1/K) = 1)/n, for K and K ± 1: the
+		// rounded K is the one whose rate is nearest sr.
+		rate := func(k float64) float64 {
+			n := float64(tc.n)
+			expectedF1 := k * n * (1 / k) * math.Pow(1-1/k, n-1) // K prompts, each drawn once with this probability
+			return expectedF1 / n
+		}
+		got := rate(float64(k))
+		for _, other := range []float64{float64(k) - 1, float64(k) + 1} {
+			if other >= 1 && math.Abs(rate(other)-tc.sr) < math.Abs(got-tc.sr) {
+				t.Errorf("N = %d, sr = %g: K = %d gives %g, K = %g is nearer (%g)", tc.n, tc.sr, k, got, other, rate(other))
+			}
+		}
+	}
+	for _, sr := range []float64{0, 1, math.NaN()} {
+		if _, err := SimPrompts(100, sr); err == nil {
+			t.Errorf("sr = %g: no error", sr)
 		}
 	}
 }
