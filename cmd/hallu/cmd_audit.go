@@ -190,6 +190,9 @@ func (o auditOptions) config() (audit.Config, error) {
 		}
 		cfg.MemBytes = v
 	}
+	if err := cfg.Validate(); err != nil { // every option comes from a flag
+		return cfg, usageError{err}
+	}
 	return cfg, nil
 }
 
