@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # browser-check.sh: open every HTML page hallu writes (hallu demo, and the
-# --html pages of audit, sim, score, floor, ngram cor2 and bound, some on
-# degenerate inputs) in a real browser, Debian's headless Chromium, and fail
+# --html pages of audit, sim, score, floor, ngram cor2, bound and compare,
+# some on degenerate inputs) in a real browser, Debian's headless Chromium, and fail
 # if a page logs anything to the console, requests anything over the
 # network, or renders to an empty screenshot.
 #
@@ -71,6 +71,8 @@ go build -o "$tmp/hallu" ./cmd/hallu
 	$h floor --n 1000000 --sr 0.2 --min-errors 364 --html floor.html >/dev/null
 	$h ngram cor2 --write-instance cor2.jsonl --html cor2.html >/dev/null
 	$h bound --html bound.html cor2.jsonl >/dev/null
+	letters=$repo/evallog/testdata/choices_letter_logits.csv
+	$h compare --scores 'Logit_*' --gold 5 --question 0 --names a,b --reps 50 --html compare.html "$letters" "$letters" >/dev/null
 )
 
 # check PAGE: render PAGE in Chromium and print what a reader would notice
