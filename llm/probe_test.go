@@ -129,4 +129,3 @@ func TestProbeRedactsKey(t *testing.T) {
 		t.Errorf("finding %+v", f)
 	}
 }
-
