@@ -34,42 +34,41 @@ type Matcher struct {
 // its aliases), and a short reason. In order:
 //
 //  1. an empty response is Invalid;
-//  2. the response, with any abstention phrases (Abstention) cut out, is
-//     compared with each gold: equal once normalised (Normalize), or,
+//  2. an abstention (Abstention's decision) is Abstained, whatever else it
+//     says; without golds the response cannot be graded and is Invalid;
+//  3. the response, with any abstention words of a hedged answer cut out,
+//     is compared with each gold: equal once normalised (Normalize), or,
 //     unless Exact, the gold's words appearing in order in it; a numeric
 //     gold and any number in the response within tolerance (or the gold's
 //     acceptable range); a gold of several numbers ("2008-2013") and the
 //     same numbers in order in the response; a gold date and a response
 //     date that agrees on every field the gold gives — any of these is
-//     Correct, a hedged answer ("I'm unsure, but it was X");
-//  3. otherwise an abstention is Abstained;
-//  4. anything else is Wrong. With no golds at all the response cannot be
-//     graded and is Invalid.
+//     Correct;
+//  4. anything else is Wrong.
 func (m *Matcher) Grade(response string, golds []string) (score.Outcome, string) {
 	if strings.TrimSpace(response) == "" {
 		return score.Invalid, "empty response"
 	}
 	rt := tokens(response)
-	abstained, phrase := false, ""
+	hedged := ""
 	if m.Abstention != nil {
-		// Match what remains once the abstention phrases are cut out: a
-		// hedged answer naming the gold is an answer; "No idea" does not
-		// match the gold "No".
-		abstained, phrase, rt = m.Abstention.abstains(rt)
-	}
-	if o, why := m.match(response, rt, golds); o == score.Correct {
-		if abstained {
-			why = "hedged; " + why
+		// An abstention is graded as one whatever else it says. An
+		// answer around abstention words (a hedge, or a preamble before
+		// the answer) is matched without them, so that "No idea, but
+		// maybe Lyon" never matches the gold "No".
+		c := m.Abstention.decide(rt, m.Abstention.openingWords(response))
+		if c.Abstained {
+			return score.Abstained, c.String()
 		}
-		return o, why
+		if c.Kind != "" {
+			rt, hedged = m.Abstention.cut(rt), c.String()+"; "
+		}
 	}
-	switch {
-	case abstained:
-		return score.Abstained, "abstention phrase \"" + phrase + "\""
-	case len(golds) == 0:
+	if len(golds) == 0 {
 		return score.Invalid, "no gold answer to grade against"
 	}
-	return score.Wrong, "matches no gold"
+	o, why := m.match(response, rt, golds)
+	return o, hedged + why
 }
 
 // match grades the response (rt, its tokens to match) against golds:
