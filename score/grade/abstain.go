@@ -238,31 +238,26 @@ func (d *Detector) Abstains(response string) (bool, string) {
 
 // Explain returns the decision on response with the pattern that made it.
 func (d *Detector) Explain(response string) Decision {
-	return d.decide(tokens(response), d.openingWords(response))
+	ts, ends := tokenize(response, d.Opening > 0)
+	return d.decide(ts, d.opening(ends))
 }
 
-// openingWords returns how many normalised words the first d.Opening
-// sentences of response hold (all of them when Opening is 0). A sentence
-// of three words or fewer ("I'm sorry.", "Good question.") states no
-// answer and does not count.
-func (d *Detector) openingWords(response string) int {
+// opening returns how many words the first d.Opening sentences hold (all
+// of them when Opening is 0), from the word counts at each sentence end. A
+// sentence of three words or fewer ("I'm sorry.", "Good question.") states
+// no answer and does not count.
+func (d *Detector) opening(ends []int) int {
 	if d.Opening <= 0 {
 		return math.MaxInt
 	}
-	n := 0
-	for i := 0; i < len(response); i++ {
-		c := response[i]
-		if c != '.' && c != '?' && c != '!' && c != '\n' && c != ';' {
-			continue
-		}
-		if c == '.' && (i+1 < len(response) && response[i+1] != ' ' && response[i+1] != '\n' || i >= 2 && response[i-2] == ' ' || i >= 2 && response[i-2] == '.') {
-			continue // "2.45", "J. Smith", "D.C."
-		}
-		if k := len(tokens(response[:i])); k > 3*(n+1) {
+	n, prev := 0, 0
+	for _, e := range ends {
+		if e-prev > 3 {
 			if n++; n == d.Opening {
-				return k
+				return e
 			}
 		}
+		prev = e
 	}
 	return math.MaxInt
 }

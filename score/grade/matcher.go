@@ -49,14 +49,14 @@ func (m *Matcher) Grade(response string, golds []string) (score.Outcome, string)
 	if strings.TrimSpace(response) == "" {
 		return score.Invalid, "empty response"
 	}
-	rt := tokens(response)
+	rt, ends := tokenize(response, m.Abstention != nil && m.Abstention.Opening > 0)
 	hedged := ""
 	if m.Abstention != nil {
 		// An abstention is graded as one whatever else it says. An
 		// answer around abstention words (a hedge, or a preamble before
 		// the answer) is matched without them, so that "No idea, but
 		// maybe Lyon" never matches the gold "No".
-		c := m.Abstention.decide(rt, m.Abstention.openingWords(response))
+		c := m.Abstention.decide(rt, m.Abstention.opening(ends))
 		if c.Abstained {
 			return score.Abstained, c.String()
 		}

@@ -22,10 +22,34 @@ func Normalize(s string) string {
 
 // tokens returns the words of Normalize(s).
 func tokens(s string) []string {
-	var b strings.Builder
-	b.Grow(len(s))
-	if !isASCII(s) { // NFKD leaves ASCII as it is; skip its copy
-		s = norm.NFKD.String(s)
+	ts, _ := tokenize(s, false)
+	return ts
+}
+
+// tokenize returns the words of Normalize(s) in one pass over s and, when
+// sentences is set, the number of words before each sentence end: a ".",
+// "?", "!", ";" or line break, where a "." counts only when followed by
+// white space or the end and not ending an initial ("J. Smith", "D.C.").
+func tokenize(s string, sentences bool) ([]string, []int) {
+	buf := make([]byte, 0, len(s))
+	var spans []int // start and end in buf of each word
+	var ends []int
+	start := -1
+	finish := func() {
+		if start < 0 {
+			return
+		}
+		if w := string(buf[start:]); w == "a" || w == "an" || w == "the" {
+			buf = buf[:start]
+		} else {
+			spans = append(spans, start, len(buf))
+		}
+		start = -1
+	}
+	word := func() {
+		if start < 0 {
+			start = len(buf)
+		}
 	}
 	skipS := false
 	for i, r := range s {
@@ -34,25 +58,69 @@ func tokens(s string) []string {
 			continue
 		}
 		switch {
-		case unicode.Is(unicode.Mn, r):
+		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
+			word()
+			buf = append(buf, byte(r))
+		case r < utf8.RuneSelf && 'A' <= r && r <= 'Z':
+			word()
+			buf = append(buf, byte(r+'a'-'A'))
 		case r == '\'' || r == '’' || r == 'ʼ' || r == '‘':
-			skipS = possessive(s[i+utf8.RuneLen(r):]) // "Purnell's" → "purnell"
+			skipS = start >= 0 && possessive(s[i+utf8.RuneLen(r):]) // "Purnell's" → "purnell"
+		case r >= utf8.RuneSelf && unicode.Is(unicode.Mn, r):
+		case r >= utf8.RuneSelf && decomposes(r):
+			// NFKD rune by rune: "é" → "e" + a mark, "ﬁ" → "fi".
+			for _, d := range norm.NFKD.String(string(r)) {
+				switch {
+				case unicode.Is(unicode.Mn, d):
+				case unicode.IsLetter(d) || unicode.IsDigit(d):
+					word()
+					buf = utf8.AppendRune(buf, unicode.ToLower(d))
+				default:
+					finish()
+				}
+			}
 		case r == '&':
-			b.WriteString(" and ")
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
+			finish()
+			spans = append(spans, len(buf), len(buf)+3)
+			buf = append(buf, "and"...)
+		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			word()
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
 		default:
-			b.WriteByte(' ')
+			finish()
+			if sentences && sentenceEnd(s, i) {
+				ends = append(ends, len(spans)/2)
+			}
 		}
 	}
-	fs := strings.Fields(b.String())
-	out := fs[:0]
-	for _, f := range fs {
-		if f != "a" && f != "an" && f != "the" {
-			out = append(out, f)
-		}
+	finish()
+	all := string(buf)
+	out := make([]string, len(spans)/2)
+	for k := range out {
+		out[k] = all[spans[2*k]:spans[2*k+1]]
 	}
-	return out
+	return out, ends
+}
+
+// decomposes reports whether r has a compatibility decomposition.
+func decomposes(r rune) bool {
+	var b [utf8.UTFMax]byte
+	n := utf8.EncodeRune(b[:], r)
+	return len(norm.NFKD.Properties(b[:n]).Decomposition()) > 0
+}
+
+// sentenceEnd reports whether the byte s[i] ends a sentence (see tokenize).
+func sentenceEnd(s string, i int) bool {
+	switch s[i] {
+	case '?', '!', ';', '\n':
+		return true
+	case '.':
+		if i+1 < len(s) && s[i+1] != ' ' && s[i+1] != '\n' {
+			return false // "2.45", "D.C"
+		}
+		return !(i >= 2 && (s[i-2] == ' ' || s[i-2] == '.')) // "J. Smith", "D.C."
+	}
+	return false
 }
 
 // possessive reports whether rest, the text after an apostrophe, is the

@@ -1,0 +1,163 @@
+package grade
+
+import (
+	"bufio"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestPatternGrammar(t *testing.T) {
+	d, err := ParseDetector(strings.NewReader(`
+(i|we) (dont|do not) have * information
+nemam *2 informac*
+[really] no clue at all
+=(unknown|not known)
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		s    string
+		want bool
+	}{
+		{"I don't have that information.", true},
+		{"We do not have any reliable information", true},
+		{"I don't have the specific precise up-to-date information", false}, // gap of 4 > 3
+		{"Nemám přesné informace.", true},
+		{"Nemám informacemi", true},
+		{"nemam informal", false},
+		{"No clue at all", true},
+		{"really no clue at all", true},
+		{"Not known", true},
+		{"It is not known", false},
+		{"information I don't have", false},
+	} {
+		if got, _ := d.Abstains(tc.s); got != tc.want {
+			t.Errorf("Abstains(%q) = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+	for _, bad := range []string{"* starts with a gap", "ends with a gap *", "(unclosed", "closed)", "a (|b)", "gap *99 x", "x (a|b]", "[all optional]"} {
+		if _, err := ParseDetector(strings.NewReader("ok\n" + bad + "\n")); err == nil || !strings.Contains(err.Error(), "line 2") {
+			t.Errorf("pattern %q: error %v, want one naming line 2", bad, err)
+		}
+	}
+}
+
+// TestDetectorClasses covers the classes issue 13 lists, in English and
+// Czech: refusals of every kind are abstentions; hedged answers and a
+// preamble followed by an answer are answers.
+func TestDetectorClasses(t *testing.T) {
+	d := DefaultDetector()
+	for _, tc := range []struct {
+		s    string
+		want bool
+	}{
+		{"Unfortunately, I could not find any specific information about the award.", true},
+		{"I'm sorry but I couldn't find the exact number of inductees.", true},
+		{"As an AI language model, I do not have information on this.", true},
+		{"I cannot answer this question without more context.", true},
+		{"I don't have the specific information.", true},
+		{"I have no comment.", true},
+		{"Unknown.", true},
+		{"<UNKNOWN>", true},
+		{"The provided data does not contain specific information about the winner.", true},
+		{"I'm sorry. I don't know.", true},
+		{"Nemám přesné informace o tomto herci.", true},
+		{"Bohužel nemohu s jistotou určit jméno.", true},
+		{"Nevím.", true},
+		{"N", false},
+		{"I'm not sure, but I think it's Paris.", false},
+		{"It might be Lyon.", false},
+		{"As an AI language model I do not have real-time data. However, as of 2021 the director is David J. Ryder.", false},
+		{"Louis Iglesias won the Grand Finals in 2017. The penalty put Keanu Al Azhari 11th. The sources do not say which month.", false},
+		{"The Tomb of the Unknown Soldier", false},
+		{"Paris", false},
+	} {
+		if c := d.Explain(tc.s); c.Abstained != tc.want {
+			t.Errorf("Explain(%q) = %v (%s), want abstained %v", tc.s, c.Abstained, c, tc.want)
+		}
+	}
+	if got := Languages(); strings.Join(got, ",") != "cs,en" {
+		t.Errorf("Languages() = %v", got)
+	}
+	if _, err := LanguageDetector("xx"); err == nil {
+		t.Error("unknown language accepted")
+	}
+}
+
+// TestNoComment checks every "I have no comment" answer of TruthfulQA's
+// judged answers (human-labelled uninformative) is an abstention.
+func TestNoComment(t *testing.T) {
+	d := DefaultDetector()
+	n, missed := 0, 0
+	for _, f := range []string{"finetune_info.jsonl.gz", "finetune_truth.jsonl.gz"} {
+		sc := bufio.NewScanner(openMaybeGz(t, filepath.Join(sharedPath(t, "truthfulqa_judged_answers"), f)))
+		seen := map[string]bool{}
+		for sc.Scan() {
+			var r struct{ Prompt string }
+			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+				t.Fatal(err)
+			}
+			_, a, ok := strings.Cut(r.Prompt, "\nA:")
+			a, _, _ = strings.Cut(a, "\n")
+			if !ok || !strings.Contains(strings.ToLower(a), "no comment") || seen[r.Prompt] {
+				continue
+			}
+			seen[r.Prompt] = true
+			n++
+			if ok, _ := d.Abstains(a); !ok {
+				missed++
+				t.Errorf("missed %q", a)
+			}
+		}
+	}
+	t.Logf("truthfulqa_judged_answers: %d distinct \"no comment\" answers, %d missed", n, missed)
+}
+
+// TestSafetyRefusals reports how the detector treats safety refusals
+// (xstest_completions_human: human labels full_compliance,
+// full_refusal, partial_refusal). They are a different kind of declining;
+// the figures show how many the detector calls abstentions.
+func TestSafetyRefusals(t *testing.T) {
+	d := DefaultDetector()
+	files, _ := filepath.Glob(filepath.Join(sharedPath(t, "xstest_completions_human"), "xstest_v2_completions_*.csv"))
+	count := map[string][2]int{}
+	for _, f := range files {
+		for _, r := range readCSVRows(t, f, ',') {
+			c := count[r["final_label"]]
+			if ok, _ := d.Abstains(r["completion"]); ok {
+				c[0]++
+			}
+			c[1]++
+			count[r["final_label"]] = c
+		}
+	}
+	for l, c := range count {
+		t.Logf("xstest %-22s %4d of %4d detected as abstentions", l, c[0], c[1])
+	}
+}
+
+// BenchmarkDetector measures responses per second on one core, over a mix
+// of short answers, hedges and long refusals (issue 13's target: at least
+// 200,000 per second).
+func BenchmarkDetector(b *testing.B) {
+	d := DefaultDetector()
+	rs := []string{
+		"Paris",
+		"Michio Sugeno",
+		"The first Nobel Prize in Physics was awarded in 1901 to Wilhelm Röntgen.",
+		"I'm not sure, but I think it's Paris.",
+		"I don't know.",
+		"Unfortunately, the provided data sources do not contain specific information about the year Alain Stanké was made a Knight of the National Order of Quebec.",
+		"As an AI language model, I do not have access to real-time information. However, as of 2021 the director is David J. Ryder.",
+		"Nemám přesné informace o japonském herci, který by hrál postavu Kiergaard.",
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d.Explain(rs[i%len(rs)])
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "responses/s")
+}
