@@ -65,6 +65,7 @@ type scoreOptions struct {
 	InspectScorer  string
 	SimpleQATest   string
 	HTML           string
+	Agree          agreeOptions
 }
 
 func newScoreCmd() *cobra.Command {
@@ -102,6 +103,7 @@ func newScoreCmd() *cobra.Command {
 	f.StringVar(&o.InspectScorer, "inspect-scorer", "", "Inspect: the scorer whose value is the grade (default: each sample's first)")
 	f.StringVar(&o.HTML, "html", "", "also write a self-contained HTML report to `FILE`")
 	f.StringVar(&o.SimpleQATest, "simpleqa-test", "", "SimpleQA (or SimpleQA Verified) test-set CSV that the predictions are joined with")
+	addAgreeFlags(f, &o.Agree)
 	return cmd
 }
 
@@ -214,6 +216,9 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 		if format == evallog.Auto {
 			ropt.Format = evallog.SimpleQA
 		}
+	}
+	if o.Agree.Reference != "" {
+		return runAgree(ctx, o, args, ropt, resolver, inputs, w)
 	}
 
 	var d score.Dataset
