@@ -78,48 +78,111 @@ func (m *Matcher) match(response string, rt []string, golds []string) (score.Out
 	var rnums []float64
 	var rdates []date
 	numsRead, datesRead := false, false
-	for _, g := range golds {
-		gt := tokens(g)
-		if len(gt) == 0 {
-			continue
-		}
-		if rn == strings.Join(gt, " ") {
-			return score.Correct, "matches gold " + quote(g)
-		}
-		if !m.Exact && containsSeq(rt, gt) {
-			return score.Correct, "contains gold " + quote(g)
-		}
-		if seq, ok := numericSequenceGold(g); ok {
-			if !numsRead {
-				rnums, numsRead = numbers(response), true
+	ra := withoutAffixes(rt)
+	var rs []string // the response with US state abbreviations written out
+	if x, ok := expandStates(response); ok && !m.Exact {
+		rs = tokens(x)
+	}
+	hedged := ""
+	for _, g0 := range golds {
+		for _, g := range alternatives(g0) {
+			gt := tokens(g)
+			if len(gt) == 0 {
+				continue
 			}
-			if containsNumbers(rnums, seq, m.NumTol) {
-				return score.Correct, "numbers match gold " + quote(g)
+			if rn == strings.Join(gt, " ") {
+				return score.Correct, "matches gold " + quote(g)
 			}
-			continue
-		}
-		if ng, ok := parseNumericGold(g, m.NumTol); ok {
-			if !numsRead {
-				rnums, numsRead = numbers(response), true
-			}
-			for _, v := range rnums {
-				if v >= ng.lo && v <= ng.hi {
-					return score.Correct, "number matches gold " + quote(g)
+			if !m.Exact {
+				if o, why, ok := m.contains(rt, ra, rs, g, gt); ok && o == score.Correct {
+					return o, why
+				} else if ok && hedged == "" {
+					hedged = why
 				}
 			}
-		}
-		for _, gd := range dates(g) {
-			if !datesRead {
-				rdates, datesRead = dates(response), true
+			if seq, ok := numericSequenceGold(g); ok {
+				if !numsRead {
+					rnums, numsRead = numbers(response), true
+				}
+				if containsNumbers(rnums, seq, m.NumTol) {
+					return score.Correct, "numbers match gold " + quote(g)
+				}
+				continue
 			}
-			for _, rd := range rdates {
-				if gd.covers(rd) {
-					return score.Correct, "date matches gold " + quote(g)
+			if ng, ok := parseNumericGold(g, m.NumTol); ok {
+				if !numsRead {
+					rnums, numsRead = numbers(response), true
+				}
+				for _, v := range rnums {
+					if v >= ng.lo && v <= ng.hi {
+						return score.Correct, "number matches gold " + quote(g) + " to its precision"
+					}
+				}
+			}
+			for _, gd := range dates(g) {
+				if !datesRead {
+					rdates, datesRead = dates(response), true
+				}
+				for _, rd := range rdates {
+					if gd.covers(rd) {
+						return score.Correct, "date matches gold " + quote(g)
+					}
 				}
 			}
 		}
 	}
+	if hedged != "" {
+		return score.Wrong, hedged
+	}
 	return score.Wrong, "matches no gold"
+}
+
+// contains looks for the gold (tokens gt) in the response: its words in
+// order (rt); without titles, honorifics and company or club suffixes
+// (ra, and the gold's core); as a name with middle names or initials
+// differing; as the gold name's surname alone; with US state abbreviations
+// written out (rs). ok is false when none applies; a gold named beside
+// another candidate ("Paris or Lyon") is Wrong.
+func (m *Matcher) contains(rt, ra, rs []string, g string, gt []string) (score.Outcome, string, bool) {
+	found := func(hay, needle []string, why string) (score.Outcome, string, bool) {
+		i := indexSeq(hay, needle)
+		if i < 0 {
+			return 0, "", false
+		}
+		if hedgedBetween(hay, i, i+len(needle)) {
+			return score.Wrong, "names gold " + quote(g) + " beside another candidate", true
+		}
+		return score.Correct, why, true
+	}
+	if o, why, ok := found(rt, gt, "contains gold "+quote(g)); ok {
+		return o, why, ok
+	}
+	c := core(gt)
+	if o, why, ok := found(ra, c, "contains gold "+quote(g)+" without title or suffix"); ok {
+		return o, why, ok
+	}
+	if rs != nil {
+		if o, why, ok := found(rs, gt, "contains gold "+quote(g)+" with the state written out"); ok {
+			return o, why, ok
+		}
+	}
+	if x, ok := expandStates(g); ok {
+		if o, why, ok := found(rt, tokens(x), "contains gold "+quote(g)+" with the state written out"); ok {
+			return o, why, ok
+		}
+	}
+	if isName(g) && len(c) >= 2 {
+		if i, j, ok := nameIn(ra, c); ok {
+			if hedgedBetween(ra, i, j) {
+				return score.Wrong, "names gold " + quote(g) + " beside another candidate", true
+			}
+			return score.Correct, "names gold " + quote(g) + " (middle names or initials aside)", true
+		}
+		if len(ra) == 1 && ra[0] == c[len(c)-1] {
+			return score.Correct, "the surname of gold " + quote(g), true
+		}
+	}
+	return 0, "", false
 }
 
 // GradeSample grades s.Response against s.Golds; it never fails.
