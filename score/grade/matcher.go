@@ -2,6 +2,7 @@ package grade
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/hallu-dev/hallu/score"
@@ -170,6 +171,14 @@ func (m *Matcher) contains(rt, ra, rs []string, g string, gt []string) (score.Ou
 		if o, why, ok := found(rt, tokens(x), "contains gold "+quote(g)+" with the state written out"); ok {
 			return o, why, ok
 		}
+	}
+	if rs, cs := singulars(rt), singulars(c); !slices.Equal(rs, rt) || !slices.Equal(cs, c) {
+		if o, why, ok := found(rs, cs, "contains gold "+quote(g)+" up to plurals"); ok {
+			return o, why, ok
+		}
+	}
+	if n := len(ra); n > 0 && 2*n >= len(c) && n < len(c) && ra[n-1] == c[len(c)-1] && hasLetter(ra[n-1]) && indexSeq(c, ra) >= 0 {
+		return score.Correct, "the whole response is the head of gold " + quote(g), true
 	}
 	if isName(g) && len(c) >= 2 {
 		if i, j, ok := nameIn(ra, c); ok {

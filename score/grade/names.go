@@ -2,6 +2,7 @@ package grade
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -252,4 +253,35 @@ outer:
 		return i
 	}
 	return -1
+}
+
+// singulars returns ts with English plural endings folded ("membranes" →
+// "membrane", "stories" → "story"), for comparing words up to number.
+func singulars(ts []string) []string {
+	out := ts
+	for i, t := range ts {
+		s := singular(t)
+		if s == t {
+			continue
+		}
+		if &out[0] == &ts[0] {
+			out = slices.Clone(ts)
+		}
+		out[i] = s
+	}
+	return out
+}
+
+func singular(w string) string {
+	switch {
+	case len(w) <= 3 || !strings.HasSuffix(w, "s") || strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "us") || strings.HasSuffix(w, "is"):
+		return w
+	case strings.HasSuffix(w, "ies") && len(w) > 4:
+		return w[:len(w)-3] + "y"
+	}
+	return w[:len(w)-1]
+}
+
+func hasLetter(w string) bool {
+	return strings.IndexFunc(w, unicode.IsLetter) >= 0
 }
