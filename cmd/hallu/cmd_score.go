@@ -66,6 +66,7 @@ type scoreOptions struct {
 	SimpleQATest   string
 	HTML           string
 	Agree          agreeOptions
+	Judge          judgeOptions
 }
 
 func newScoreCmd() *cobra.Command {
@@ -104,6 +105,7 @@ func newScoreCmd() *cobra.Command {
 	f.StringVar(&o.HTML, "html", "", "also write a self-contained HTML report to `FILE`")
 	f.StringVar(&o.SimpleQATest, "simpleqa-test", "", "SimpleQA (or SimpleQA Verified) test-set CSV that the predictions are joined with")
 	addAgreeFlags(f, &o.Agree)
+	addJudgeFlags(cmd, &o.Judge)
 	return cmd
 }
 
@@ -217,6 +219,11 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 			ropt.Format = evallog.SimpleQA
 		}
 	}
+	closeJudge, err := useJudge(ctx, o, args, ropt, resolver)
+	if err != nil {
+		return err
+	}
+	defer closeJudge()
 	if o.Agree.Reference != "" {
 		return runAgree(ctx, o, args, ropt, resolver, inputs, w)
 	}
@@ -250,7 +257,7 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 		"coverage": o.Coverage, "curve_step": o.CurveStep, "bootstrap": o.Bootstrap,
 		"seed": o.Seed, "seed2": o.Seed ^ 0x9e3779b97f4a7c15, "z": score.DefaultZ,
 		"lm_eval_filter": o.LMEvalFilter, "lm_eval_metric": o.LMEvalMetric, "length_norm": o.LengthNorm,
-		"inspect_scorer": o.InspectScorer, "simpleqa_test": o.SimpleQATest,
+		"inspect_scorer": o.InspectScorer, "simpleqa_test": o.SimpleQATest, "judge": judgeProvenance(o.Judge),
 	}
 	if o.HTML != "" {
 		err := writePage(o.HTML, func() (report.Page, error) { return report.ScorePage(res.Report, provenance(params, inputs...)) })

@@ -50,7 +50,7 @@ func runAgree(ctx context.Context, o scoreOptions, args []string, ropt evallog.O
 	a := o.Agree
 	params := map[string]any{"format": o.Format, "map": o.Map, "model": o.Model, "skip_bad": o.SkipBad,
 		"abstain_phrases": cmp.Or(o.AbstainPhrases, "built-in"), "exact": o.Exact, "num_tol": o.NumTol,
-		"simpleqa_test": o.SimpleQATest}
+		"simpleqa_test": o.SimpleQATest, "judge": judgeProvenance(o.Judge)}
 	if a.RefMap == "" {
 		return usagef("--reference needs --ref-map saying which labels mean correct, wrong and abstained, e.g. A=correct,B=wrong,C=abstained")
 	}
