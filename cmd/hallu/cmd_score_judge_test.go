@@ -104,7 +104,7 @@ func TestScoreJudge(t *testing.T) {
 		}
 		Result struct {
 			Results []struct {
-				Target                              float64
+				Target                             float64
 				Correct, Wrong, Abstained, Invalid int
 			}
 		}

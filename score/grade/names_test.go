@@ -14,11 +14,11 @@ func TestMatcherClasses(t *testing.T) {
 		response, gold string
 		want           score.Outcome
 	}{
-		{"Elizabeth Dennis", "Dr. Elizabeth Dennis", score.Correct},             // honorific on the gold
+		{"Elizabeth Dennis", "Dr. Elizabeth Dennis", score.Correct},                // honorific on the gold
 		{"It was awarded to Prof. Michio Sugeno.", "Michio Sugeno", score.Correct}, // title on the response
-		{"George Barnes", "George Warren Barnes", score.Correct},                 // middle name left out
-		{"John F. Kennedy", "John Kennedy", score.Correct},                       // middle initial added
-		{"J. Kennedy", "John Kennedy", score.Correct},                            // initial
+		{"George Barnes", "George Warren Barnes", score.Correct},                   // middle name left out
+		{"John F. Kennedy", "John Kennedy", score.Correct},                         // middle initial added
+		{"J. Kennedy", "John Kennedy", score.Correct},                              // initial
 		{"John Smith", "John Kennedy", score.Wrong},
 		{"Kennedy", "John Fitzgerald Kennedy", score.Correct}, // surname alone
 		{"John", "John Fitzgerald Kennedy", score.Wrong},
