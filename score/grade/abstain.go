@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"embed"
 	"fmt"
+	"html"
 	"io"
 	"io/fs"
 	"math"
@@ -143,7 +144,7 @@ func DefaultDetector() *Detector {
 // LanguageDetector returns the Detector of the shipped phrase files of the
 // given languages (see Languages).
 func LanguageDetector(langs ...string) (*Detector, error) {
-	d := &Detector{Opening: 2}
+	d := &Detector{Opening: 1}
 	for _, l := range langs {
 		name := path.Join("abstain", l+".txt")
 		f, err := phraseFiles.Open(name)
@@ -238,7 +239,7 @@ func (d *Detector) Abstains(response string) (bool, string) {
 
 // Explain returns the decision on response with the pattern that made it.
 func (d *Detector) Explain(response string) Decision {
-	ts, ends := tokenize(response, d.Opening > 0)
+	ts, ends := tokenize(unescape(response), d.Opening > 0)
 	return d.decide(ts, d.opening(ends))
 }
 
@@ -297,4 +298,13 @@ func (d *Detector) cut(ts []string) []string {
 		out = append(out[:i:i], out[j:]...)
 		from = i
 	}
+}
+
+// unescape decodes HTML character references ("&lt;UNKNOWN&gt;"), which
+// some logs keep from a web page.
+func unescape(s string) string {
+	if strings.IndexByte(s, '&') >= 0 && strings.IndexByte(s, ';') >= 0 {
+		return html.UnescapeString(s)
+	}
+	return s
 }

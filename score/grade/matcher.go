@@ -50,6 +50,7 @@ func (m *Matcher) Grade(response string, golds []string) (score.Outcome, string)
 	if strings.TrimSpace(response) == "" {
 		return score.Invalid, "empty response"
 	}
+	response = unescape(response)
 	rt, ends := tokenize(response, m.Abstention != nil && m.Abstention.Opening > 0)
 	hedged := ""
 	if m.Abstention != nil {

@@ -109,6 +109,12 @@ func decomposes(r rune) bool {
 	return len(norm.NFKD.Properties(b[:n]).Decomposition()) > 0
 }
 
+// abbreviations end with a period that does not end a sentence.
+var abbreviations = map[string]bool{"dr": true, "prof": true, "mr": true, "mrs": true, "ms": true, "st": true,
+	"jr": true, "sr": true, "vs": true, "etc": true, "no": true, "inc": true, "ltd": true, "co": true,
+	"gen": true, "col": true, "lt": true, "mt": true, "ft": true, "approx": true, "ca": true, "e.g": true,
+	"i.e": true, "fig": true, "vol": true, "ed": true, "rev": true, "sv": true, "tzv": true, "atd": true, "apod": true}
+
 // sentenceEnd reports whether the byte s[i] ends a sentence (see tokenize).
 func sentenceEnd(s string, i int) bool {
 	switch s[i] {
@@ -118,7 +124,11 @@ func sentenceEnd(s string, i int) bool {
 		if i+1 < len(s) && s[i+1] != ' ' && s[i+1] != '\n' {
 			return false // "2.45", "D.C"
 		}
-		return !(i >= 2 && (s[i-2] == ' ' || s[i-2] == '.')) // "J. Smith", "D.C."
+		if i >= 2 && (s[i-2] == ' ' || s[i-2] == '.') {
+			return false // "J. Smith", "D.C."
+		}
+		w := strings.LastIndexAny(s[:i], " \n\t(\"")
+		return !abbreviations[strings.ToLower(s[w+1:i])] // "Prof. Rao", "Inc. was"
 	}
 	return false
 }
