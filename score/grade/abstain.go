@@ -30,9 +30,12 @@ import (
 //	            but I think it's Paris"), so an abstention pattern in it
 //	            does not make it an abstention
 //	>pattern    a turn to an answer: after an abstention pattern, it
-//	            introduces one ("I do not have real-time data. However, as
-//	            of 2021 the director is David J. Ryder"), so the response is
-//	            an answer, graded on its content
+//	            introduces one, so the response is an answer, graded on its
+//	            content
+//	~pattern    a disclaimer ("As an AI language model I do not have
+//	            real-time data."): an abstention only when no answer
+//	            follows it ("However, as of 2021 the director is David J.
+//	            Ryder" makes the response an answer)
 //
 // and each pattern is words, word* (any word with that prefix),
 // (alternatives|separated by bars), [optional|alternatives] and gaps * (up
@@ -41,7 +44,7 @@ import (
 // The decision is deterministic, reads each response once, and says which
 // pattern decided (Explain).
 type Detector struct {
-	abstain, whole, hedge, turn rules
+	abstain, whole, hedge, turn, preamble rules
 	files                       []string
 	// Opening is how many sentences at the start of a response an
 	// abstention pattern must begin in (0: anywhere). An answer stated
@@ -184,6 +187,8 @@ func (d *Detector) Add(r io.Reader, name string) error {
 			set = &d.hedge
 		case '>':
 			set = &d.turn
+		case '~':
+			set = &d.preamble
 		}
 		if set != &d.abstain {
 			s = strings.TrimSpace(s[1:])
@@ -211,8 +216,8 @@ type Decision struct {
 	// its file and line, and Span the words it matched.
 	Rule, Where, Span string
 	// Kind is "whole", "abstain", "hedge" (an abstention pattern cancelled
-	// by a hedge) or "turn" (cancelled by a turn to an answer), or "" when
-	// nothing matched.
+	// by a hedge), "turn" (cancelled by a turn to an answer) or "preamble"
+	// (a disclaimer followed by an answer), or "" when nothing matched.
 	Kind string
 }
 
@@ -225,7 +230,9 @@ func (c Decision) String() string {
 	case "hedge":
 		return fmt.Sprintf("hedged answer %q (%s)", c.Span, where)
 	case "turn":
-		return fmt.Sprintf("abstention preamble, then an answer at %q (%s)", c.Span, where)
+		return fmt.Sprintf("abstention, then an answer at %q (%s)", c.Span, where)
+	case "preamble":
+		return fmt.Sprintf("disclaimer %q, then an answer (%s)", c.Span, where)
 	}
 	return "no abstention pattern"
 }
@@ -239,20 +246,24 @@ func (d *Detector) Abstains(response string) (bool, string) {
 
 // Explain returns the decision on response with the pattern that made it.
 func (d *Detector) Explain(response string) Decision {
-	ts, ends := tokenize(unescape(response), d.Opening > 0)
-	return d.decide(ts, d.opening(ends))
+	ts, ends := tokenize(unescape(response), true)
+	return d.decide(ts, ends)
 }
 
-// opening returns how many words the first d.Opening sentences hold (all
-// of them when Opening is 0), from the word counts at each sentence end. A
-// sentence of three words or fewer ("I'm sorry.", "Good question.") states
-// no answer and does not count.
-func (d *Detector) opening(ends []int) int {
+// opening returns how many words the response holds up to the end of the
+// d.Opening-th sentence that ends after word from (all of them when
+// Opening is 0), from the word counts at each sentence end. A sentence of
+// three words or fewer ("I'm sorry.", "Good question.") states no answer
+// and does not count.
+func (d *Detector) opening(ends []int, from int) int {
 	if d.Opening <= 0 {
 		return math.MaxInt
 	}
-	n, prev := 0, 0
+	n, prev := 0, from
 	for _, e := range ends {
+		if e <= from {
+			continue
+		}
 		if e-prev > 3 {
 			if n++; n == d.Opening {
 				return e
@@ -263,15 +274,42 @@ func (d *Detector) opening(ends []int) int {
 	return math.MaxInt
 }
 
-// decide applies the rules in order: a whole-response pattern abstains;
-// otherwise the first abstention pattern abstains unless a hedge occurs
-// anywhere or a turn to an answer follows the abstention.
-func (d *Detector) decide(ts []string, opening int) Decision {
+// sentenceAt returns the word count at the first sentence end at or after
+// word j, or n when none follows.
+func sentenceAt(ends []int, j, n int) int {
+	for _, e := range ends {
+		if e >= j {
+			return e
+		}
+	}
+	return n
+}
+
+// decide applies the rules in order: a whole-response pattern abstains; a
+// disclaimer in the opening abstains unless more than three words follow
+// its sentence with no abstention in their opening; otherwise the first abstention pattern
+// in the opening (after any disclaimer) abstains unless a hedge occurs
+// anywhere or a turn to an answer follows it.
+func (d *Detector) decide(ts []string, ends []int) Decision {
 	if p := d.whole.wholeMatch(ts); p != nil {
 		return Decision{Abstained: true, Rule: p.src, Where: p.where, Span: strings.Join(ts, " "), Kind: "whole"}
 	}
-	p, i, j := d.abstain.find(ts, 0)
-	if p == nil || i >= opening {
+	from := 0
+	if p, i, j := d.preamble.find(ts, 0); p != nil && i < d.opening(ends, 0) {
+		c := Decision{Rule: p.src, Where: p.where, Span: strings.Join(ts[i:j], " ")}
+		j = sentenceAt(ends, j, len(ts)) // the disclaimer runs to its sentence's end
+		if len(ts)-j <= 3 {
+			c.Abstained, c.Kind = true, "abstain"
+			return c
+		}
+		if a, _, _ := d.abstain.find(ts, j); a == nil {
+			c.Kind = "preamble"
+			return c
+		}
+		from = j
+	}
+	p, i, j := d.abstain.find(ts, from)
+	if p == nil || i >= d.opening(ends, from) {
 		return Decision{}
 	}
 	c := Decision{Abstained: true, Rule: p.src, Where: p.where, Span: strings.Join(ts[i:j], " "), Kind: "abstain"}

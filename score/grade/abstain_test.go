@@ -74,6 +74,10 @@ func TestDetectorClasses(t *testing.T) {
 		{"Louis Iglesias won the Grand Finals in 2017. The penalty put Keanu Al Azhari 11th. The sources do not say which month.", false},
 		{"The Tomb of the Unknown Soldier", false},
 		{"Paris", false},
+		{"As an AI language model, I do not have access to real-time information.", true},
+		{"As an AI language model, I do not have access to real-time information. However, Monday Night Football is broadcast on ESPN.", false},
+		{"As of my knowledge cutoff in September 2021, the owner was Dai Yongge.", false},
+		{"As an AI language model, I don't have real-time data, and I don't know who won.", true},
 	} {
 		if c := d.Explain(tc.s); c.Abstained != tc.want {
 			t.Errorf("Explain(%q) = %v (%s), want abstained %v", tc.s, c.Abstained, c, tc.want)

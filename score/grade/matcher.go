@@ -51,14 +51,14 @@ func (m *Matcher) Grade(response string, golds []string) (score.Outcome, string)
 		return score.Invalid, "empty response"
 	}
 	response = unescape(response)
-	rt, ends := tokenize(response, m.Abstention != nil && m.Abstention.Opening > 0)
+	rt, ends := tokenize(response, m.Abstention != nil)
 	hedged := ""
 	if m.Abstention != nil {
 		// An abstention is graded as one whatever else it says. An
 		// answer around abstention words (a hedge, or a preamble before
 		// the answer) is matched without them, so that "No idea, but
 		// maybe Lyon" never matches the gold "No".
-		c := m.Abstention.decide(rt, m.Abstention.opening(ends))
+		c := m.Abstention.decide(rt, ends)
 		if c.Abstained {
 			return score.Abstained, c.String()
 		}
