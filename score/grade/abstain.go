@@ -45,7 +45,7 @@ import (
 // pattern decided (Explain).
 type Detector struct {
 	abstain, whole, hedge, turn, preamble rules
-	files                       []string
+	files                                 []string
 	// Opening is how many sentences at the start of a response an
 	// abstention pattern must begin in (0: anywhere). An answer stated
 	// first and qualified later ("X won in 2017. The sources do not say
