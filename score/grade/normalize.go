@@ -32,7 +32,7 @@ func tokens(s string) []string {
 // white space or the end and not ending an initial ("J. Smith", "D.C.").
 func tokenize(s string, sentences bool) ([]string, []int) {
 	buf := make([]byte, 0, len(s))
-	var spans []int // start and end in buf of each word
+	spans := make([]int, 0, len(s)/3+2) // start and end in buf of each word
 	var ends []int
 	start := -1
 	finish := func() {
@@ -67,6 +67,9 @@ func tokenize(s string, sentences bool) ([]string, []int) {
 		case r == '\'' || r == '’' || r == 'ʼ' || r == '‘':
 			skipS = start >= 0 && possessive(s[i+utf8.RuneLen(r):]) // "Purnell's" → "purnell"
 		case r >= utf8.RuneSelf && unicode.Is(unicode.Mn, r):
+		case r < foldMax && folded[r] != "":
+			word()
+			buf = append(buf, folded[r]...)
 		case r >= utf8.RuneSelf && decomposes(r):
 			// NFKD rune by rune: "é" → "e" + a mark, "ﬁ" → "fi".
 			for _, d := range norm.NFKD.String(string(r)) {
@@ -101,6 +104,37 @@ func tokenize(s string, sentences bool) ([]string, []int) {
 	}
 	return out, ends
 }
+
+// foldMax bounds the runes of the folded table: Latin-1 Supplement and
+// Latin Extended-A and -B, where the accented letters of most European
+// languages live.
+const foldMax = 0x250
+
+// folded[r] is the lower-case letters of the NFKD form of r without its
+// combining marks ("é" → "e", "Ǆ" → "dz"), for each r below foldMax whose
+// decomposition is letters and marks only; "" elsewhere.
+var folded = func() (t [foldMax]string) {
+	for r := rune(0x80); r < foldMax; r++ {
+		if !decomposes(r) {
+			continue
+		}
+		var b []byte
+		ok := true
+		for _, d := range norm.NFKD.String(string(r)) {
+			switch {
+			case unicode.Is(unicode.Mn, d):
+			case unicode.IsLetter(d) || unicode.IsDigit(d):
+				b = utf8.AppendRune(b, unicode.ToLower(d))
+			default:
+				ok = false
+			}
+		}
+		if ok && len(b) > 0 {
+			t[r] = string(b)
+		}
+	}
+	return t
+}()
 
 // decomposes reports whether r has a compatibility decomposition.
 func decomposes(r rune) bool {
