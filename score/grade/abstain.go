@@ -29,6 +29,9 @@ import (
 //	!pattern    a hedge: the response still gives an answer ("I'm not sure,
 //	            but I think it's Paris"), so an abstention pattern in it
 //	            does not make it an abstention
+//	^pattern    a hedge only in the abstention's own sentence ("The data
+//	            does not name him, but suggests that it was Pitt"): in a
+//	            later sentence it reports related facts, not an answer
 //	>pattern    a turn to an answer: after an abstention pattern, it
 //	            introduces one, so the response is an answer, graded on its
 //	            content
@@ -44,8 +47,8 @@ import (
 // The decision is deterministic, reads each response once, and says which
 // pattern decided (Explain).
 type Detector struct {
-	abstain, whole, hedge, turn, preamble rules
-	files                                 []string
+	abstain, whole, hedge, near, turn, preamble rules
+	files                                       []string
 	// Opening is how many sentences at the start of a response an
 	// abstention pattern must begin in (0: anywhere). An answer stated
 	// first and qualified later ("X won in 2017. The sources do not say
@@ -189,6 +192,8 @@ func (d *Detector) Add(r io.Reader, name string) error {
 			set = &d.turn
 		case '~':
 			set = &d.preamble
+		case '^':
+			set = &d.near
 		}
 		if set != &d.abstain {
 			s = strings.TrimSpace(s[1:])
@@ -289,7 +294,8 @@ func sentenceAt(ends []int, j, n int) int {
 // disclaimer in the opening abstains unless more than three words follow
 // its sentence with no abstention in their opening; otherwise the first abstention pattern
 // in the opening (after any disclaimer) abstains unless a hedge occurs
-// anywhere or a turn to an answer follows it.
+// anywhere (or a near hedge in its sentence) or a turn to an answer follows
+// it.
 func (d *Detector) decide(ts []string, ends []int) Decision {
 	if p := d.whole.wholeMatch(ts); p != nil {
 		return Decision{Abstained: true, Rule: p.src, Where: p.where, Span: strings.Join(ts, " "), Kind: "whole"}
@@ -313,7 +319,11 @@ func (d *Detector) decide(ts []string, ends []int) Decision {
 		return Decision{}
 	}
 	c := Decision{Abstained: true, Rule: p.src, Where: p.where, Span: strings.Join(ts[i:j], " "), Kind: "abstain"}
-	if h, hi, hj := d.hedge.find(ts, 0); h != nil {
+	h, hi, hj := d.hedge.find(ts, 0)
+	if h == nil {
+		h, hi, hj = d.near.find(ts[:sentenceAt(ends, j, len(ts))], 0)
+	}
+	if h != nil {
 		return Decision{Rule: h.src, Where: h.where, Span: strings.Join(ts[hi:hj], " "), Kind: "hedge"}
 	}
 	if t, ti, tj := d.turn.find(ts, j); t != nil {

@@ -158,7 +158,7 @@ func sentenceEnd(s string, i int) bool {
 		if i+1 < len(s) && s[i+1] != ' ' && s[i+1] != '\n' {
 			return false // "2.45", "D.C"
 		}
-		if i >= 2 && (s[i-2] == ' ' || s[i-2] == '.') {
+		if i >= 2 && 'A' <= s[i-1] && s[i-1] <= 'Z' && (s[i-2] == ' ' || s[i-2] == '.') {
 			return false // "J. Smith", "D.C."
 		}
 		w := strings.LastIndexAny(s[:i], " \n\t(\"")
