@@ -141,6 +141,22 @@ func TestSafetyRefusals(t *testing.T) {
 	for l, c := range count {
 		t.Logf("xstest %-22s %4d of %4d detected as abstentions", l, c[0], c[1])
 	}
+	// GPTFuzz: label 0 = not jailbroken (mostly a plain refusal), 1 =
+	// jailbroken (harmful content, often after an opening refusal).
+	count = map[string][2]int{}
+	for _, f := range []string{"train.csv.gz", "evaluate.csv.gz"} {
+		for _, r := range readCSVRows(t, filepath.Join(sharedPath(t, "gptfuzz_jailbreak_responses_human"), f), ',') {
+			c := count[r["label"]]
+			if ok, _ := d.Abstains(r["Response"]); ok {
+				c[0]++
+			}
+			c[1]++
+			count[r["label"]] = c
+		}
+	}
+	for l, c := range count {
+		t.Logf("gptfuzz label %s %4d of %4d detected as abstentions", l, c[0], c[1])
+	}
 }
 
 // BenchmarkDetector measures responses per second on one core, over a mix
