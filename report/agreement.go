@@ -116,7 +116,11 @@ func AgreementTables(gs []AgreementGroup) []Table {
 		f := Table{Title: g.Model + ": agreement", Header: []string{"measure", "value", "Cohen's κ"}}
 		f.AddRow("agreement over the four buckets", fmtRate(g.Agreement, g.Agreed, g.N), fmtKappa(g.Kappa))
 		f.AddRow("agreement on correct vs not correct", fmtRate(g.BinaryAgreement, bin, g.N), fmtKappa(g.BinaryKappa))
-		f.AddRow("abstention precision (of hallu's abstentions)", fmtRate(g.AbstentionPrecision, pk, g.HalluAbstained), "")
+		if g.ReferenceAbstained == 0 {
+			f.AddRow("abstention precision (of hallu's abstentions)", fmt.Sprintf("n/a: the reference has no abstentions (hallu: %d)", g.HalluAbstained), "")
+		} else {
+			f.AddRow("abstention precision (of hallu's abstentions)", fmtRate(g.AbstentionPrecision, pk, g.HalluAbstained), "")
+		}
 		f.AddRow("abstention recall (of the reference's)", fmtRate(g.AbstentionRecall, rk, g.ReferenceAbstained), "")
 		ts = append(ts, f)
 	}
