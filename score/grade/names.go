@@ -30,7 +30,7 @@ var affixes = map[string]bool{
 	"captain": true, "capt": true, "colonel": true, "col": true, "lt": true, "sgt": true,
 	"senator": true, "sen": true, "governor": true, "gov": true, "judge": true, "justice": true,
 	"bishop": true, "cardinal": true, "rabbi": true, "imam": true, "sheikh": true,
-	"jr": true, "sr": true, "ii": true, "iii": true, "iv": true, "phd": true, "md": true,
+	"jr": true, "sr": true, "phd": true, "md": true,
 	"fc": true, "afc": true, "cf": true, "sc": true, "ac": true, "fk": true, "bk": true,
 	"inc": true, "incorporated": true, "ltd": true, "limited": true, "llc": true, "plc": true,
 	"corp": true, "corporation": true, "co": true, "company": true, "gmbh": true, "ag": true,
