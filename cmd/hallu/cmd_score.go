@@ -87,7 +87,7 @@ func newScoreCmd() *cobra.Command {
 	f.StringVar(&o.Targets, "targets", "0,0.5,0.75,0.9", "confidence targets t to score at, comma-separated, each in [0,1)")
 	f.BoolVar(&o.SkipBad, "skip-bad", false, "skip unreadable records, counting them, instead of failing")
 	f.BoolVar(&o.JSON, "json", false, "print JSON (schema-versioned envelope) instead of tables")
-	f.StringVar(&o.AbstainPhrases, "abstain-phrases", "", "file of abstention phrases replacing the built-in set (see README)")
+	f.StringVar(&o.AbstainPhrases, "abstain-phrases", "", "phrase file replacing the built-in English and Czech abstention patterns (see docs/grading.md)")
 	f.BoolVar(&o.NoAbstain, "no-abstain-detect", false, "keep the log's grades of abstentions as they are")
 	f.BoolVar(&o.Regrade, "regrade", false, "grade every sample by matching, ignoring the log's grades")
 	f.BoolVar(&o.Exact, "exact", false, "matching: require the whole normalised response to equal a gold answer")
