@@ -21,8 +21,9 @@ import (
 // and Czech files ship in the binary (DefaultDetector) and a user's file
 // extends or replaces them (ParseDetector, Add).
 //
-// A phrase file has one pattern per line, "#" starting a comment, and a
-// prefix saying what the pattern is:
+// A phrase file has one pattern per line, "#" starting a comment, "@lang
+// xx" including the shipped file of language xx, and a prefix saying what
+// the pattern is:
 //
 //	pattern     an abstention: declining to answer, anywhere in the response
 //	=pattern    an abstention only when it is the whole response ("Unknown")
@@ -152,24 +153,31 @@ func DefaultDetector() *Detector {
 func LanguageDetector(langs ...string) (*Detector, error) {
 	d := &Detector{Opening: 1}
 	for _, l := range langs {
-		name := path.Join("abstain", l+".txt")
-		f, err := phraseFiles.Open(name)
-		if err != nil {
-			return nil, fmt.Errorf("no shipped phrase file for language %q (have %s)", l, strings.Join(Languages(), ", "))
-		}
-		err = d.Add(f, "score/grade/"+name)
-		f.Close()
-		if err != nil {
+		if err := d.addLanguage(l); err != nil {
 			return nil, err
 		}
 	}
 	return d, nil
 }
 
+// addLanguage adds the shipped phrase file of language l.
+func (d *Detector) addLanguage(l string) error {
+	name := path.Join("abstain", l+".txt")
+	f, err := phraseFiles.Open(name)
+	if err != nil {
+		return fmt.Errorf("no shipped phrase file for language %q (have %s)", l, strings.Join(Languages(), ", "))
+	}
+	defer f.Close()
+	return d.Add(f, "score/grade/"+name)
+}
+
 // ParseDetector reads a phrase file (the format of Detector) into a new
-// Detector.
+// Detector that, like the shipped one, looks for abstentions in a
+// response's first sentence. A line "@lang en" includes a shipped file, so
+// that a user's file can extend the shipped patterns rather than replace
+// them.
 func ParseDetector(r io.Reader) (*Detector, error) {
-	d := &Detector{}
+	d := &Detector{Opening: 1}
 	return d, d.Add(r, "phrases")
 }
 
@@ -180,6 +188,12 @@ func (d *Detector) Add(r io.Reader, name string) error {
 	for line := 1; sc.Scan(); line++ {
 		s := strings.TrimSpace(sc.Text())
 		if s == "" || strings.HasPrefix(s, "#") {
+			continue
+		}
+		if lang, ok := strings.CutPrefix(s, "@lang "); ok {
+			if err := d.addLanguage(strings.TrimSpace(lang)); err != nil {
+				return fmt.Errorf("line %d: %w", line, err)
+			}
 			continue
 		}
 		set := &d.abstain

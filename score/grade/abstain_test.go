@@ -89,6 +89,18 @@ func TestDetectorClasses(t *testing.T) {
 	if _, err := LanguageDetector("xx"); err == nil {
 		t.Error("unknown language accepted")
 	}
+	ext, err := ParseDetector(strings.NewReader("@lang en\nbeats me\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"Beats me.", "I don't know."} {
+		if ok, _ := ext.Abstains(s); !ok {
+			t.Errorf("extended detector: %q is no abstention", s)
+		}
+	}
+	if _, err := ParseDetector(strings.NewReader("ok\n@lang xx\n")); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("unknown @lang: %v", err)
+	}
 }
 
 // TestNoComment checks every "I have no comment" answer of TruthfulQA's
