@@ -49,7 +49,6 @@ import (
 // pattern decided (Explain).
 type Detector struct {
 	abstain, whole, hedge, near, turn, preamble rules
-	files                                       []string
 	// Opening is how many sentences at the start of a response an
 	// abstention pattern must begin in (0: anywhere). An answer stated
 	// first and qualified later ("X won in 2017. The sources do not say
@@ -105,7 +104,7 @@ func (r *rules) find(ts []string, from int) (*pattern, int, int) {
 	return nil, 0, 0
 }
 
-// whole returns the pattern one of whose sequences matches all of ts.
+// wholeMatch returns the pattern one of whose sequences matches all of ts.
 func (r *rules) wholeMatch(ts []string) *pattern {
 	if len(ts) == 0 {
 		return nil
@@ -221,12 +220,8 @@ func (d *Detector) Add(r io.Reader, name string) error {
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	d.files = append(d.files, name)
 	return nil
 }
-
-// Files names the phrase files d was read from.
-func (d *Detector) Files() []string { return d.files }
 
 // A Decision is the Detector's verdict on one response and why.
 type Decision struct {

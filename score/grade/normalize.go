@@ -176,30 +176,3 @@ func possessive(rest string) bool {
 	r, _ := utf8.DecodeRuneInString(rest[1:])
 	return len(rest) == 1 || !unicode.IsLetter(r)
 }
-
-// containsSeq reports whether needle occurs as a contiguous run of words in
-// hay.
-func containsSeq(hay, needle []string) bool {
-	if len(needle) == 0 {
-		return false
-	}
-outer:
-	for i := 0; i+len(needle) <= len(hay); i++ {
-		for j, w := range needle {
-			if hay[i+j] != w {
-				continue outer
-			}
-		}
-		return true
-	}
-	return false
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}

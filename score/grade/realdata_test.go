@@ -274,9 +274,6 @@ func printAgreement(t *testing.T, name string, by map[string]*score.Agreement, a
 
 func TestAgreementFigures(t *testing.T) {
 	m := &Matcher{Abstention: DefaultDetector()}
-	if v := os.Getenv("HALLU_OPENING"); v != "" {
-		fmt.Sscan(v, &m.Abstention.Opening)
-	}
 	t.Run("tavily", func(t *testing.T) {
 		by, all := agreement(t, "tavily", tavilyAnswers(t), m)
 		printAgreement(t, "simpleqa_tavily_graded", by, all)
