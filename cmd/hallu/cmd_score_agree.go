@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"sort"
 	"strings"
 
@@ -69,10 +70,9 @@ func runAgree(ctx context.Context, o scoreOptions, args []string, ropt evallog.O
 		if path == "-" {
 			return usagef("--reference reads each log twice; give a file, not standard input")
 		}
-		refs, err := readReference(path, a.Reference, refMap)
-		if err != nil {
-			return err
-		}
+		found := false
+		next, stop := iter.Pull2(referenceLabels(path, a.Reference, refMap, &found))
+		refs := &referenceCursor{next: next, path: path, col: a.Reference}
 		ir := inputReport{Path: path}
 		ropt.DefaultModel = modelFromPath(path)
 		f, err := input.Open(path)
@@ -80,9 +80,9 @@ func runAgree(ctx context.Context, o scoreOptions, args []string, ropt evallog.O
 			return err
 		}
 		st, err := evallog.Read(f, path, ropt, func(s *score.Sample) error {
-			ref, ok := refs[s.Source.Line]
-			if !ok {
-				return fmt.Errorf("%s: no %q value for this sample", s.Source, a.Reference)
+			ref, err := refs.at(s.Source.Line)
+			if err != nil {
+				return err
 			}
 			if ref == score.Ungraded { // unmapped: counted in refMap, reported below
 				return nil
@@ -105,8 +105,12 @@ func runAgree(ctx context.Context, o scoreOptions, args []string, ropt evallog.O
 			_, err = io.Copy(io.Discard, f)
 		}
 		f.Close()
+		stop()
 		if err != nil {
 			return err
+		}
+		if !found {
+			return fmt.Errorf("%s: no record has the key %q given to --reference", path, a.Reference)
 		}
 		ir.Stats = st
 		res.Inputs = append(res.Inputs, ir)
@@ -166,84 +170,122 @@ func graderName(g grade.Grader) string {
 	return "matching"
 }
 
-// readReference reads column col of every record of a JSONL or CSV log,
-// mapping each label with m, keyed by the record's line (as evallog's
-// readers number them). Unmapped labels are counted in m and stored as
-// Ungraded; a record without the column has the empty label.
-func readReference(path, col string, m *score.RefMap) (map[int]score.Outcome, error) {
-	f, err := input.OpenUnhashed(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	br := bufio.NewReaderSize(f, 64<<10)
-	head, _ := br.Peek(4096)
-	refs := map[int]score.Outcome{}
-	label := func(line int, v string) {
-		o, _ := m.Map(v)
-		refs[line] = o
-	}
-	if bytes.HasPrefix(bytes.TrimLeft(head, " \t\r\n\ufeff"), []byte("{")) {
-		sc := bufio.NewScanner(br)
-		sc.Buffer(nil, 64<<20)
-		found := false
-		for line := 1; sc.Scan(); line++ {
-			b := bytes.TrimSpace(sc.Bytes())
-			if len(b) == 0 {
+// refLabel is the mapped reference label of the record at line.
+type refLabel struct {
+	line int
+	o    score.Outcome
+}
+
+// referenceLabels yields, in file order, the label in column col of every
+// record of a JSONL or CSV log, mapped with m and numbered by line as
+// evallog's readers number records; unmapped labels are counted in m and
+// yielded as Ungraded, a record without the column has the empty label.
+// found reports whether any JSONL record had the key. Records evallog
+// cannot read are skipped here too (evallog reports them).
+func referenceLabels(path, col string, m *score.RefMap, found *bool) iter.Seq2[refLabel, error] {
+	return func(yield func(refLabel, error) bool) {
+		f, err := input.OpenUnhashed(path)
+		if err != nil {
+			yield(refLabel{}, err)
+			return
+		}
+		defer f.Close()
+		br := bufio.NewReaderSize(f, 64<<10)
+		head, _ := br.Peek(4096)
+		label := func(line int, v string) bool {
+			o, _ := m.Map(v)
+			return yield(refLabel{line, o}, nil)
+		}
+		if bytes.HasPrefix(bytes.TrimLeft(head, " \t\r\n\ufeff"), []byte("{")) {
+			sc := bufio.NewScanner(br)
+			sc.Buffer(nil, 64<<20)
+			for line := 1; sc.Scan(); line++ {
+				b := bytes.TrimSpace(sc.Bytes())
+				var rec map[string]json.RawMessage
+				if len(b) == 0 || json.Unmarshal(b, &rec) != nil {
+					continue
+				}
+				raw, ok := rec[col]
+				*found = *found || ok
+				var v string
+				if ok && json.Unmarshal(raw, &v) != nil {
+					v = string(raw) // a number, boolean or null as written
+				}
+				if !label(line, v) {
+					return
+				}
+			}
+			if err := sc.Err(); err != nil {
+				yield(refLabel{}, fmt.Errorf("%s: %w", path, err))
+			}
+			return
+		}
+		*found = true
+		cr := csv.NewReader(br)
+		cr.FieldsPerRecord = -1
+		header, err := cr.Read()
+		if err != nil {
+			yield(refLabel{}, fmt.Errorf("%s: header: %w", path, err))
+			return
+		}
+		idx := -1
+		for i, h := range header {
+			if strings.TrimPrefix(strings.TrimSpace(h), "\ufeff") == col {
+				idx = i
+			}
+		}
+		if idx < 0 {
+			yield(refLabel{}, fmt.Errorf("%s: header %q has no column %q given to --reference", path, header, col))
+			return
+		}
+		for {
+			rec, err := cr.Read()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
 				continue
 			}
-			var rec map[string]json.RawMessage
-			if err := json.Unmarshal(b, &rec); err != nil {
-				continue // evallog reports or skips the bad line itself
+			if err != nil {
+				yield(refLabel{}, fmt.Errorf("%s: %w", path, err))
+				return
 			}
-			raw, ok := rec[col]
-			found = found || ok
-			var v string
-			if ok && json.Unmarshal(raw, &v) != nil {
-				v = string(raw) // a number, boolean or null as written
+			line, _ := cr.FieldPos(0)
+			v := ""
+			if idx < len(rec) {
+				v = rec[idx]
 			}
-			label(line, v)
-		}
-		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if !found {
-			return nil, fmt.Errorf("%s: no record has the key %q given to --reference", path, col)
-		}
-		return refs, nil
-	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if err != nil {
-		return nil, fmt.Errorf("%s: header: %w", path, err)
-	}
-	idx := -1
-	for i, h := range header {
-		if strings.TrimPrefix(strings.TrimSpace(h), "\ufeff") == col {
-			idx = i
+			if !label(line, v) {
+				return
+			}
 		}
 	}
-	if idx < 0 {
-		return nil, fmt.Errorf("%s: header %q has no column %q given to --reference", path, header, col)
-	}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return refs, nil
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			continue // evallog reports or skips the bad record itself
+}
+
+// referenceCursor walks referenceLabels alongside evallog's samples, both
+// in file order, so that memory stays bounded whatever the log's length.
+type referenceCursor struct {
+	next func() (refLabel, error, bool)
+	cur  refLabel
+	path string
+	col  string
+}
+
+// at returns the label of the record at line.
+func (c *referenceCursor) at(line int) (score.Outcome, error) {
+	for c.cur.line < line {
+		l, err, ok := c.next()
+		if !ok {
+			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return 0, err
 		}
-		line, _ := cr.FieldPos(0)
-		v := ""
-		if idx < len(rec) {
-			v = rec[idx]
-		}
-		label(line, v)
+		c.cur = l
 	}
+	if c.cur.line != line {
+		return 0, fmt.Errorf("%s:%d: no %q value for this sample", c.path, line, c.col)
+	}
+	return c.cur.o, nil
 }
