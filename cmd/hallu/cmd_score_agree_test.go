@@ -70,3 +70,30 @@ func TestParseLetter(t *testing.T) {
 		}
 	}
 }
+
+// TestScoreAgreeCSV checks that reference labels stay aligned with the
+// samples across a CSV record spanning two lines.
+func TestScoreAgreeCSV(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "log.csv")
+	csv := "id,question,gold,response,label\n" +
+		"q1,Capital?,Paris,It is Paris.,A\n" +
+		"q2,\"Two\nlines?\",Paris,\"I don't know.\",C\n" +
+		"q3,Capital?,Paris,Lyon.,B\n"
+	if err := os.WriteFile(p, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := defaultScoreOptions()
+	o.Format, o.Map, o.JSON = "csv", "id=id,question=question,gold=gold,response=response", true
+	o.Agree = agreeOptions{Reference: "label", RefMap: "A=correct,B=wrong,C=abstained"}
+	var out strings.Builder
+	if err := runScore(context.Background(), o, []string{p}, &out); err != nil {
+		t.Fatal(err)
+	}
+	var env struct{ Result agreeResult }
+	if err := json.Unmarshal([]byte(out.String()), &env); err != nil {
+		t.Fatal(err)
+	}
+	if g := env.Result.Groups[0]; g.N != 3 || g.Agreed != 3 {
+		t.Errorf("%d of %d agreed, want 3 of 3: %+v", g.Agreed, g.N, g.Matrix)
+	}
+}
