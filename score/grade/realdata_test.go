@@ -314,3 +314,38 @@ func TestAgreementFigures(t *testing.T) {
 		t.Logf("evouna: %d answers skipped (improper question or no human judgement)", skipped)
 	})
 }
+
+// TestHedgeFigures grades the answers of linguistic_confidence (answers
+// written to express a stated confidence level, each naming a candidate)
+// and reports, per level, how many hallu calls abstentions: a hedged
+// answer should stay an answer.
+func TestHedgeFigures(t *testing.T) {
+	m := &Matcher{Abstention: DefaultDetector()}
+	rows := readCSVRows(t, filepath.Join(sharedPath(t, "linguistic_confidence"), "linguistic_confidence_benchmark.csv"), ',')
+	type counts struct{ n, abstained, correct int }
+	by := map[string]*counts{}
+	for _, r := range rows {
+		c := by[r["llm_confidence_level"]]
+		if c == nil {
+			c = &counts{}
+			by[r["llm_confidence_level"]] = c
+		}
+		o, _ := m.Grade(r["uncertainty_expression"], []string{r["ground_truth_answer"]})
+		c.n++
+		switch o {
+		case score.Abstained:
+			c.abstained++
+		case score.Correct:
+			c.correct++
+		}
+	}
+	var levels []string
+	for l := range by {
+		levels = append(levels, l)
+	}
+	sort.Strings(levels)
+	for _, l := range levels {
+		c := by[l]
+		t.Logf("linguistic_confidence %-10s n=%4d abstained %4d (%.3f) correct %4d", l, c.n, c.abstained, float64(c.abstained)/float64(c.n), c.correct)
+	}
+}
