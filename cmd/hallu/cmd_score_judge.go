@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -39,8 +40,19 @@ func judgeProvenance(o judgeOptions) any {
 	if o.Model == "" {
 		return nil
 	}
-	return map[string]any{"model": o.Model, "base_url": o.BaseURL, "prompt_sha256": harness.PromptHash(),
+	return map[string]any{"model": o.Model, "base_url": redactURL(o.BaseURL), "prompt_sha256": harness.PromptHash(),
 		"concurrency": o.Client.concurrency, "rps": o.Client.rps, "max_retries": o.Client.maxRetries}
+}
+
+// redactURL drops user information and the query from an endpoint URL, so
+// that no credential written into it reaches a report.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return u.String()
 }
 
 // useJudge makes resolver grade with the LLM judge of o.Judge, when one is
@@ -87,7 +99,7 @@ func useJudge(ctx context.Context, o scoreOptions, args []string, ropt evallog.O
 // judgeStats counts the prefetch's requests.
 type judgeStats struct {
 	asked, done, failed, unparsed atomic.Int64
-	firstErr                      atomic.Value // error
+	firstErr                      atomic.Pointer[error]
 }
 
 // check turns a prefetch in which nothing could be graded into an error.
@@ -97,7 +109,7 @@ func (s *judgeStats) check(o judgeOptions) error {
 		return nil
 	}
 	if s.failed.Load() == n {
-		return fmt.Errorf("judge %s at %s: all %d requests failed; first error: %v", o.Model, o.BaseURL, n, s.firstErr.Load())
+		return fmt.Errorf("judge %s at %s: all %d requests failed; first error: %v", o.Model, redactURL(o.BaseURL), n, *s.firstErr.Load())
 	}
 	if s.failed.Load()+s.unparsed.Load() == n {
 		return fmt.Errorf("judge %s: every one of the %d samples came out invalid (%d requests failed, %d replies not A, B or C)", o.Model, n, s.failed.Load(), s.unparsed.Load())
@@ -122,7 +134,7 @@ func prefetchJudge(ctx context.Context, judge *harness.LetterJudge, args []strin
 				switch {
 				case err != nil && ctx.Err() == nil:
 					st.failed.Add(1)
-					st.firstErr.CompareAndSwap(nil, err)
+					st.firstErr.CompareAndSwap(nil, &err)
 				case o == score.Invalid:
 					st.unparsed.Add(1)
 				}

@@ -135,6 +135,12 @@ func TestScoreJudge(t *testing.T) {
 	}
 }
 
+func TestRedactURL(t *testing.T) {
+	if got := redactURL("https://user:secret@api.example.com/v1?key=secret"); strings.Contains(got, "secret") {
+		t.Errorf("redactURL kept a credential: %s", got)
+	}
+}
+
 func TestScoreJudgeBadInput(t *testing.T) {
 	log := writeJudgeLog(t, "Paris", "Lyon", "garbage")
 	down := httptest.NewServer(http.NotFoundHandler())
