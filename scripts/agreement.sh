@@ -28,8 +28,8 @@ done
 
 if [ -d ../shared/data ]; then
 	echo "== labelled sets in ../shared/data"
-	go test ./score/grade -count=1 -run 'TestAgreementFigures|TestNoComment|TestSafetyRefusals' -v |
-		grep -E 'simpleqa_|nq301_|evouna|truthfulqa|xstest' | grep -v -E '=== RUN|--- PASS' | sed 's/^ *[a-z_]*\.go:[0-9]*: /   /'
+	go test ./score/grade -count=1 -run 'TestAgreementFigures|TestNoComment|TestSafetyRefusals|TestHedgeFigures' -v |
+		grep -E 'simpleqa_|nq301_|evouna|truthfulqa|xstest|gptfuzz|linguistic' | grep -v -E '=== RUN|--- PASS' | sed 's/^ *[a-z_]*\.go:[0-9]*: /   /'
 else
 	echo "== ../shared/data absent: skipping the labelled sets"
 fi
