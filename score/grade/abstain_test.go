@@ -74,7 +74,7 @@ func TestDetectorClasses(t *testing.T) {
 		{"The name Dupont comes to mind, though I'm not certain.", false},
 		{"It's possible that she left in 1970, but I can't say for sure.", false},
 		{"As an AI language model I do not have real-time data. However, as of 2021 the director is David J. Ryder.", false},
-		{"Louis Iglesias won the Grand Finals in 2017. The penalty put Keanu Al Azhari 11th. The sources do not say which month.", false},
+		{"Anna Novak won the regional final in 2017. A penalty moved the first finisher to 11th place. The sources do not say which month.", false},
 		{"The Tomb of the Unknown Soldier", false},
 		{"Paris", false},
 		{"As an AI language model, I do not have access to real-time information.", true},
@@ -185,9 +185,9 @@ func BenchmarkDetector(b *testing.B) {
 		"The first Nobel Prize in Physics was awarded in 1901 to Wilhelm Röntgen.",
 		"I'm not sure, but I think it's Paris.",
 		"I don't know.",
-		"Unfortunately, the provided data sources do not contain specific information about the year Alain Stanké was made a Knight of the National Order of Quebec.",
+		"Unfortunately, the sources I was given do not contain specific information about the year the bridge over the Vltava was rebuilt.",
 		"As an AI language model, I do not have access to real-time information. However, as of 2021 the director is David J. Ryder.",
-		"Nemám přesné informace o japonském herci, který by hrál postavu Kiergaard.",
+		"Nemám přesné informace o tom, kdo postavil tento most v Českém Krumlově.",
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
