@@ -13,7 +13,7 @@ import (
 // into two leaderboard entries: the model's answers as logged (Model), and
 // the same answers with IDK in place of every one whose confidence is at
 // most AbstainAbove (Cautious), which keeps no confidence. It scores both
-// at Targets (paper.md §6.3) and finds where their scores cross.
+// at Targets (Section 4.2 of arXiv:2509.04664) and finds where their scores cross.
 func runScore(ctx context.Context, res *Result, _ int) error {
 	det := grade.DefaultDetector()
 	resolver := &grade.Resolver{Grader: &grade.Matcher{Abstention: det}, Abstention: det}

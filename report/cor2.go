@@ -6,8 +6,8 @@ import (
 	"github.com/hallu-dev/hallu/ngram"
 )
 
-// Cor2Sections renders Corollary 2 (Kalai et al. 2025, §3.3.2; paper.md
-// §4.5) measured on n-gram models trained on text: per order, the model's
+// Cor2Sections renders Corollary 2 (Kalai et al. 2025, Section 3.3.2)
+// measured on n-gram models trained on text: per order, the model's
 // probabilities of "her mind" and "his mind" after the two contexts, its
 // error rate, opt and Theorem 3's bound, with a chart of err and the bound
 // against the order.

@@ -40,13 +40,13 @@ func WriteFloorText(w io.Writer, f missingmass.Floor) error {
 	} else {
 		t.Notes = append(t.Notes, fmt.Sprintf("No N brings the lower bound within one point of sr: 2/min|E_c| + δ = %s already exceeds 0.01.", F(f.TermPlausible+f.TermDelta)))
 	}
-	t.Notes = append(t.Notes, "The Kalai–Vempala bound is reconstructed from secondary sources (paper.md §7.2); its exact hypotheses are unconfirmed.")
+	t.Notes = append(t.Notes, "The Kalai–Vempala bound (arXiv:2311.14648) is reconstructed from secondary sources; its exact hypotheses are unconfirmed.")
 	return t.Render(w)
 }
 
 // FloorSections renders Theorem 2's bounds for one (N, sr): the table of
 // bounds and, as a chart, how the lower and upper bounds approach sr as N
-// grows with sr, |E_c| and δ held fixed (paper.md §3.5).
+// grows with sr, |E_c| and δ held fixed (Theorem 2 of arXiv:2509.04664).
 func FloorSections(f missingmass.Floor) ([]Section, error) {
 	t := Table{Header: []string{"bound", "value", "formula"}}
 	t.AddRow(fmt.Sprintf("lower, any model (prob ≥ %s)", F(1-f.Gamma)), f.Lower, "sr − 2/min|E_c| − 6·ln(3N/γ)/√N − δ")

@@ -18,7 +18,7 @@ var scoreCurveTs = func() []float64 {
 }()
 
 // ScoreSections renders a score.Report (Section 4 of Kalai et al. 2025;
-// paper.md §6.3): the leaderboard under binary grading beside the
+// Section 4.2 of arXiv:2509.04664): the leaderboard under binary grading beside the
 // leaderboard at each confidence target t and the flips between them, each
 // model's score against t, and, for the models whose samples carry
 // confidences, the reliability diagram and the risk–coverage curve. When no
@@ -229,7 +229,7 @@ func ScorePage(rep *score.Report, provenance []string) (Page, error) {
 	}
 	return Page{
 		Title:      "hallu score",
-		Subtitle:   "Eval logs re-scored under explicit confidence targets: +1 correct, −t/(1−t) wrong, 0 for IDK (Kalai et al. 2025, §4).",
+		Subtitle:   "Eval logs re-scored under explicit confidence targets: +1 correct, −t/(1−t) wrong, 0 for IDK (Kalai et al. 2025, Section 4).",
 		Sections:   sections,
 		Provenance: provenance,
 	}, nil
@@ -264,12 +264,12 @@ func comparisons(cs []score.Comparison) Table {
 	return t
 }
 
-// behavioralSection tabulates behavioural calibration (paper.md §6.4):
+// behavioralSection tabulates behavioural calibration (Section 4.2 of arXiv:2509.04664):
 // models run under stated targets should be right at least a fraction t
 // of the times they answer.
 func behavioralSection(bs []score.Behavioral) Section {
 	sec := Section{Heading: "Behavioural calibration",
-		Paragraphs: []string{"A model run under a stated target t should answer only when it is more than t likely to be right: its accuracy among answers should be at least t, and it should answer less often as t rises (paper.md §6.4)."}}
+		Paragraphs: []string{"A model run under a stated target t should answer only when it is more than t likely to be right: its accuracy among answers should be at least t, and it should answer less often as t rises (Section 4.2 of arXiv:2509.04664)."}}
 	for _, b := range bs {
 		t := Table{Title: b.Model, Header: []string{"t", "n", "answer rate", "accuracy among answers", "95% interval", "≥ t"}}
 		for _, p := range b.Points {

@@ -16,8 +16,8 @@ func defaultScoreOptions() scoreOptions {
 	return scoreOptions{Format: "auto", Targets: "0,0.5,0.75,0.9", Bins: 10, Coverage: 0.8, CurveStep: 0.01, Bootstrap: 200, Seed: 1}
 }
 
-// writeSimpleQAExample writes the published SimpleQA comparison (paper.md
-// §8.5) as a hallu run file: 100 questions per model.
+// writeSimpleQAExample writes the published SimpleQA comparison (OpenAI's blog
+// post of 5 September 2025) as a hallu run file: 100 questions per model.
 func writeSimpleQAExample(t *testing.T) string {
 	t.Helper()
 	var b strings.Builder

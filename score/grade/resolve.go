@@ -12,7 +12,7 @@ import (
 //     a grading error makes it Invalid with the error as its reason;
 //   - a sample the log graded Wrong whose response is an abstention by
 //     Abstention becomes Abstained: binary graders score "I don't know" as
-//     wrong (paper.md §6.1), and re-scoring under a confidence target must
+//     wrong (Observation 1 of arXiv:2509.04664), and re-scoring under a confidence target must
 //     give it 0, not −t/(1−t);
 //   - Correct, Abstained and Invalid grades from the log are kept.
 type Resolver struct {
