@@ -2,7 +2,7 @@
 // score.Samples, so that they can be re-scored under explicit confidence
 // targets (Section 4.2 of arXiv:2509.04664) without running the models again.
 //
-// Formats (see ../shared/formats.md for the tools' own conventions):
+// Formats:
 //
 //	hallu         hallu's run file: JSONL of score.Sample (ReadRun, RunWriter)
 //	jsonl, csv    any JSONL or CSV file, with a ColumnMap naming its columns

@@ -11,7 +11,7 @@ import (
 )
 
 // readLitCab reads the model outputs of LitCab's CaT benchmark (Liu et al.
-// 2023; ../shared/data/litcab_qa_outputs_dev): one JSON object per line
+// 2023): one JSON object per line
 // with the question, the model's sampled answer (answer[0]), the gold
 // answer, normalized_score[0] (the geometric-mean token probability of the
 // answer, used as its confidence) and rouge_correct_first_answer (despite

@@ -14,8 +14,8 @@ import (
 	"github.com/hallu-dev/hallu/score"
 )
 
-// lmSample is one line of an lm-evaluation-harness samples file
-// (formats.md §1). The metric values are further members, kept in rest.
+// lmSample is one line of an lm-evaluation-harness samples file.
+// The metric values are further members, kept in rest.
 type lmSample struct {
 	DocID     jsontext.Value            `json:"doc_id"`
 	DocHash   string                    `json:"doc_hash"`

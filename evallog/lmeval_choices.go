@@ -46,7 +46,7 @@ func ParseNorm(s string) (Norm, error) {
 }
 
 // MultipleChoice is one multiple-choice sample of an lm-evaluation-harness
-// log (formats.md §1): the log-likelihood lm-eval recorded for each choice
+// log: the log-likelihood lm-eval recorded for each choice
 // and what the sample says of the choices and the gold one.
 type MultipleChoice struct {
 	DocID    string

@@ -136,7 +136,7 @@ func LMEvalResultsName(samplesPath string) (string, bool) {
 var lmTaskName = regexp.MustCompile(`(?:^|_)samples_(.+)_\d{4}-\d\d-\d\dT[\d:.-]+\.jsonl?(\.gz|\.zst)?$`)
 
 // LMEvalTask returns the task name in an lm-eval samples file name
-// (samples_<task>_<ISO time>.jsonl, formats.md §1, possibly after a prefix
+// (samples_<task>_<ISO time>.jsonl, possibly after a prefix
 // ending in "_"), or the base name without extensions for other names.
 func LMEvalTask(path string) string {
 	base := filepath.Base(path)

@@ -41,7 +41,7 @@ type oaiSample struct {
 // not matter for factuality): every choice but D is factually consistent.
 var modelGradedFact = map[string]score.Outcome{"A": score.Correct, "B": score.Correct, "C": score.Correct, "D": score.Wrong, "E": score.Correct}
 
-// readOpenAIEvals reads an oaieval record log (formats.md §4): a spec line,
+// readOpenAIEvals reads an oaieval record log: a spec line,
 // a final_report line anywhere (or none, for an unfinished run), then
 // events. A sample's response is its first sampling event's completion
 // (or its match event's "sampled"); its grade the match event's "correct",

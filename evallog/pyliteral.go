@@ -10,8 +10,8 @@ import (
 // parsePyLiteral parses a Python literal as repr() writes it — dicts,
 // lists, tuples, str with single or double quotes and backslash escapes,
 // int, float, True, False, None — into map[string]any, []any, string,
-// float64, bool and nil. SimpleQA's metadata column is such a dict
-// (formats.md §3), which JSON parsers reject.
+// float64, bool and nil. SimpleQA's metadata column is such a dict,
+// which JSON parsers reject.
 func parsePyLiteral(s string) (any, error) {
 	p := pyParser{s: s}
 	v, err := p.value()

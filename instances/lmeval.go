@@ -44,7 +44,7 @@ type LMEvalStats struct {
 }
 
 // ReadLMEval reads an lm-evaluation-harness per-sample log of a
-// multiple-choice task with evallog.ReadLMEvalChoices (formats.md §1: JSONL
+// multiple-choice task with evallog.ReadLMEvalChoices (lm-eval samples: JSONL
 // of lm-eval ≥ 0.4, or the one JSON array of 0.4.2) and returns the
 // instance (Section 3.2 and Theorem 3 of arXiv:2509.04664): one context per document, named "<task>
 // doc <doc_id>: <question>"; its choices are the responses; the gold

@@ -9,8 +9,8 @@ import (
 	"strings"
 )
 
-// TruthfulQA converts TruthfulQA.csv (Lin, Hilton, Evans 2021; formats.md
-// Section 3.3.2: columns Type, Category, Question, Best Answer, [Best Incorrect
+// TruthfulQA converts TruthfulQA.csv (Lin, Hilton, Evans 2021:
+// columns Type, Category, Question, Best Answer, [Best Incorrect
 // Answer], Correct Answers, Incorrect Answers, Source, the answer lists
 // separated by ";") into candidate sets: context QAPrompt(Question), valid
 // the correct answers, errors the incorrect ones. The file gives no
