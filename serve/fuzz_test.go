@@ -2,7 +2,6 @@ package serve
 
 import (
 	"encoding/json"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -31,7 +30,7 @@ func FuzzRequest(f *testing.F) {
 			path = "/v1/completions"
 		}
 		w := httptest.NewRecorder()
-		h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, path, strings.NewReader(body)))
+		h.ServeHTTP(w, apiRequest(path, body))
 		var out map[string]json.RawMessage
 		if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil {
 			t.Fatalf("status %d, body not JSON: %q", w.Code, w.Body)
@@ -58,7 +57,7 @@ func TestCompletionInvariants(t *testing.T) {
 			"logprobs": rapid.IntRange(0, 3).Draw(t, "k"), "max_tokens": rapid.IntRange(0, 6).Draw(t, "max"),
 			"seed": rapid.Int64().Draw(t, "seed"), "temperature": rapid.Float64Range(0, 2).Draw(t, "T")})
 		w := httptest.NewRecorder()
-		h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/v1/completions", strings.NewReader(string(body))))
+		h.ServeHTTP(w, apiRequest("/v1/completions", string(body)))
 		var resp completionBody
 		if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil || w.Code != 200 {
 			t.Fatalf("%d %s", w.Code, w.Body)

@@ -58,6 +58,14 @@ func post(t testing.TB, hs *httptest.Server, path, body string, out any) int {
 	return resp.StatusCode
 }
 
+// apiRequest is a POST of a JSON body as a local client sends it, for
+// handlers called in process.
+func apiRequest(path, body string) *http.Request {
+	r := httptest.NewRequest(http.MethodPost, "http://127.0.0.1"+path, strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	return r
+}
+
 type errorBody struct {
 	Error struct {
 		Message string  `json:"message"`
