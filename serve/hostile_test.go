@@ -100,13 +100,20 @@ func TestLimitsCheckExact(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		l := limits{choices: rapid.IntRange(1, 300).Draw(t, "choices"), promptTokens: rapid.IntRange(1, 5000).Draw(t, "promptTokens"),
 			requestTokens: rapid.IntRange(1, 10000).Draw(t, "requestTokens"), replyBytes: rapid.IntRange(1, 1<<20).Draw(t, "replyBytes")}
-		big1 := rapid.OneOf(rapid.IntRange(0, 300), rapid.IntRange(math.MaxInt/4, math.MaxInt), rapid.IntRange(-5, 0))
-		w := work{n: big1.Draw(t, "n"), maxTokens: rapid.OneOf(rapid.IntRange(0, 2000), rapid.IntRange(math.MaxInt/4, math.MaxInt)).Draw(t, "maxTokens"),
-			echo: rapid.Bool().Draw(t, "echo"), logprobs: rapid.Bool().Draw(t, "logprobs")}
-		w.prompts = rapid.IntRange(1, 400).Draw(t, "prompts")
+		// Mostly values within a limit, some just beyond it, some whose
+		// products overflow.
+		around := func(limit int) *rapid.Generator[int] {
+			within := rapid.IntRange(0, max(limit, 0))
+			return rapid.OneOf(within, within, within, within, within, within,
+				rapid.IntRange(-2, 2*limit+2), rapid.IntRange(math.MaxInt/4, math.MaxInt))
+		}
+		w := work{prompts: rapid.IntRange(1, l.choices+2).Draw(t, "prompts"), echo: rapid.Bool().Draw(t, "echo"), logprobs: rapid.Bool().Draw(t, "logprobs")}
+		w.n = around(l.choices / w.prompts).Draw(t, "n")
+		nc := min(max(w.n, 1), math.MaxInt/w.prompts) * w.prompts
+		w.maxTokens = max(0, around(l.requestTokens/nc/2).Draw(t, "maxTokens"))
 		for i := range w.prompts {
-			w.promptTokens = append(w.promptTokens, rapid.IntRange(0, 200).Draw(t, fmt.Sprint("tokens", i)))
-			w.promptBytes = append(w.promptBytes, rapid.IntRange(0, 1<<20).Draw(t, fmt.Sprint("bytes", i)))
+			w.promptTokens = append(w.promptTokens, max(0, around(l.promptTokens/w.prompts/max(1, min(w.n, 1<<20))/2).Draw(t, fmt.Sprint("tokens", i))))
+			w.promptBytes = append(w.promptBytes, max(0, around(l.replyBytes/w.prompts/max(1, min(w.n, 1<<20))/2).Draw(t, fmt.Sprint("bytes", i))))
 		}
 		B := func(x int) *big.Int { return big.NewInt(int64(x)) }
 		le := func(a *big.Int, b int) bool { return a.Cmp(B(b)) <= 0 }
@@ -137,6 +144,7 @@ func TestLimitsCheckExact(t *testing.T) {
 			refused++
 		}
 	})
+	t.Logf("%d accepted, %d refused", accepted, refused)
 	if accepted == 0 || refused == 0 {
 		t.Errorf("%d requests accepted, %d refused: the cases do not test both sides", accepted, refused)
 	}
