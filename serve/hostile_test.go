@@ -108,7 +108,7 @@ func TestLimitsCheckExact(t *testing.T) {
 				rapid.IntRange(-2, 2*limit+2), rapid.IntRange(math.MaxInt/4, math.MaxInt))
 		}
 		w := work{prompts: rapid.IntRange(1, l.choices+2).Draw(t, "prompts"), echo: rapid.Bool().Draw(t, "echo"), logprobs: rapid.Bool().Draw(t, "logprobs")}
-		w.n = around(l.choices / w.prompts).Draw(t, "n")
+		w.n = around(l.choices/w.prompts).Draw(t, "n")
 		nc := min(max(w.n, 1), math.MaxInt/w.prompts) * w.prompts
 		w.maxTokens = max(0, around(l.requestTokens/nc/2).Draw(t, "maxTokens"))
 		for i := range w.prompts {
