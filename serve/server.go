@@ -16,7 +16,8 @@ import (
 
 // A Server answers OpenAI API requests with one n-gram model. Its fields
 // must not change once it serves; it is safe for concurrent requests. Zero
-// limits take the defaults above; see the package documentation, "Limits".
+// limits take the Default constants; see the package documentation,
+// "Limits".
 type Server struct {
 	Model   *ngram.Model
 	ModelID string // the name clients pass as "model" and GET /v1/models lists
