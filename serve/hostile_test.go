@@ -344,13 +344,16 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// heavy is a request that works for tens of seconds unless stopped.
-const heavy = `{"model":"moby-3","prompt":"Call me","n":128,"max_tokens":1024,"logprobs":20,"seed":1}`
+// heavy is a request that works for tens of seconds unless stopped: it
+// scores 100,000 echoed prompt tokens with 20 alternatives each, a pass over
+// the vocabulary per token. (Sampling could end early, at a sentence
+// boundary; scoring cannot.)
+var heavy = `{"model":"moby-3","prompt":"` + strings.Repeat("whale ", 100000) + `","echo":true,"max_tokens":0,"logprobs":20}`
 
 // heavyServer allows heavy requests, with the admission limits given.
 func heavyServer(t *testing.T, parallel, queue int, log io.Writer) *Server {
 	s, _ := newTestServer(t, func(s *Server) {
-		s.MaxTokens, s.MaxRequestTokens, s.MaxReplyBytes = 1024, 1<<20, 1<<30
+		s.MaxBodyBytes, s.MaxPromptTokens, s.MaxRequestTokens, s.MaxReplyBytes = 1<<20, 1<<20, 1<<20, 1<<30
 		s.Parallel, s.MaxQueue = parallel, queue
 		s.Logger = slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})

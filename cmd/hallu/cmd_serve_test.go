@@ -113,13 +113,14 @@ func TestServeShutdownStopsWork(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	opts := testServeOptions()
-	opts.MaxTokens, opts.MaxRequest, opts.MaxReplyBytes, opts.ShutdownTimeout = 1024, 1<<20, 1<<30, 300*time.Millisecond
+	opts.MaxPrompt, opts.MaxRequest, opts.MaxReplyBytes, opts.ShutdownTimeout = 1<<20, 1<<20, 1<<30, 300*time.Millisecond
 	var log lockedBuffer
 	addr, done := startServe(t, ctx, opts, &log, nil)
 	heavy := make(chan *http.Response, 1)
 	go func() {
+		// 100,000 echoed tokens scored with 20 alternatives: tens of seconds.
 		resp, err := http.Post("http://"+addr+"/v1/completions", "application/json",
-			strings.NewReader(`{"model":"m","prompt":"Call me","n":128,"max_tokens":1024,"logprobs":20}`))
+			strings.NewReader(`{"model":"m","prompt":"`+strings.Repeat("whale ", 100000)+`","echo":true,"max_tokens":0,"logprobs":20}`))
 		if err != nil {
 			t.Error(err)
 		}
