@@ -113,7 +113,7 @@ func TestServeShutdownStopsWork(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	opts := testServeOptions()
-	opts.MaxPrompt, opts.MaxRequest, opts.MaxReplyBytes, opts.ShutdownTimeout = 1<<20, 1<<20, 1<<30, 300*time.Millisecond
+	opts.MaxPrompt, opts.MaxRequest, opts.MaxReplyBytes, opts.ShutdownTimeout = 1<<20, 1<<20, 1<<30, 3*time.Second
 	var log lockedBuffer
 	addr, done := startServe(t, ctx, opts, &log, nil)
 	heavy := make(chan *http.Response, 1)
