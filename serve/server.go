@@ -196,6 +196,11 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if err == nil && dec.More() {
 		err = errors.New("data after the JSON object")
 	}
+	if ctxErr := r.Context().Err(); ctxErr != nil {
+		// The client left or the server is shutting down while the body was
+		// read: no work starts, and route answers (or not) accordingly.
+		return ctxErr
+	}
 	if err == nil {
 		return nil
 	}
