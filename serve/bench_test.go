@@ -1,9 +1,7 @@
 package serve
 
 import (
-	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 )
 
@@ -13,7 +11,7 @@ func benchRequest(b *testing.B, path, body string) {
 	h := s.Handler()
 	for b.Loop() {
 		w := httptest.NewRecorder()
-		h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, path, strings.NewReader(body)))
+		h.ServeHTTP(w, apiRequest(path, body))
 		if w.Code != 200 {
 			b.Fatalf("%d %s", w.Code, w.Body)
 		}

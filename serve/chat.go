@@ -110,15 +110,6 @@ type chatLogprobs struct {
 	Refusal *string            `json:"refusal"`
 }
 
-type chatResponse struct {
-	ID      string       `json:"id"`
-	Object  string       `json:"object"`
-	Created int64        `json:"created"`
-	Model   string       `json:"model"`
-	Choices []chatChoice `json:"choices"`
-	Usage   usage        `json:"usage"`
-}
-
 func (s *Server) chat(w http.ResponseWriter, r *http.Request) error {
 	var req chatRequest
 	if err := s.decode(w, r, &req); err != nil {
@@ -131,7 +122,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	opt, n, stops, err := req.parse(1)
+	opt, n, stops, err := req.parse()
 	if err != nil {
 		return err
 	}
@@ -149,7 +140,8 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) error {
 	if limit == nil {
 		limit, param = req.MaxTokens, "max_tokens"
 	}
-	maxTokens, err := s.parseMaxTokens(param, limit, s.maxTokens())
+	l := s.state().limits
+	maxTokens, err := s.parseMaxTokens(param, limit, l.maxTokens)
 	if err != nil {
 		return err
 	}
@@ -167,30 +159,45 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) error {
 		topK = *req.TopLogprobs
 	}
 	p := s.promptFromText(text)
-	if err := s.checkPrompt("messages", p); err != nil {
+	wk := work{prompts: 1, n: n, promptTokens: []int{len(p.tokens)}, maxTokens: maxTokens, logprobs: topK >= 0}
+	if err := l.check(wk); err != nil {
+		if ae, ok := err.(*apiError); ok && ae.Param == "prompt" {
+			ae.Param = "messages"
+		}
 		return err
 	}
-	resp := chatResponse{ID: responseID("chatcmpl"), Object: "chat.completion", Created: time.Now().Unix(), Model: s.ModelID}
-	resp.Usage.PromptTokens = len(p.tokens)
+	ctx := r.Context()
+	rep := reply{limit: l.replyBytes}
+	rep.begin(responseHead{ID: responseID("chatcmpl"), Object: "chat.completion", Created: time.Now().Unix(), Model: s.ModelID})
+	u := usage{PromptTokens: len(p.tokens)}
 	for i := range n {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		o := opt
 		o.Stream = uint64(i)
 		// The reply starts fresh: no space before its first word.
-		c, err := s.generate(r.Context(), p.history(), "", sampling{maxTokens: maxTokens, opt: o, stops: stops, topK: topK})
+		c, err := s.generate(ctx, p.history(), "", sampling{maxTokens: maxTokens, opt: o, stops: stops, topK: topK})
 		if err != nil {
 			return err
 		}
-		resp.Usage.CompletionTokens += len(c.pieces)
+		u.CompletionTokens += len(c.pieces)
 		var choice chatChoice
 		choice.Index, choice.FinishReason = i, c.finish
 		choice.Message.Role, choice.Message.Content = "assistant", c.text
 		if topK >= 0 {
 			choice.Logprobs = &chatLogprobs{Content: chatTokens(c.pieces)}
 		}
-		resp.Choices = append(resp.Choices, choice)
+		if err := rep.choice(choice); err != nil {
+			return err
+		}
 	}
-	resp.Usage.TotalTokens = resp.Usage.PromptTokens + resp.Usage.CompletionTokens
-	return writeJSON(w, resp)
+	u.TotalTokens = u.PromptTokens + u.CompletionTokens
+	body, err := rep.end(u)
+	if err != nil {
+		return err
+	}
+	return send(w, body)
 }
 
 func chatTokens(pieces []piece) []chatTokenLogprob {

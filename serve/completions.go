@@ -32,15 +32,6 @@ type completionChoice struct {
 	FinishReason string              `json:"finish_reason"`
 }
 
-type completionResponse struct {
-	ID      string             `json:"id"`
-	Object  string             `json:"object"`
-	Created int64              `json:"created"`
-	Model   string             `json:"model"`
-	Choices []completionChoice `json:"choices"`
-	Usage   usage              `json:"usage"`
-}
-
 // defaultCompletionTokens is OpenAI's default max_tokens for completions.
 const defaultCompletionTokens = 16
 
@@ -52,16 +43,12 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) error {
 	if err := s.checkModel(req.Model); err != nil {
 		return err
 	}
-	prompts, err := s.parsePrompts(req.Prompt)
+	l := s.state().limits
+	prompts, err := s.parsePrompts(req.Prompt, l)
 	if err != nil {
 		return err
 	}
-	for _, p := range prompts {
-		if err := s.checkPrompt("prompt", p); err != nil {
-			return err
-		}
-	}
-	opt, n, stops, err := req.parse(len(prompts))
+	opt, n, stops, err := req.parse()
 	if err != nil {
 		return err
 	}
@@ -82,24 +69,38 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) error {
 		}
 		topK = *req.Logprobs
 	}
-	resp := completionResponse{ID: responseID("cmpl"), Object: "text_completion", Created: time.Now().Unix(), Model: s.ModelID}
+	wk := work{prompts: len(prompts), n: n, maxTokens: maxTokens, echo: req.Echo, logprobs: topK >= 0}
+	for _, p := range prompts {
+		wk.promptTokens = append(wk.promptTokens, len(p.tokens))
+		wk.promptBytes = append(wk.promptBytes, len(p.text))
+	}
+	if err := l.check(wk); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	rep := reply{limit: l.replyBytes}
+	rep.begin(responseHead{ID: responseID("cmpl"), Object: "text_completion", Created: time.Now().Unix(), Model: s.ModelID})
+	var u usage
 	for j, p := range prompts {
 		var echoed []piece
 		if req.Echo && topK >= 0 {
-			if echoed, err = s.scorePrompt(r.Context(), p, topK); err != nil {
+			if echoed, err = s.scorePrompt(ctx, p, topK); err != nil {
 				return err
 			}
 		}
-		resp.Usage.PromptTokens += len(p.tokens)
+		u.PromptTokens += len(p.tokens)
 		for i := range n {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			o := opt
 			o.Stream = uint64(j*n + i)
-			c, err := s.generate(r.Context(), p.history(), p.prevWord(),
+			c, err := s.generate(ctx, p.history(), p.prevWord(),
 				sampling{maxTokens: maxTokens, opt: o, stops: stops, topK: topK, withChosen: true})
 			if err != nil {
 				return err
 			}
-			resp.Usage.CompletionTokens += len(c.pieces)
+			u.CompletionTokens += len(c.pieces)
 			choice := completionChoice{Text: c.text, Index: j*n + i, FinishReason: c.finish}
 			shift := 0
 			if req.Echo {
@@ -108,11 +109,17 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) error {
 			if topK >= 0 {
 				choice.Logprobs = legacyLogprobs(echoed, c.pieces, shift)
 			}
-			resp.Choices = append(resp.Choices, choice)
+			if err := rep.choice(choice); err != nil {
+				return err
+			}
 		}
 	}
-	resp.Usage.TotalTokens = resp.Usage.PromptTokens + resp.Usage.CompletionTokens
-	return writeJSON(w, resp)
+	u.TotalTokens = u.PromptTokens + u.CompletionTokens
+	body, err := rep.end(u)
+	if err != nil {
+		return err
+	}
+	return send(w, body)
 }
 
 // legacyLogprobs lays out the prompt's pieces (when echoed) and the
@@ -144,8 +151,10 @@ func legacyLogprobs(prompt, gen []piece, shift int) *completionLogprobs {
 }
 
 // parsePrompts accepts a string, a list of strings, a list of token ids or
-// a list of lists of token ids.
-func (s *Server) parsePrompts(raw json.RawMessage) ([]prompt, error) {
+// a list of lists of token ids. It refuses more prompts than the limits
+// allow choices, and more token ids than they allow prompt tokens, before
+// building the prompts.
+func (s *Server) parsePrompts(raw json.RawMessage, l limits) ([]prompt, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, badParam("prompt", "prompt is required")
 	}
@@ -155,6 +164,9 @@ func (s *Server) parsePrompts(raw json.RawMessage) ([]prompt, error) {
 	}
 	var texts []string
 	if json.Unmarshal(raw, &texts) == nil && len(texts) > 0 {
+		if err := l.checkPromptCount(len(texts)); err != nil {
+			return nil, err
+		}
 		out := make([]prompt, len(texts))
 		for i, t := range texts {
 			out[i] = s.promptFromText(t)
@@ -163,14 +175,26 @@ func (s *Server) parsePrompts(raw json.RawMessage) ([]prompt, error) {
 	}
 	var ids []int64
 	if json.Unmarshal(raw, &ids) == nil && len(ids) > 0 {
+		if len(ids) > l.promptTokens {
+			return nil, l.promptTooLong()
+		}
 		p, err := s.promptFromIDs("prompt", ids)
 		return []prompt{p}, err
 	}
 	var lists [][]int64
 	if json.Unmarshal(raw, &lists) == nil && len(lists) > 0 {
+		if err := l.checkPromptCount(len(lists)); err != nil {
+			return nil, err
+		}
+		total := 0
+		for _, ids := range lists {
+			if total += len(ids); total > l.promptTokens {
+				return nil, l.promptTooLong()
+			}
+		}
 		out := make([]prompt, len(lists))
-		for i, l := range lists {
-			p, err := s.promptFromIDs("prompt", l)
+		for i, ids := range lists {
+			p, err := s.promptFromIDs("prompt", ids)
 			if err != nil {
 				return nil, err
 			}

@@ -2,7 +2,8 @@
 // OpenAI wire protocol, so that any OpenAI-compatible client (hallu's own,
 // the official SDKs, lm-evaluation-harness, Inspect) can sample it and read
 // its log-probabilities: the local model of hallu's end-to-end tests and
-// demos, and the p̂ of "Why Language Models Hallucinate" (paper.md §1–2) made
+// demos, and the p̂ of "Why Language Models Hallucinate" (arXiv:2509.04664,
+// Sections 3.1–3.2) made
 // observable over HTTP.
 //
 // # Endpoints
@@ -17,11 +18,52 @@
 //	GET  /health                {"status":"ok"} once the server is up
 //
 // Errors use OpenAI's shape, {"error":{"message","type","param","code"}},
-// with 400 for a bad request (a prompt over the token limit included), 404
-// for an unknown model or path, 405 for a wrong method, 413 for a body over
-// the size limit and 500 for a failure of the server. Parameters the model cannot honour (stream, suffix, best_of
-// other than n, logit_bias, frequency and presence penalties, tools) are
-// refused with 400 rather than ignored; unknown fields are ignored.
+// with 400 for a bad request (one over a limit included), 403 for a host or
+// origin not allowed, 404 for an unknown model or path, 405 for a wrong
+// method, 413 for a body over the size limit, 415 for a body that is not
+// application/json, 429 when the server is full, 503 while it shuts down
+// (both with Retry-After) and 500 for a failure of the server. Parameters
+// the model cannot honour (stream, suffix, best_of other than n,
+// logit_bias, frequency and presence penalties, tools) are refused with 400
+// rather than ignored; unknown fields are ignored.
+//
+// # Limits
+//
+// Every request is treated as hostile; what one may cost is bounded, and
+// checked before any work with products formed only after a division has
+// shown they fit (an n near 2⁶³ cannot overflow past a check):
+//
+//	MaxBodyBytes      the request body (413 above)
+//	MaxChoices        choices, n × prompts; without n, the prompts
+//	MaxTokens         max_tokens
+//	MaxPromptTokens   prompt tokens, all prompts of a request together
+//	MaxRequestTokens  tokens returned: choices × max_tokens, plus with echo
+//	                  n × the prompt tokens of each prompt
+//	MaxReplyBytes     the reply: built one choice at a time in a buffer that
+//	                  may not grow past it; a request whose echoed text alone
+//	                  would exceed it is refused before any work, one that
+//	                  exceeds it while working stops there (400, code
+//	                  reply_too_large)
+//
+// At most Parallel completion requests are worked on at once and MaxQueue
+// more wait for a slot; beyond that a request gets 429 (code server_busy)
+// with Retry-After, as vLLM's --max-num-seqs and llama.cpp's --parallel
+// bound their work. GET requests are not queued. Work stops between choices
+// and between tokens when the request's context ends: a client that goes
+// away stops its work (logged at info with status 499, nginx's "client
+// closed request", not as an error), and cancelling the requests' base
+// context with ErrShuttingDown stops all work in flight, whose clients get
+// 503 with Retry-After.
+//
+// # Access
+//
+// A web page the user visits can reach a server on loopback, by DNS
+// rebinding (the class of Ollama's CVE-2024-28224) or by a cross-origin
+// POST. The server answers only requests whose Host header is loopback
+// (localhost, *.localhost, 127.0.0.0/8, ::1) or in AllowHosts, whose
+// Origin, when a browser sends one, is loopback or in AllowOrigins, and
+// whose POST body is declared application/json (so that a page must pass a
+// CORS preflight, which only allowed origins pass).
 //
 // # Tokens
 //

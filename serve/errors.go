@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 )
 
 // apiError is an error in the shape of OpenAI's API:
@@ -15,6 +16,8 @@ type apiError struct {
 	Type    string
 	Param   string // "" is sent as null
 	Code    string // "" is sent as null
+	// RetryAfter, when positive, is sent as the Retry-After header (seconds).
+	RetryAfter int
 }
 
 func (e *apiError) Error() string {
@@ -50,6 +53,9 @@ func writeError(w http.ResponseWriter, e *apiError) {
 		"error": {Message: e.Message, Type: e.Type, Param: nullable(e.Param), Code: nullable(e.Code)},
 	})
 	w.Header().Set("Content-Type", "application/json")
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
 	w.WriteHeader(e.Status)
 	w.Write(append(body, '\n'))
 }

@@ -2,7 +2,6 @@ package serve
 
 import (
 	"encoding/json"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -11,27 +10,31 @@ import (
 )
 
 // FuzzRequest: whatever the body, the API answers 200 with a completion or
-// an error status with an OpenAI error object, and never panics.
+// an error status with an OpenAI error object, never 500, never a reply over
+// the size limit, and never panics.
 func FuzzRequest(f *testing.F) {
 	for _, body := range []string{
 		`{"model":"moby-3","prompt":"Call me","max_tokens":3,"logprobs":2,"echo":true,"seed":1}`,
 		`{"model":"moby-3","prompt":[[4,5],[6]],"n":2,"max_tokens":2,"stop":"a"}`,
 		`{"model":"moby-3","messages":[{"role":"user","content":"hi"}],"logprobs":true,"top_logprobs":1,"max_tokens":2}`,
 		`{"model":"moby-3","prompt":"x","temperature":-1}`,
+		`{"model":"moby-3","prompt":["a","b"],"n":4611686018427387904,"max_tokens":0}`,
+		`{"model":"moby-3","prompt":[[1],[2]],"n":9223372036854775807,"max_tokens":9223372036854775807,"echo":true,"logprobs":20}`,
+		`{"model":"moby-3","prompt":["","","",""],"n":2,"max_tokens":8,"logprobs":20,"echo":true}`,
+		`{"model":"moby-3","messages":[{"role":"user","content":"x"}],"n":128,"max_tokens":8,"logprobs":true,"top_logprobs":20}`,
 		`{"model":`, `[]`, `null`, ``,
 	} {
 		f.Add("/v1/completions", body)
 		f.Add("/v1/chat/completions", body)
 	}
-	s, _ := newTestServer(f)
-	s.MaxTokens = 8
+	s, _ := newTestServer(f, func(s *Server) { s.MaxTokens, s.MaxReplyBytes = 8, 16<<10 })
 	h := s.Handler()
 	f.Fuzz(func(t *testing.T, path, body string) {
 		if path != "/v1/completions" && path != "/v1/chat/completions" {
 			path = "/v1/completions"
 		}
 		w := httptest.NewRecorder()
-		h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, path, strings.NewReader(body)))
+		h.ServeHTTP(w, apiRequest(path, body))
 		var out map[string]json.RawMessage
 		if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil {
 			t.Fatalf("status %d, body not JSON: %q", w.Code, w.Body)
@@ -40,6 +43,9 @@ func FuzzRequest(f *testing.F) {
 		_, hasChoices := out["choices"]
 		if w.Code == 200 && !hasChoices || w.Code != 200 && (!isErr || w.Code == 500) {
 			t.Fatalf("status %d with body %s", w.Code, w.Body)
+		}
+		if w.Body.Len() > s.MaxReplyBytes {
+			t.Fatalf("reply of %d bytes, over the limit of %d", w.Body.Len(), s.MaxReplyBytes)
 		}
 	})
 }
@@ -58,7 +64,7 @@ func TestCompletionInvariants(t *testing.T) {
 			"logprobs": rapid.IntRange(0, 3).Draw(t, "k"), "max_tokens": rapid.IntRange(0, 6).Draw(t, "max"),
 			"seed": rapid.Int64().Draw(t, "seed"), "temperature": rapid.Float64Range(0, 2).Draw(t, "T")})
 		w := httptest.NewRecorder()
-		h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/v1/completions", strings.NewReader(string(body))))
+		h.ServeHTTP(w, apiRequest("/v1/completions", string(body)))
 		var resp completionBody
 		if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil || w.Code != 200 {
 			t.Fatalf("%d %s", w.Code, w.Body)

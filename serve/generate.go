@@ -192,7 +192,8 @@ func (s *Server) tokenText(prev string, id ngram.WordID) string {
 // scorePrompt returns the prompt's tokens with their log-probabilities from
 // the start of a text, and topK alternatives at each when topK > 0. A
 // token's text runs from the end of the token before it, so the pieces
-// concatenate to the prompt up to its last token. It stops when ctx is done.
+// concatenate to the prompt up to its last token. It stops, between two
+// tokens, when ctx is done.
 func (s *Server) scorePrompt(ctx context.Context, p prompt, topK int) ([]piece, error) {
 	m := s.Model
 	hist := ngram.Start()
@@ -200,10 +201,8 @@ func (s *Server) scorePrompt(ctx context.Context, p prompt, topK int) ([]piece, 
 	var dist []float64
 	prevEnd, prev := 0, ""
 	for i, t := range p.tokens {
-		if i%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
 		pc := &pieces[i]
 		if t.Word == ngram.EOS {

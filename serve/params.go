@@ -22,9 +22,10 @@ type samplingRequest struct {
 	PresencePenalty  *float64           `json:"presence_penalty"`
 }
 
-// parse validates the shared fields for a request of nprompts prompts and
-// returns the sampling options (Stream left 0), n and the stop sequences.
-func (q samplingRequest) parse(nprompts int) (ngram.SampleOptions, int, []string, error) {
+// parse validates the shared fields and returns the sampling options
+// (Stream left 0), n (checked against the limits with the rest of the
+// request's work, by limits.check) and the stop sequences.
+func (q samplingRequest) parse() (ngram.SampleOptions, int, []string, error) {
 	opt := ngram.SampleOptions{Temperature: 1}
 	switch {
 	case q.Stream:
@@ -55,9 +56,6 @@ func (q samplingRequest) parse(nprompts int) (ngram.SampleOptions, int, []string
 	n := 1
 	if q.N != nil {
 		n = *q.N
-		if n < 1 || n*nprompts > maxChoices {
-			return opt, 0, nil, badParam("n", "n is %d with %d prompts; n must be at least 1 and n × prompts at most %d", n, nprompts, maxChoices)
-		}
 	}
 	if q.Seed != nil {
 		opt.Seed = uint64(*q.Seed)
@@ -97,11 +95,12 @@ func parseStop(raw json.RawMessage) ([]string, error) {
 
 // parseMaxTokens checks a max_tokens value against the server's limit.
 func (s *Server) parseMaxTokens(param string, v *int, def int) (int, error) {
+	limit := s.state().limits.maxTokens
 	if v == nil {
-		return min(def, s.maxTokens()), nil
+		return min(def, limit), nil
 	}
-	if *v < 0 || *v > s.maxTokens() {
-		return 0, badParam(param, "%s %d is not in [0, %d]", param, *v, s.maxTokens())
+	if *v < 0 || *v > limit {
+		return 0, badParam(param, "%s %d is not in [0, %d]", param, *v, limit)
 	}
 	return *v, nil
 }
@@ -122,6 +121,14 @@ func responseID(prefix string) string {
 		b = append(b, hex[rand.IntN(16)])
 	}
 	return string(b)
+}
+
+// responseHead is the fields of a response before its choices.
+type responseHead struct {
+	ID      string `json:"id"`
+	Object  string `json:"object"`
+	Created int64  `json:"created"`
+	Model   string `json:"model"`
 }
 
 // usage counts tokens as OpenAI reports them.

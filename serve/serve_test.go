@@ -28,7 +28,9 @@ var mobyModel = sync.OnceValues(func() (*ngram.Model, error) {
 
 const testModelID = "moby-3"
 
-func newTestServer(t testing.TB) (*Server, *httptest.Server) {
+// newTestServer serves the Moby-Dick trigram on loopback with small
+// limits, changed by the options before it serves.
+func newTestServer(t testing.TB, options ...func(*Server)) (*Server, *httptest.Server) {
 	t.Helper()
 	m, err := mobyModel()
 	if err != nil {
@@ -36,6 +38,9 @@ func newTestServer(t testing.TB) (*Server, *httptest.Server) {
 	}
 	s := &Server{Model: m, ModelID: testModelID, MaxBodyBytes: 64 << 10, MaxTokens: 256, MaxPromptTokens: 512,
 		Created: time.Unix(1700000000, 0), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	for _, o := range options {
+		o(s)
+	}
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
 	return s, hs
@@ -56,6 +61,14 @@ func post(t testing.TB, hs *httptest.Server, path, body string, out any) int {
 		t.Fatalf("%s: decode answer: %v", path, err)
 	}
 	return resp.StatusCode
+}
+
+// apiRequest is a POST of a JSON body as a local client sends it, for
+// handlers called in process.
+func apiRequest(path, body string) *http.Request {
+	r := httptest.NewRequest(http.MethodPost, "http://127.0.0.1"+path, strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	return r
 }
 
 type errorBody struct {
