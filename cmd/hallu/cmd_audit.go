@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -28,7 +29,7 @@ type auditOptions struct {
 	gamma, delta           float64
 	answers                []string
 	skipBad                bool
-	mem                    string
+	mem, maxRecord         string
 	tmp                    string
 	workers, showConflicts int
 	json, quiet            bool
@@ -79,7 +80,8 @@ func newAuditCmd() *cobra.Command {
 	f.StringArrayVar(&o.answers, "answers", nil, "plausible answers per prompt |R_c|: `K` for all, or GROUP=K (repeatable)")
 	f.Float64Var(&o.delta, "delta", 0, "the model's calibration error δ in Theorem 2's floor")
 	f.BoolVar(&o.skipBad, "skip-bad", false, "skip malformed records, counting them, instead of stopping")
-	f.StringVar(&o.mem, "mem", "", "memory budget for counting, e.g. 2G (default half the RAM); beyond it, spill to --tmp")
+	f.StringVar(&o.mem, "mem", "", "memory budget of the count (tables, buffers, long records), e.g. 2G (default half the RAM); beyond it, spill to --tmp")
+	f.StringVar(&o.maxRecord, "max-record", "64MiB", "longest record (line, or CSV record) read; a small --mem lowers it")
 	f.StringVar(&o.tmp, "tmp", "", "`DIR` for spill files (default the system's temporary directory)")
 	f.IntVar(&o.workers, "workers", 0, "parsing goroutines (default the number of CPUs)")
 	f.IntVar(&o.showConflicts, "show-conflicts", 5, "conflicting prompts to show with their answers (a second pass over the input); 0 for none")
@@ -110,6 +112,9 @@ func runAudit(ctx context.Context, o auditOptions, args []string, stdout, stderr
 		stop := showProgress(stderr, cfg.Progress)
 		defer stop()
 	}
+	// The budget bounds what the count keeps; the collector must also give
+	// garbage back before the heap outgrows it.
+	debug.SetMemoryLimit(cfg.MemBytes)
 	res, err := audit.Run(ctx, cfg, sources)
 	if err != nil {
 		return err
@@ -182,9 +187,12 @@ func (o auditOptions) config() (audit.Config, error) {
 			return cfg, usagef("--mem %q: %v", mem, err)
 		}
 		if v < audit.MinMem(cfg.Workers) {
-			return cfg, usagef("--mem %s is below the %d MiB that %d workers need", mem, audit.MinMem(cfg.Workers)>>20, cfg.Workers)
+			return cfg, usagef("--mem %s is below the %s that %d workers need (fewer --workers need less)", mem, input.Size(audit.MinMem(cfg.Workers)), cfg.Workers)
 		}
 		cfg.MemBytes = v
+	}
+	if cfg.MaxRecord, err = parseBytes(o.maxRecord); err != nil {
+		return cfg, usagef("--max-record %q: %v", o.maxRecord, err)
 	}
 	return cfg, nil
 }
