@@ -29,7 +29,8 @@ type auditOptions struct {
 	gamma, delta           float64
 	answers                []string
 	skipBad                bool
-	mem, maxRecord         string
+	mem                    string
+	maxRecord              int64
 	tmp                    string
 	workers, showConflicts int
 	json, quiet            bool
@@ -81,7 +82,8 @@ func newAuditCmd() *cobra.Command {
 	f.Float64Var(&o.delta, "delta", 0, "the model's calibration error δ in Theorem 2's floor")
 	f.BoolVar(&o.skipBad, "skip-bad", false, "skip malformed records, counting them, instead of stopping")
 	f.StringVar(&o.mem, "mem", "", "memory budget of the count (tables, buffers, long records), e.g. 2G (default half the RAM); beyond it, spill to --tmp")
-	f.StringVar(&o.maxRecord, "max-record", "64MiB", "longest record (line, or CSV record) read; a small --mem lowers it")
+	o.maxRecord = audit.DefaultMaxRecord
+	f.Var(sizeFlag{&o.maxRecord}, "max-record", "longest record (a line, or a CSV record) read, e.g. 256MiB; a small --mem lowers it (see docs/limits.md)")
 	f.StringVar(&o.tmp, "tmp", "", "`DIR` for spill files (default the system's temporary directory)")
 	f.IntVar(&o.workers, "workers", 0, "parsing goroutines (default the number of CPUs)")
 	f.IntVar(&o.showConflicts, "show-conflicts", 5, "conflicting prompts to show with their answers (a second pass over the input); 0 for none")
@@ -191,9 +193,7 @@ func (o auditOptions) config() (audit.Config, error) {
 		}
 		cfg.MemBytes = v
 	}
-	if cfg.MaxRecord, err = parseBytes(o.maxRecord); err != nil {
-		return cfg, usagef("--max-record %q: %v", o.maxRecord, err)
-	}
+	cfg.MaxRecord = o.maxRecord
 	return cfg, nil
 }
 
