@@ -83,6 +83,9 @@ func (rd *Reader[T]) next() (*rawRow[T], error) {
 				return nil, err
 			}
 		}
+		if len(line) > rd.maxLine() && len(bytes.TrimRight(line, "\r\n")) > rd.maxLine() {
+			return nil, rd.tooLong()
+		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			return nil, err
 		}
@@ -109,16 +112,13 @@ func (rd *Reader[T]) next() (*rawRow[T], error) {
 // that a line costs little more than twice its length at the peak. It
 // returns a nil line with the error that stops reading.
 func (rd *Reader[T]) long(head []byte) ([]byte, error) {
-	limit := rd.MaxLine
-	if limit <= 0 {
-		limit = DefaultMaxLine
-	}
+	limit := rd.maxLine()
 	pieces := [][]byte{bytes.Clone(head)}
 	n := len(head)
 	var err error = bufio.ErrBufferFull
 	for errors.Is(err, bufio.ErrBufferFull) {
 		if n > limit {
-			return nil, fmt.Errorf("line %d: %w of %s", rd.line+1, ErrLineTooLong, sizeString(limit))
+			return nil, rd.tooLong()
 		}
 		var part []byte
 		part, err = rd.br.ReadSlice('\n')
@@ -128,11 +128,19 @@ func (rd *Reader[T]) long(head []byte) ([]byte, error) {
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, err
 	}
-	line := bytes.Join(pieces, nil)
-	if len(bytes.TrimRight(line, "\r\n")) > limit {
-		return nil, fmt.Errorf("line %d: %w of %s", rd.line+1, ErrLineTooLong, sizeString(limit))
+	return bytes.Join(pieces, nil), err
+}
+
+func (rd *Reader[T]) maxLine() int {
+	if rd.MaxLine > 0 {
+		return rd.MaxLine
 	}
-	return line, err
+	return DefaultMaxLine
+}
+
+// tooLong is the error of the next line, longer than the limit.
+func (rd *Reader[T]) tooLong() error {
+	return fmt.Errorf("line %d: %w of %s", rd.line+1, ErrLineTooLong, sizeString(rd.maxLine()))
 }
 
 // sizeString writes a byte count in MiB when it is a whole number of them.

@@ -65,6 +65,7 @@ type scoreOptions struct {
 	InspectScorer  string
 	SimpleQATest   string
 	HTML           string
+	Limits         evallog.Limits
 }
 
 func newScoreCmd() *cobra.Command {
@@ -102,6 +103,10 @@ func newScoreCmd() *cobra.Command {
 	f.StringVar(&o.InspectScorer, "inspect-scorer", "", "Inspect: the scorer whose value is the grade (default: each sample's first)")
 	f.StringVar(&o.HTML, "html", "", "also write a self-contained HTML report to `FILE`")
 	f.StringVar(&o.SimpleQATest, "simpleqa-test", "", "SimpleQA (or SimpleQA Verified) test-set CSV that the predictions are joined with")
+	o.Limits = evallog.Limits{MaxLine: input.DefaultMaxLine, MaxDocument: input.DefaultMaxDocument, MaxSamples: input.DefaultMaxSamples}
+	f.Var(sizeFlag{&o.Limits.MaxLine}, "max-line", "longest line (or CSV record) of a log read (see docs/limits.md)")
+	f.Var(sizeFlag{&o.Limits.MaxDocument}, "max-doc", "largest log read whole (Inspect, lm-eval array, each .eval member decompressed)")
+	f.Var(countFlag{&o.Limits.MaxSamples}, "max-samples", "most samples read from one log")
 	return cmd
 }
 
@@ -196,7 +201,7 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 	}
 	ropt := evallog.Options{Format: format, Map: cmap, Model: o.Model, SkipBad: o.SkipBad,
 		LMEvalFilter: o.LMEvalFilter, LMEvalMetric: o.LMEvalMetric, LengthNormalized: o.LengthNorm,
-		InspectScorer: o.InspectScorer, Abstention: detector}
+		InspectScorer: o.InspectScorer, Abstention: detector, Limits: o.Limits}
 	if o.SimpleQATest != "" {
 		f, err := input.Open(o.SimpleQATest)
 		if err != nil {
@@ -317,7 +322,7 @@ func scoreInput(ctx context.Context, path string, ropt evallog.Options, resultsP
 		return ir, nil, err
 	}
 	if _, err := io.Copy(io.Discard, f); err != nil { // hash the whole file
-		return ir, nil, err
+		return ir, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	for k, v := range prov {
 		if st.Provenance == nil {
