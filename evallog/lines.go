@@ -43,10 +43,35 @@ func (l Limits) lineError() error {
 
 // newScanner returns a line scanner over r whose buffer grows to the line
 // limit and no further.
-func (l Limits) newScanner(r io.Reader) *bufio.Scanner {
-	sc := bufio.NewScanner(r)
+func (l Limits) newScanner(r io.Reader) *lineScanner {
+	src := &failReader{r: r}
+	sc := &lineScanner{Scanner: bufio.NewScanner(src), src: src}
 	sc.Buffer(make([]byte, 0, 64<<10), int(min(l.line()+1, 1<<62)))
 	return sc
+}
+
+// lineScanner is a bufio.Scanner that stops at a read error instead of
+// passing on the part of a line read before it: the last line of a
+// truncated file is an error of the file, not a malformed record.
+type lineScanner struct {
+	*bufio.Scanner
+	src *failReader
+}
+
+func (s *lineScanner) Scan() bool { return s.Scanner.Scan() && s.src.err == nil }
+
+// failReader remembers the first error of r other than io.EOF.
+type failReader struct {
+	r   io.Reader
+	err error
+}
+
+func (f *failReader) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if err != nil && err != io.EOF && f.err == nil {
+		f.err = err
+	}
+	return n, err
 }
 
 // scanError names the file and line of a scanner's error, and says what a
