@@ -159,7 +159,7 @@ func TestBoundedMemory(t *testing.T) {
 			args: []string{"audit", "--mem", "8M", "--workers", "1", "--prompt", "1", write(t, p("quote.csv.zst"), "zstd", "a,b\nx,\"y\n", 300*mb)},
 			fail: true, want: []string{"quote.csv.zst:2: record too long", "never closed"}, ceiling: 60},
 		{name: "audit --mem 64M --max-record 8M, two workers: forty 6 MB records",
-			args: []string{"audit", "--mem", "160M", "--max-record", "8M", "--workers", "2", "--prompt", "1", write(t, p("many.tsv.zst"), "zstd", repeated([]any{"k\t", 6 * mb, "\n"}, 40)...)},
+			args:    []string{"audit", "--mem", "160M", "--max-record", "8M", "--workers", "2", "--prompt", "1", write(t, p("many.tsv.zst"), "zstd", repeated([]any{"k\t", 6 * mb, "\n"}, 40)...)},
 			ceiling: 220},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
