@@ -6,6 +6,8 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"hash/crc32"
+
+	"github.com/hallu-dev/hallu/internal/input"
 )
 
 // zipEntries indexes a ZIP archive by member name; each entry reads and
@@ -19,12 +21,18 @@ func (l Limits) zipEntries(b []byte) (map[string]func() ([]byte, error), error) 
 	out := map[string]func() ([]byte, error){}
 	for _, f := range zr.File {
 		out[f.Name] = func() ([]byte, error) {
+			what := "ZIP member " + f.Name + " (decompressed)"
+			// archive/zip fails a member that inflates past its declared
+			// size, so a declared size over the limit is refused unread.
+			if f.UncompressedSize64 > uint64(l.doc()) {
+				return nil, &input.LimitError{What: what, Limit: l.doc(), Flag: "--max-doc"}
+			}
 			rc, err := f.Open()
 			if err != nil {
 				return nil, err
 			}
 			defer rc.Close()
-			return l.readAll(rc, "ZIP member "+f.Name+" (decompressed)") // checks the CRC at EOF
+			return l.readAll(rc, what) // checks the size and CRC at EOF
 		}
 	}
 	return out, nil

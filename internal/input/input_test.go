@@ -208,8 +208,9 @@ func TestCheckText(t *testing.T) {
 		{"", ""},
 		{"ab\x00cd", "NUL byte at offset 2"},
 		{"PK\x03\x04\x14\x00", "NUL byte at offset 5"},
-		{"a\xff\xfeb", "invalid UTF-8 at offset 1"},
-		{"caf\xe9 au lait", "invalid UTF-8 at offset 3"}, // Latin-1
+		{"a\xff\xfeb", ""},      // a few invalid bytes: the reader reports their line
+		{"caf\xe9 au lait", ""}, // Latin-1, likewise
+		{"x\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7\xf6y", "10 bytes of invalid UTF-8 in the first 12, the first at offset 1"},
 	} {
 		err := CheckText([]byte(tc.in))
 		switch {

@@ -58,11 +58,14 @@ func Size(n int64) string {
 }
 
 // CheckText reports whether head, the first bytes of an input read as text,
-// looks like text: an error naming the offset of the first NUL byte or
-// invalid UTF-8 sequence, so that a binary file is called what it is and
-// not reported as, say, a CSV quoting error. A sequence cut at the end of
-// head is not counted against it.
+// looks like text, so that a binary file is called what it is and not
+// reported as, say, a CSV quoting error. It is not text if it holds a NUL
+// byte (binary formats almost all do within their first kilobytes), or if
+// invalid UTF-8 makes up more than a tenth of it (random or compressed
+// bytes); the error names the offset of the first such byte. A few invalid
+// sequences in text are left to the reader, which reports their line.
 func CheckText(head []byte) error {
+	first, invalid := -1, 0
 	for i := 0; i < len(head); {
 		c := head[i]
 		if c == 0 {
@@ -73,13 +76,16 @@ func CheckText(head []byte) error {
 			continue
 		}
 		r, size := utf8.DecodeRune(head[i:])
-		if r == utf8.RuneError && size == 1 {
-			if !utf8.FullRune(head[i:]) {
-				return nil // cut at the end of head
+		if r == utf8.RuneError && size == 1 && utf8.FullRune(head[i:]) {
+			if first < 0 {
+				first = i
 			}
-			return fmt.Errorf("not text: invalid UTF-8 at offset %d (a binary file, or text in another encoding? give UTF-8)", i)
+			invalid++
 		}
 		i += size
+	}
+	if invalid >= 8 && invalid*10 > len(head) {
+		return fmt.Errorf("not text: %d bytes of invalid UTF-8 in the first %d, the first at offset %d (a binary file? give a text, gzip or zstd file)", invalid, len(head), first)
 	}
 	return nil
 }
