@@ -20,17 +20,17 @@ func TestRecordLimit(t *testing.T) {
 	}{
 		{"under the limit", Config{Prompt: []string{"1"}, MaxRecord: 4 << 20}, tsv, nil},
 		{"over --max-record", Config{Prompt: []string{"1"}, MaxRecord: 1 << 20}, tsv,
-			[]string{"in:2: record too long: the limit is 1MiB; raise it with --max-record"}},
+			[]string{"in:2: record longer than the limit of 1MiB (raise it with --max-record)"}},
 		{"over the share of --mem", Config{Prompt: []string{"1"}, MemBytes: MinMem(2) + 8<<20, Workers: 2}, tsv,
-			[]string{"in:2: record too long: the limit is 512KiB; raise it with --mem"}},
+			[]string{"in:2: record longer than the limit of 512KiB (raise it with --mem)"}},
 		{"a big --mem leaves --max-record", Config{Prompt: []string{"1"}, MemBytes: 1 << 30, MaxRecord: 1 << 20, Workers: 2}, tsv,
 			[]string{"--max-record"}},
 		{"unterminated CSV quote", Config{Prompt: []string{"1"}, Format: CSV, MaxRecord: 1 << 20}, csv,
-			[]string{"in:2: record too long", "a quote that is never closed"}},
-		{"the first record too long", Config{Prompt: []string{"1"}, MaxRecord: 1 << 20}, long + "\tb\n",
-			[]string{"in:1: record too long"}},
+			[]string{"in:2: record longer than the limit", "a quote that is never closed"}},
+		{"the first record longer than the limit", Config{Prompt: []string{"1"}, MaxRecord: 1 << 20}, long + "\tb\n",
+			[]string{"in:1: record longer than the limit"}},
 		{"skipping bad records does not skip it", Config{Prompt: []string{"1"}, MaxRecord: 1 << 20, SkipBad: true}, tsv,
-			[]string{"in:2: record too long"}},
+			[]string{"in:2: record longer than the limit"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, workers := range []int{1, 4} {

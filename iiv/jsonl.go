@@ -146,7 +146,7 @@ func (rd *Reader[T]) tooLong() error {
 // sizeString writes a byte count in MiB when it is a whole number of them.
 func sizeString(n int) string {
 	if n%(1<<20) == 0 {
-		return strconv.Itoa(n>>20) + " MiB"
+		return strconv.Itoa(n>>20) + "MiB"
 	}
 	return strconv.Itoa(n) + " bytes"
 }

@@ -100,7 +100,7 @@ func analyzeAndPrint[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, pat
 	rd.MaxLine = int(min(opts.maxLine, math.MaxInt))
 	res, err := iiv.AnalyzeReader(ctx, rd, opts.tolerance, zs...)
 	if errors.Is(err, iiv.ErrLineTooLong) {
-		return fmt.Errorf("%s: %w; raise it with --max-line", path, err)
+		return fmt.Errorf("%s: %w (raise it with --max-line)", path, err)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
