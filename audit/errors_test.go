@@ -41,9 +41,9 @@ func TestBadInput(t *testing.T) {
 		{"TAB inside a CSV prompt", csvCfg, "\"a\tb\",r,x\n", ErrTabInKey, "in:1: prompt field 1: value contains a TAB"},
 		{"counts without TAB", Config{Kind: Counted}, "a\t3\nb 4\n", ErrRagged, "in:2: wrong number of columns: no TAB before the count"},
 		{"counts bad number", Config{Kind: Counted}, "a\t3\nb\t-4\n", ErrBadCount, "in:2: field count"},
-		{"freq bad row", Config{Kind: FreqTable}, "j,f_j\n1,10\n2\n", ErrRagged, "in:3: wrong number of columns: 1, want 2"},
+		{"freq bad row", Config{Kind: FreqTable}, "j,f_j\n1,10\n2\n", nil, "in:3: 1 cells, want two: j and f_j"},
 		{"freq repeated j", Config{Kind: FreqTable}, "1 10\n1 3\n", nil, "in:2: field j: j = 1 given twice"},
-		{"freq bad j", Config{Kind: FreqTable}, "1 10\n0 3\n", nil, `in:2: field j: "0" is not an integer ≥ 1`},
+		{"freq bad j", Config{Kind: FreqTable}, "1 10\n0 3\n", nil, "in:2: field j: j = 0; a frequency-of-frequencies table starts at j = 1"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -138,5 +138,19 @@ func TestEarliestErrorWins(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "big:700001:") {
 			t.Fatalf("error %v, want the one at line 700001", err)
 		}
+	}
+}
+
+// A frequency-of-frequencies table with a comment line and a header, as
+// `hallu sim --mu profile:F` reads it, is read by `hallu audit --kind freq`
+// too: both use missingmass.ReadTable.
+func TestFreqTableCommentAndHeader(t *testing.T) {
+	res, err := Run(context.Background(), Config{Kind: FreqTable, Answers: 365},
+		[]Source{bytesSource("t", []byte("# counted by hand\nj f_j\n1 3\n2 1\n"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stats.Prompts != 4 || res.Stats.SingletonRate != 3.0/5 {
+		t.Fatalf("prompts %d, singleton rate %v; want 4 and 3/5", res.Stats.Prompts, res.Stats.SingletonRate)
 	}
 }

@@ -3,6 +3,8 @@ package demo
 import (
 	"context"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -78,5 +80,41 @@ func TestCrossing(t *testing.T) {
 		if got != tc.want && !(math.IsNaN(got) && math.IsNaN(tc.want)) && math.Abs(got-tc.want) > 1e-15 {
 			t.Errorf("crossing(%v, %v) = %v, want %v", tc.a.Counts, tc.b.Counts, got, tc.want)
 		}
+	}
+}
+
+// TestExport writes the demo's data and checks each file against the size
+// and sha256 data/SOURCE.md states (Export itself refuses a wrong sha256, so
+// the sizes here are the independent check).
+func TestExport(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	files, err := Export(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{"pararel_trex.tsv": 825914, "qwen3-8b_negotiationtom_belief.jsonl": 166212, "moby_dick.txt": 1204997}
+	source, err := os.ReadFile(filepath.Join(dir, "SOURCE.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		name := filepath.Base(f.Path)
+		if name == "SOURCE.md" {
+			continue
+		}
+		fi, err := os.Stat(f.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Size() != want[name] || f.Bytes != want[name] {
+			t.Errorf("%s: %d bytes on disk, %d reported; want %d", name, fi.Size(), f.Bytes, want[name])
+		}
+		if !strings.Contains(string(source), f.SHA256) {
+			t.Errorf("%s: sha256 %s is not the one SOURCE.md states", name, f.SHA256)
+		}
+		delete(want, name)
+	}
+	if len(want) != 0 {
+		t.Errorf("not written: %v", want)
 	}
 }

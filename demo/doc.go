@@ -7,5 +7,7 @@
 //
 // Run does the work and does no I/O but reading the embedded data; the
 // Result renders as an HTML page (Page) and as a short narrative (Write).
+// Export writes the embedded data out, so that the other commands can be
+// run on the same files.
 // data/SOURCE.md gives the origin and licence of every embedded file.
 package demo

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/hallu-dev/hallu/score"
 )
 
 // ColumnMap names the columns (CSV header names or top-level JSON keys) a
@@ -24,6 +26,10 @@ type ColumnMap struct {
 	Model           string
 	Target          string // the confidence target the response was produced under
 	Reason          string
+
+	// given marks the fields named by the map text (With), bit i for
+	// field i of fieldNames: a column the user named must be found.
+	given uint16
 }
 
 // DefaultColumns are hallu's run-file keys (score.Sample's JSON names).
@@ -65,8 +71,45 @@ func (m ColumnMap) With(s string) (ColumnMap, error) {
 			return m, fmt.Errorf("column map: unknown field %q (want id, question, gold, aliases, response, grade, confidence, model, target or reason)", k)
 		}
 		*p = v
+		if v != "" {
+			m.given |= 1 << fieldIndex(k)
+		} else {
+			m.given &^= 1 << fieldIndex(k)
+		}
+	}
+	// A column the map names for one field is no longer read for another
+	// by default: "gold=target" reads golds from "target", and targets
+	// from nowhere. Two fields the map itself names are an error.
+	names := m.names()
+	for i := range names {
+		for j := range names {
+			if i == j || names[i] == "" || names[i] != names[j] || m.given&(1<<i) == 0 {
+				continue
+			}
+			if m.given&(1<<j) != 0 {
+				return m, fmt.Errorf("column map: %s and %s both read column %q", fieldNames[i], fieldNames[j], names[i])
+			}
+			*m.field(fieldNames[j]) = ""
+			names[j] = ""
+		}
 	}
 	return m, nil
+}
+
+// fieldIndex is the index in fieldNames of a field name With accepts.
+func fieldIndex(name string) int {
+	switch name {
+	case "golds":
+		name = "gold"
+	case "outcome":
+		name = "grade"
+	}
+	for i, n := range fieldNames {
+		if n == name {
+			return i
+		}
+	}
+	return -1
 }
 
 func (m *ColumnMap) field(name string) *string {
@@ -95,9 +138,50 @@ func (m *ColumnMap) field(name string) *string {
 	return nil
 }
 
+// fieldOf is the field read from column col, or −1.
+func (m ColumnMap) fieldOf(col string) int {
+	for i, c := range m.names() {
+		if c != "" && c == col {
+			return i
+		}
+	}
+	return -1
+}
+
+// hasPath reports whether some column is a dotted path under prefix
+// (which ends in ".").
+func (m ColumnMap) hasPath(prefix string) bool {
+	for _, c := range m.names() {
+		if strings.HasPrefix(c, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 func (m ColumnMap) orDefault() ColumnMap {
 	if m == (ColumnMap{}) {
 		return DefaultColumns
 	}
 	return m
+}
+
+// ParseGradeValues reads "value=outcome,…" pairs, e.g.
+// "yes=wrong,no=correct,maybe=abstained", for Options.GradeValues. The
+// outcomes are those score.ParseOutcome reads (correct, wrong, abstained,
+// invalid, …); values are compared lower-cased and trimmed.
+func ParseGradeValues(s string) (map[string]score.Outcome, error) {
+	m := map[string]score.Outcome{}
+	for _, kv := range strings.Split(s, ",") {
+		v, o, ok := strings.Cut(kv, "=")
+		if !ok {
+			return nil, fmt.Errorf("%q is not value=outcome", kv)
+		}
+		out, err := score.ParseOutcome(o)
+		if err != nil || out == score.Ungraded {
+			return nil, fmt.Errorf("%q: outcome %q is not correct, wrong, abstained or invalid", kv, o)
+		}
+		m[strings.ToLower(strings.TrimSpace(v))] = out
+	}
+	return m, nil
 }

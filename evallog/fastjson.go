@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"strconv"
 	"unicode/utf8"
-
-	"github.com/hallu-dev/hallu/score"
 )
 
 // fastLine decodes the common shape of a run-file line without the
@@ -16,6 +14,9 @@ import (
 // decodes the line with jsontext, which also reports errors precisely.
 // FuzzFastLine checks that both paths agree.
 func (b *sampleBuilder) fastLine(raw []byte, keys *[nFields][]byte) bool {
+	if b.nested() {
+		return false // a dotted column is read from nested objects
+	}
 	p := fastParser{b: raw}
 	if !p.byte('{') {
 		return false
@@ -149,11 +150,8 @@ func (b *sampleBuilder) fastValue(p *fastParser, f int) bool {
 				switch {
 				case f == -1 || lit == "null":
 					return true
-				case f == fGrade && lit == "true":
-					s.Outcome = score.Correct
-					return true
-				case f == fGrade && lit == "false":
-					s.Outcome = score.Wrong
+				case f == fGrade && (lit == "true" || lit == "false"):
+					b.setGrade(lit)
 					return true
 				}
 				return false

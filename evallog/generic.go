@@ -40,6 +40,21 @@ type sampleBuilder struct {
 	conf, tgt  float64
 	opt        Options
 	modelCache string // the last model name, to share its string
+	paths      int8   // 0 unknown, 1 if some column is a dotted path, −1 if none
+}
+
+// nested reports whether some column of the map is a dotted path into
+// nested objects ("metadata.provider").
+func (b *sampleBuilder) nested() bool {
+	if b.paths == 0 {
+		b.paths = -1
+		for _, c := range b.opt.Map.orDefault().names() {
+			if strings.Contains(c, ".") {
+				b.paths = 1
+			}
+		}
+	}
+	return b.paths > 0
 }
 
 func (b *sampleBuilder) reset() {
@@ -67,15 +82,32 @@ func (b *sampleBuilder) finish(src score.Source) *score.Sample {
 	return s
 }
 
-// setGrade reads a grade written as text.
+// numberHint explains a number field that held text: a log's own column
+// named "target" is often the gold answer, not hallu's confidence target.
+func numberHint(f int) string {
+	if f == fTarget {
+		return " (hallu reads this column as the confidence target t; if it holds something else, map it with --map gold=COLUMN, or away with --map target=)"
+	}
+	return ""
+}
+
+// setGrade reads a grade written as text: by Options.GradeValues if it
+// names the text, else by the format's parser.
 func (b *sampleBuilder) setGrade(text string) {
+	if o, ok := b.opt.GradeValues[strings.ToLower(strings.TrimSpace(text))]; ok {
+		b.s.Outcome = o
+		if o == score.Invalid && b.s.Reason == "" {
+			b.s.Reason = "graded invalid by --grade-values"
+		}
+		return
+	}
 	parse := b.opt.grade
 	if parse == nil {
 		parse = score.ParseOutcome
 	}
 	o, err := parse(text)
 	if err != nil {
-		b.s.Outcome, b.s.Reason = score.Invalid, "unparseable grade "+strconv.Quote(text)
+		b.s.Outcome, b.s.Reason = score.Invalid, unknownGrade+strconv.Quote(text)
 		return
 	}
 	b.s.Outcome = o
@@ -116,24 +148,47 @@ func (b *sampleBuilder) jsonLine(dec *jsontext.Decoder, rd *bytes.Reader, raw []
 		}
 		return -1, err
 	}
+	if f, err := b.jsonMembers(dec, "", keys, str); err != nil {
+		return f, err
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return -1, errors.New("text after the JSON object")
+	}
+	return -1, nil
+}
+
+// jsonMembers reads the members of the object whose '{' dec has just
+// read, through its '}'. prefix is the object's dotted path ("" at the
+// top, "metadata." inside "metadata"): a column named "metadata.provider"
+// is read from {"metadata":{"provider":…}}.
+func (b *sampleBuilder) jsonMembers(dec *jsontext.Decoder, prefix string, keys *[nFields][]byte, str func(jsontext.Value) (string, bool)) (int, error) {
 	for dec.PeekKind() != '}' {
 		k, err := dec.ReadValue()
 		if err != nil {
 			return -1, err
 		}
 		f := -1
-		for i := range keys {
-			if keys[i] != nil && bytes.Equal(k, keys[i]) {
-				f = i
-				break
+		if prefix == "" {
+			for i := range keys {
+				if keys[i] != nil && bytes.Equal(k, keys[i]) {
+					f = i
+					break
+				}
 			}
 		}
-		if f < 0 && bytes.IndexByte(k, '\\') >= 0 { // an escaped key: compare unquoted
+		if f < 0 {
+			// An escaped or nested key: compare unquoted (k is void after
+			// the next call on dec).
 			ks, _ := str(k)
-			for i := range keys {
-				if keys[i] != nil && strconv.Quote(ks) == string(keys[i]) {
-					f = i
+			f = b.opt.Map.orDefault().fieldOf(prefix + ks)
+			if f < 0 && dec.PeekKind() == '{' && b.opt.Map.orDefault().hasPath(prefix+ks+".") {
+				if _, err := dec.ReadToken(); err != nil {
+					return -1, err
 				}
+				if f, err := b.jsonMembers(dec, prefix+ks+".", keys, str); err != nil {
+					return f, err
+				}
+				continue
 			}
 		}
 		if (f == fGold || f == fAliases) && dec.PeekKind() == '[' {
@@ -154,13 +209,8 @@ func (b *sampleBuilder) jsonLine(dec *jsontext.Decoder, rd *bytes.Reader, raw []
 			return f, err
 		}
 	}
-	if _, err := dec.ReadToken(); err != nil {
-		return -1, err
-	}
-	if _, err := dec.ReadToken(); err != io.EOF {
-		return -1, errors.New("text after the JSON object")
-	}
-	return -1, nil
+	_, err := dec.ReadToken()
+	return -1, err
 }
 
 // appendGolds reads a JSON list of strings (or numbers) from dec into the
@@ -224,10 +274,8 @@ func (b *sampleBuilder) setJSON(f int, v jsontext.Value, str func(jsontext.Value
 		}
 	case fGrade:
 		switch v.Kind() {
-		case 't':
-			s.Outcome = score.Correct
-		case 'f':
-			s.Outcome = score.Wrong
+		case 't', 'f':
+			b.setGrade(string(v))
 		default:
 			var t string
 			if t, err = text(); err == nil {
@@ -237,7 +285,7 @@ func (b *sampleBuilder) setJSON(f int, v jsontext.Value, str func(jsontext.Value
 	case fConfidence, fTarget:
 		x, ok := jnumber(v)
 		if !ok {
-			return fmt.Errorf("%s is not a number", abbrev(v))
+			return fmt.Errorf("%s is not a number%s", abbrev(v), numberHint(f))
 		}
 		if f == fConfidence {
 			return b.setConfidence(x)
@@ -363,7 +411,7 @@ func (b *sampleBuilder) setCSV(rec []string, col *[nFields]int) (int, error) {
 			}
 			x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 			if err != nil {
-				return f, fmt.Errorf("%q is not a number", v)
+				return f, fmt.Errorf("%q is not a number%s", v, numberHint(f))
 			}
 			if f == fConfidence {
 				err = b.setConfidence(x)

@@ -2,6 +2,7 @@ package evallog
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -126,9 +127,30 @@ func ReadLMEvalChoices(r io.Reader, name string, opt LMEvalChoiceOptions, fn fun
 		return parseChoices(rec, resps, opt.Norm, true, &mc)
 	}
 	l.emit = func() error { return fn(&mc) }
-	err := l.read(bufio.NewReaderSize(r, 64<<10))
+	br := bufio.NewReaderSize(r, 64<<10)
+	if err := checkLMEvalHead(br, name); err != nil {
+		return LMEvalChoiceStats{}, err
+	}
+	err := l.read(br)
 	return LMEvalChoiceStats{Samples: st.Samples, Skipped: st.Skipped, FirstSkipped: l.firstBad,
 		Filter: l.filter, OtherFilters: l.otherFilters, Duplicates: l.duplicates}, err
+}
+
+// checkLMEvalHead refuses, with what it is instead, an input whose start
+// has no "doc_id": not a samples file (a results_*.json, another log).
+func checkLMEvalHead(br *bufio.Reader, name string) error {
+	head, _ := br.Peek(64 << 10)
+	if len(bytes.TrimSpace(head)) == 0 || bytes.Contains(head, []byte(`"doc_id"`)) {
+		return nil // empty input and read errors are reported by the reader
+	}
+	if bytes.Contains(head, []byte(`"results"`)) && bytes.Contains(head, []byte(`"configs"`)) {
+		return fmt.Errorf("%s: an lm-eval results file (aggregate scores), not a samples file; give the samples_<task>_*.jsonl that lm-eval --log_samples wrote beside it", name)
+	}
+	f, err := Detect(head)
+	if err != nil {
+		return fmt.Errorf("%s: not an lm-eval samples file: %w", name, err)
+	}
+	return fmt.Errorf("%s: no doc_id in its first record: not an lm-eval samples file (samples_*.jsonl); it reads as the %s format, which hallu score takes", name, f)
 }
 
 // lmResps reads resps as a list of lists.

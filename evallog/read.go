@@ -73,6 +73,11 @@ type Options struct {
 
 	// Limits bounds the memory a log may take (zero: the defaults).
 	Limits Limits
+	// GradeValues reads the grade column's values it names (lower-cased,
+	// trimmed) as the outcomes given, before the usual reading (see
+	// ParseGradeValues): e.g. "yes" → wrong in a column "hallucinated".
+	// It applies to hallu's run format, JSONL and CSV.
+	GradeValues map[string]score.Outcome
 
 	// grade parses a grade column (default score.ParseOutcome).
 	grade func(string) (score.Outcome, error)
@@ -81,6 +86,9 @@ type Options struct {
 // Read reads the log r (named name in messages) and calls fn with each
 // sample. The *score.Sample passed to fn is reused: fn must copy what it
 // keeps. fn's error stops reading and is returned as is.
+//
+// For hallu's run format, JSONL and CSV, Read also checks that the records
+// as mapped can be scored, and returns a *ColumnError when they cannot.
 func Read(r io.Reader, name string, opt Options, fn func(*score.Sample) error) (Stats, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	f := opt.Format
@@ -113,7 +121,24 @@ func Read(r io.Reader, name string, opt Options, fn func(*score.Sample) error) (
 		}
 		return inner(s)
 	}
-	var err error
+	var (
+		err  error
+		c    census
+		head []byte
+	)
+	generic := f == Run || f == JSONL || f == CSV
+	if generic && opt.Model == "" {
+		c.defaultModel = opt.DefaultModel
+	}
+	if generic {
+		head, _ = br.Peek(64 << 10) // for the keys a ColumnError lists; errors surface when reading
+		head = bytes.Clone(head)
+		inner := fn
+		fn = func(s *score.Sample) error {
+			c.add(s)
+			return inner(s)
+		}
+	}
 	switch f {
 	case Run, JSONL:
 		err = readJSONL(br, name, opt, &st, fn)
@@ -133,6 +158,9 @@ func Read(r io.Reader, name string, opt Options, fn func(*score.Sample) error) (
 		err = readTruthfulQA(br, name, opt, &st, fn)
 	default:
 		err = fmt.Errorf("%s: unknown format %q", name, f)
+	}
+	if err == nil && generic {
+		err = c.check(name, f, opt.Map.orDefault(), head, opt, &st)
 	}
 	return st, err
 }

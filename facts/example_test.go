@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hallu-dev/hallu/facts"
+	"github.com/hallu-dev/hallu/missingmass"
 )
 
 // Birthdays (paper.md §3.2): 10,000 people, mentioned with Zipf(1)
@@ -40,8 +41,8 @@ func ExampleSimulate() {
 
 // A world can reproduce a corpus's mention profile: f_j prompts of weight j,
 // here μ = j/245.
-func ExampleReadProfile() {
-	p, err := facts.ReadProfile(strings.NewReader("j f_j\n1 120\n2 40\n3 15\n"))
+func ExampleNewWorld_profile() {
+	p, err := missingmass.ReadTable(strings.NewReader("j f_j\n1 120\n2 40\n3 15\n"))
 	if err != nil {
 		panic(err)
 	}

@@ -33,7 +33,7 @@ type Mu struct {
 }
 
 // ParseMu parses "uniform" or "zipf:S". A profile μ needs a file to read:
-// see ReadProfile.
+// see missingmass.ReadTable.
 func ParseMu(s string) (Mu, error) {
 	switch {
 	case s == "uniform":

@@ -121,7 +121,11 @@ func (s WorldSpec) validate() error {
 		if len(s.Mu.Profile) == 0 {
 			return errors.New("mu profile: empty frequency-of-frequencies table")
 		}
-		if n := s.Mu.Profile.Distinct(); s.Prompts != 0 && int64(s.Prompts) != n {
+		n := s.Mu.Profile.Distinct()
+		if n > MaxPrompts {
+			return fmt.Errorf("the profile counts %d prompts, more than the maximum %d", n, MaxPrompts)
+		}
+		if s.Prompts != 0 && int64(s.Prompts) != n {
 			return fmt.Errorf("prompts K = %d, but the profile counts %d prompts", s.Prompts, n)
 		}
 	case s.Prompts < 1:

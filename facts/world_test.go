@@ -53,7 +53,13 @@ func TestBadInput(t *testing.T) {
 			_, err := NewWorld(s, 1)
 			return err
 		}, "counts 3 prompts"},
-		{"profile not a table", func() error { _, err := ReadProfile(strings.NewReader("hello world\nfoo bar\n")); return err }, "field j"},
+		{"profile too large", func() error {
+			s := ok
+			s.Prompts = 0
+			s.Mu = Mu{Kind: FromProfile, Profile: missingmass.FreqOfFreq{{J: 1, F: MaxPrompts + 1}}}
+			_, err := NewWorld(s, 1)
+			return err
+		}, "more than the maximum"},
 		{"learner", func() error { _, err := ParseLearner("oracle"); return err }, "want calibrated"},
 		{"enumerate too big", func() error {
 			_, err := Simulate(context.Background(), Experiment{World: zipfWorld(200_000, 1, 1, 365), Config: Config{N: 5, Runs: 1, Gamma: 0.01, Method: Exact}})

@@ -137,7 +137,14 @@ func (cfg *DeltaConfig) observe(ctx context.Context, q Question) (DeltaObservati
 		}
 	}
 
-	full := prompt + " " + q.Golds[0]
+	// The reference answer without surrounding white space, as a sampled
+	// answer is: a tokenizer gives a trailing space no token, and the
+	// echoed tokens would then end short of the prompt sent.
+	gold := strings.TrimSpace(q.Golds[0])
+	if gold == "" {
+		return o, fmt.Errorf("reference answer %q is blank", q.Golds[0])
+	}
+	full := prompt + " " + gold
 	ref, err := cfg.Client.Complete(ctx, &llm.CompletionRequest{
 		Model: cfg.Model, Prompt: full, MaxTokens: &zero, Logprobs: &zero, Echo: true,
 	})
@@ -150,7 +157,7 @@ func (cfg *DeltaConfig) observe(ctx context.Context, q Question) (DeltaObservati
 	c, err := llm.ContinuationLogprob(ref.Choices[0].Logprobs, prompt, full)
 	o.Reference = c.Text
 	if err != nil {
-		return o, fmt.Errorf("reference answer %q: %w", q.Golds[0], err)
+		return o, fmt.Errorf("reference answer %q: %w", gold, err)
 	}
 	return o, nil
 }

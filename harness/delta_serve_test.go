@@ -51,3 +51,35 @@ func TestMeasureDeltaReferenceThroughServe(t *testing.T) {
 		}
 	}
 }
+
+// TestMeasureDeltaGoldWithSpaces: a gold answer with white space around
+// it (" Ishmael \n" in a dataset) is the answer "Ishmael": hallu serve's
+// tokenizer gives the space no token, and the question used to be left out
+// as if the server did not support echo.
+func TestMeasureDeltaGoldWithSpaces(t *testing.T) {
+	tr := ngram.NewTrainer()
+	if err := tr.AddText(strings.NewReader("Question: Who told the tale?\nAnswer: Ishmael\n\n")); err != nil {
+		t.Fatal(err)
+	}
+	m, err := tr.Train(context.Background(), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := servetest.Client(t, m, "tiny")
+	q := Question{ID: "1", Text: "Who told the tale?", Golds: []string{"Ishmael"}}
+	var refs []float64
+	for _, gold := range []string{"Ishmael", "Ishmael ", " Ishmael\t\n"} {
+		q.Golds = []string{gold}
+		meas, err := MeasureDelta(context.Background(), DeltaConfig{Client: client, Model: "tiny", Questions: []Question{q}, Samples: 1, MaxTokens: 2, Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(meas.Failed) != 0 || len(meas.Observations) != 1 {
+			t.Fatalf("gold %q: failed %q", gold, meas.Failed)
+		}
+		refs = append(refs, meas.Observations[0].Reference)
+	}
+	if refs[0] != refs[1] || refs[0] != refs[2] {
+		t.Errorf("references %v differ with the spaces around the gold", refs)
+	}
+}

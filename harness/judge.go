@@ -49,9 +49,10 @@ func ParseVerdict(reply string) (score.Outcome, bool) {
 	return score.Invalid, false
 }
 
-// GradeSample asks the judge model for the outcome of s. An API failure is
-// returned as an error (grade.Resolver then records the sample Invalid);
-// a reply outside the grammar is an Invalid outcome.
+// GradeSample asks the judge model for the outcome of s. A request that
+// fails is returned as an error (Run then records nothing for the pair and
+// asks it again next time; grade.Resolver records the sample Invalid); a
+// reply outside the grammar is an Invalid outcome.
 func (j *Judge) GradeSample(ctx context.Context, s *score.Sample) (score.Outcome, string, error) {
 	if len(s.Golds) == 0 {
 		return score.Invalid, "no gold answer to judge against", nil
@@ -62,7 +63,7 @@ func (j *Judge) GradeSample(ctx context.Context, s *score.Sample) (score.Outcome
 	zero := 0.0
 	resp, err := j.Client.Chat(ctx, &llm.ChatRequest{Model: j.Model, Messages: judgeMessages(s), Temperature: &zero, MaxTokens: 8})
 	if err != nil {
-		return score.Invalid, "", fmt.Errorf("judge: %w", err)
+		return score.Invalid, "", fmt.Errorf("judge: %w", failure{err})
 	}
 	reply := resp.Choices[0].Message.Content
 	if o, ok := ParseVerdict(reply); ok {

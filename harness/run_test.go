@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -156,8 +157,8 @@ func TestRunGradesAndResumes(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := Result{Pairs: 26, Written: 26, Invalid: 2}
-		if round == 1 {
-			want = Result{Pairs: 26, Resumed: 26}
+		if round == 1 { // the rejected question is asked again
+			want = Result{Pairs: 26, Resumed: 24, Written: 2, Invalid: 2}
 		}
 		if res != want {
 			t.Errorf("round %d: %+v, want %+v", round, res, want)
@@ -182,9 +183,10 @@ func TestRunGradesAndResumes(t *testing.T) {
 	if s := got["x@0"]; s.Outcome != score.Invalid || !strings.Contains(s.Reason, "API error") || !strings.Contains(s.Reason, "400") {
 		t.Errorf("broken question: %+v", s)
 	}
-	// Round 2 found every pair in the run file and sent nothing.
-	if bodies, dups := srv.duplicates(); bodies != 26 || dups != 0 {
-		t.Errorf("server saw %d bodies with %d duplicates, want 26 and 0", bodies, dups)
+	// Round 2 found every answered pair in the run file and sent only
+	// the two requests the server had rejected.
+	if bodies, dups := srv.duplicates(); bodies != 26 || dups != 2 {
+		t.Errorf("server saw %d bodies with %d duplicates, want 26 and 2", bodies, dups)
 	}
 }
 
@@ -275,4 +277,70 @@ func TestRunStructuredAndJudge(t *testing.T) {
 			t.Errorf("judge on %q: %v (%s), %v; want %v", response, o, why, err, want)
 		}
 	}
+}
+
+// TestRunFailuresAreNotRecorded: requests that get no answer (401, an
+// unknown model, a server that is down) leave no record, stop the run
+// after MaxFailures in a row with the first cause, and are asked by the
+// next run; the cache keeps none of them.
+func TestRunFailuresAreNotRecorded(t *testing.T) {
+	down := httptest.NewServer(http.NotFoundHandler())
+	downURL := down.URL
+	down.Close()
+	for _, tc := range []struct {
+		name, base, want string
+	}{
+		{"401", errorEndpoint(t, http.StatusUnauthorized, "invalid key").URL, "401 Unauthorized"},
+		{"unknown model", errorEndpoint(t, http.StatusNotFound, "The model `m` does not exist.").URL, "does not exist"},
+		{"down", downURL, "connection refused"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "run.jsonl")
+			questions := quiz(10)
+			c, cache := newRun(t, tc.base, filepath.Join(dir, "cache.db"))
+			rf, err := OpenRunFile(path, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(context.Background(), Config{Client: c, Model: "m", Questions: questions, Targets: []float64{0},
+				Grader: matcher, Workers: 1, MaxFailures: 2}, rf)
+			rf.Close()
+			var fe *FailureError
+			if !errors.As(err, &fe) || !fe.Stopped || fe.Failed != 2 || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err %v, want the run stopped after 2 failures naming %q", err, tc.want)
+			}
+			if res.Written != 0 || res.Failed != 2 {
+				t.Errorf("%+v: want nothing written and 2 failed", res)
+			}
+			cache.Close()
+			if b, _ := os.ReadFile(path); len(b) > 0 {
+				t.Errorf("run file holds %q", b)
+			}
+			// The endpoint is fixed: the next run asks every question.
+			srv := newQuizServer(t, 0)
+			c, cache = newRun(t, srv.URL, filepath.Join(dir, "cache.db"))
+			defer cache.Close()
+			rf, err = OpenRunFile(path, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rf.Close()
+			res, err = Run(context.Background(), Config{Client: c, Model: "m", Questions: questions, Targets: []float64{0}, Grader: matcher}, rf)
+			if err != nil || res != (Result{Pairs: 10, Written: 10}) {
+				t.Errorf("after the fix: %+v, %v", res, err)
+			}
+		})
+	}
+}
+
+// errorEndpoint answers every request with status and an OpenAI-shaped
+// error.
+func errorEndpoint(t *testing.T, status int, message string) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `{"error":{"message":%q,"type":"invalid_request_error"}}`, message)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/report"
@@ -21,7 +22,8 @@ import (
 // partial last line, which the next OpenRunFile removes.
 //
 // A record is final: a question is asked again only if the file has no
-// record for its (model, id, target). One process at a time may append to
+// record for its (model, id, target). A request that failed leaves no
+// record. One process at a time may append to
 // a run file; a lock file beside it (path + ".lock") enforces that.
 type RunFile struct {
 	path string
@@ -32,7 +34,8 @@ type RunFile struct {
 
 	// What opening found: records already in the file, bytes of an
 	// incomplete last line removed, and invalid records removed to be
-	// asked again (OpenRunFile's retryInvalid).
+	// asked again (OpenRunFile's retryInvalid, and records of failed
+	// requests that earlier versions wrote).
 	Records, TornBytes, Dropped int
 }
 
@@ -114,7 +117,7 @@ func (rf *RunFile) load(data []byte, retryInvalid bool) (_ []byte, rewrite bool,
 	data = data[:cut]
 	drop := map[int]bool{}
 	_, err := evallog.ReadRun(bytes.NewReader(data), rf.path, func(s *score.Sample) error {
-		if retryInvalid && s.Outcome == score.Invalid {
+		if s.Outcome == score.Invalid && (retryInvalid || failedRequest(s)) {
 			drop[s.Source.Line] = true
 			return nil
 		}
@@ -142,6 +145,14 @@ func (rf *RunFile) load(data []byte, retryInvalid bool) (_ []byte, rewrite bool,
 	}
 	rf.Dropped = len(drop)
 	return kept, true, nil
+}
+
+// failedRequest reports whether s records a request that got no answer:
+// one the endpoint rejected (Run), or, from earlier versions of hallu, one
+// that failed (an unreachable endpoint, a 401, an unknown model). It holds
+// no answer, so the pair is asked again.
+func failedRequest(s *score.Sample) bool {
+	return strings.HasPrefix(s.Reason, rejectedReason) || strings.HasPrefix(s.Reason, "grader failed: judge: ")
 }
 
 // Done reports whether the file had, when opened, a record for question

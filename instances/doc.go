@@ -19,8 +19,14 @@
 //     (an n-gram model directly, or any OpenAI-compatible endpoint that
 //     returns prompt log-probabilities) and normalised over the set by Score.
 //
+// Scored multiple-choice questions from any of the per-choice formats
+// (lm-eval ≥ 0.4 and v0.3 logs, HELM scenario states, tables of per-choice
+// scores) are read by ReadQuestions into Questions; QuestionRows turns them
+// into an instance, and Compare puts several models side by side on the
+// questions they share (δ with bootstrap intervals, Theorems 1 and 3).
+//
 // The instance format of `hallu bound` (iiv.Reader) is the common currency:
-// every builder returns []iiv.Row, and WriteInstance writes them as JSONL.
+// every builder returns []iiv.Row, and iiv.Write writes them as JSONL.
 //
 // The package reads from io.Readers and talks to a model only through the
 // Scorer it is given; it prints nothing.

@@ -143,17 +143,5 @@ func setRows[T iiv.Scalar[T]](s *CandidateSet, lps []float64) ([]iiv.Row[T], err
 	if err != nil {
 		return nil, fmt.Errorf("log-probabilities: %w", err)
 	}
-	var zero T
-	rows := make([]iiv.Row[T], len(lps))
-	for j := range lps {
-		r := iiv.Row[T]{Context: s.Context, Response: candidate(s, j), Label: iiv.Error, Phat: zero.FromFloat(phat[j]), Line: s.Line}
-		if j < len(s.Valid) {
-			r.Label = iiv.Valid
-			if s.P != nil {
-				r.P, r.HasP = zero.FromFloat(s.P[j]), true
-			}
-		}
-		rows[j] = r
-	}
-	return rows, nil
+	return probRows[T](s, phat), nil
 }

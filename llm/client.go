@@ -73,6 +73,7 @@ type Client struct {
 
 	mu      sync.Mutex
 	flights map[Key]*flight
+	probes  map[probeKey]Finding // what Probe found, per model and capability
 
 	stats counters
 }
@@ -91,7 +92,7 @@ const maxBody = 64 << 20
 func New(cfg Config) (*Client, error) {
 	u, err := url.Parse(strings.TrimSuffix(cfg.BaseURL, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("llm: base URL %q is not an http(s) URL", redact(cfg.BaseURL, cfg.APIKey))
+		return nil, fmt.Errorf("llm: base URL %q is not an http(s) URL", redact(RedactURL(cfg.BaseURL), cfg.APIKey))
 	}
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 8
@@ -130,6 +131,7 @@ func New(cfg Config) (*Client, error) {
 		log:      cfg.Logger,
 		jitter:   rand.Int64N,
 		flights:  make(map[Key]*flight),
+		probes:   make(map[probeKey]Finding),
 	}
 	if cfg.RequestsPerSecond > 0 {
 		c.limiter.SetLimit(rate.Limit(cfg.RequestsPerSecond))

@@ -7,7 +7,11 @@
 // {base}/completions, whose echo + logprobs give the log-probability of a
 // prompt, which paper.md §1.4 needs to compare p̂(A) with p(A));
 // ContinuationLogprob reads ln p̂(r | c) of a continuation r of c from such
-// an echo.
+// an echo. Most servers have no such echo (docs/endpoints.md); for them
+// ReadChoiceProbs reads a multiple-choice item's option probabilities from
+// the first generated token's top log-probabilities of a chat reply, and
+// Client.Probe and Client.Require find out, before a measurement's first
+// request, which of these an endpoint offers.
 //
 // # Why our own client
 //

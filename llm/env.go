@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"errors"
 	"fmt"
 	"os"
 )
@@ -20,6 +21,9 @@ func APIKeyFromEnv(name string) (string, error) {
 	}
 	key, ok := os.LookupEnv(name)
 	if explicit && (!ok || key == "") {
+		if LooksLikeKey(name) {
+			return "", errors.New("the API key variable's name looks like a key itself (not shown): give the name of an environment variable that holds the key, e.g. OPENAI_API_KEY")
+		}
 		return "", fmt.Errorf("API key variable %s is not set", name)
 	}
 	return key, nil

@@ -2,7 +2,6 @@ package ngram
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"github.com/hallu-dev/hallu/iiv"
 	"io"
@@ -109,24 +108,15 @@ func Corollary2(ctx context.Context, tr *Trainer, opt Cor2Options) ([]Cor2Result
 }
 
 // WriteInstance writes the instance of r as JSON Lines in the row format of
-// `hallu bound`, one (context, response) pair per line:
+// `hallu bound` (iiv.Write), one (context, response) pair per line:
 //
-//	{"context":"She lost it …","mu":0.5,"response":"her mind","label":"valid","p":1,"phat":0.0355}
+//	{"context":"She lost it …","response":"her mind","label":"valid","mu":0.5,"p":1,"phat":0.0355}
 func (r Cor2Result) WriteInstance(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	for _, row := range r.Rows {
-		if err := enc.Encode(struct {
-			Context  string  `json:"context"`
-			Mu       float64 `json:"mu"`
-			Response string  `json:"response"`
-			Label    string  `json:"label"`
-			P        float64 `json:"p"`
-			PHat     float64 `json:"phat"`
-		}{row.Context, row.Mu, row.Response, row.Label, row.P, row.PHat}); err != nil {
-			return err
-		}
+	rows, err := cor2IIVRows(r.Rows)
+	if err != nil {
+		return err
 	}
-	return nil
+	return iiv.Write(w, rows)
 }
 
 // cor2Measure builds the instance from m and computes err, opt and the bound.
@@ -162,17 +152,29 @@ func cor2Measure(m *Model) (Cor2Result, error) {
 // bound 2(1 − 1/C)·opt (C = 2) with package iiv, the one implementation of
 // those quantities.
 func cor2Analyze(rows []Cor2Row) (iiv.Result[iiv.Float], error) {
+	ivRows, err := cor2IIVRows(rows)
+	if err != nil {
+		return iiv.Result[iiv.Float]{}, err
+	}
 	var acc iiv.Accumulator[iiv.Float]
-	for i, r := range rows {
-		label, err := iiv.ParseLabel(r.Label)
-		if err != nil {
-			return iiv.Result[iiv.Float]{}, err
-		}
-		row := iiv.Row[iiv.Float]{Context: r.Context, Response: r.Response, Label: label,
-			Mu: iiv.Float(r.Mu), HasMu: true, P: iiv.Float(r.P), HasP: true, Phat: iiv.Float(r.PHat), Line: i + 1}
+	for _, row := range ivRows {
 		if err := acc.Add(row); err != nil {
 			return iiv.Result[iiv.Float]{}, err
 		}
 	}
 	return acc.Result()
+}
+
+// cor2IIVRows converts the instance's rows to package iiv's rows.
+func cor2IIVRows(rows []Cor2Row) ([]iiv.Row[iiv.Float], error) {
+	out := make([]iiv.Row[iiv.Float], len(rows))
+	for i, r := range rows {
+		label, err := iiv.ParseLabel(r.Label)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = iiv.Row[iiv.Float]{Context: r.Context, Response: r.Response, Label: label,
+			Mu: iiv.Float(r.Mu), HasMu: true, P: iiv.Float(r.P), HasP: true, Phat: iiv.Float(r.PHat), Line: i + 1}
+	}
+	return out, nil
 }

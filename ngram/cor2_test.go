@@ -109,10 +109,10 @@ func TestWriteInstance(t *testing.T) {
 	if err := (Cor2Result{Rows: cor2Rows(0.75, 0.5)}).WriteInstance(&b); err != nil {
 		t.Fatal(err)
 	}
-	want := `{"context":"c1","mu":0.5,"response":"r1","label":"valid","p":1,"phat":0.75}
-{"context":"c1","mu":0.5,"response":"r2","label":"error","p":0,"phat":0.25}
-{"context":"c2","mu":0.5,"response":"r2","label":"valid","p":1,"phat":0.5}
-{"context":"c2","mu":0.5,"response":"r1","label":"error","p":0,"phat":0.5}
+	want := `{"context":"c1","response":"r1","label":"valid","mu":0.5,"p":1,"phat":0.75}
+{"context":"c1","response":"r2","label":"error","mu":0.5,"p":0,"phat":0.25}
+{"context":"c2","response":"r2","label":"valid","mu":0.5,"p":1,"phat":0.5}
+{"context":"c2","response":"r1","label":"error","mu":0.5,"p":0,"phat":0.5}
 `
 	if b.String() != want {
 		t.Errorf("WriteInstance wrote\n%s\nwant\n%s", b.String(), want)

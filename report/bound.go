@@ -125,7 +125,7 @@ func WriteBoundText(w io.Writer, name string, b Bound) error {
 	t.AddRow("p(A), p̂(A)", F(b.PA)+", "+F(b.PhatA), "mass above the threshold under data and model")
 	t.AddRow("delta", ex("delta", b.Delta), "|p̂(A) − p(A)|: calibration at the threshold")
 	t.AddRow("delta via dL/ds", ex("delta_rescale", b.DeltaRescale), "|d/ds of cross-entropy of rescaled p̂_s| at s=1")
-	t.AddRow("max_z delta_z", ex("delta_max_z", b.DeltaMaxZ), fmt.Sprintf("largest δ_z, at z in [%s, %s)", F(b.DeltaMaxZAt[0]), F(b.DeltaMaxZAt[1])))
+	t.AddRow("max_z delta_z", ex("delta_max_z", b.DeltaMaxZ), "largest δ_z, at z in "+HalfOpen(b.DeltaMaxZAt[0], b.DeltaMaxZAt[1]))
 	t.AddRow("Theorem 1 bound", ex("bound", b.Bound), "err ≥ 2·err_iiv − max|V_c|/min|E_c| − δ")
 	verdict := "err − bound (≥ 0 by Theorem 1)"
 	if b.Vacuous {
@@ -133,7 +133,7 @@ func WriteBoundText(w io.Writer, name string, b Bound) error {
 	}
 	t.AddRow("slack", ex("slack", b.Slack), verdict)
 	if b.OptErrIIV != nil {
-		t.AddRow("opt err_iiv", ex("opt_err_iiv", *b.OptErrIIV), fmt.Sprintf("best threshold t in [%s, %s) (|V_c| = 1: pure multiple choice)", F(b.OptAt[0]), F(b.OptAt[1])))
+		t.AddRow("opt err_iiv", ex("opt_err_iiv", *b.OptErrIIV), "best threshold t in "+HalfOpen(b.OptAt[0], b.OptAt[1])+" (|V_c| = 1: pure multiple choice)")
 		t.AddRow("Theorem 3-4 bound", ex("mc_bound", *b.MCBound), fmt.Sprintf("err ≥ 2(1 − 1/C)·opt, C = %d choices", b.MinErrors+1))
 		t.AddRow("slack", *b.MCSlack, "err − bound (≥ 0 by Theorem 4)")
 	}
@@ -222,6 +222,6 @@ func BoundSections(b Bound) ([]Section, error) {
 	return []Section{
 		{Heading: "Theorem 1", Paragraphs: []string{verdict}, Tables: []Table{main}},
 		{Heading: "δ_z", Paragraphs: []string{"δ at the paper's threshold is one point of this curve; a model calibrated in Dawid's strong sense has δ_z = 0 everywhere."},
-			Figures: []Figure{{SVG: curve, Caption: fmt.Sprintf("Largest δ_z = %s, for z in [%s, %s).", F(b.DeltaMaxZ), F(b.DeltaMaxZAt[0]), F(b.DeltaMaxZAt[1]))}}},
+			Figures: []Figure{{SVG: curve, Caption: fmt.Sprintf("Largest δ_z = %s, for z in %s.", F(b.DeltaMaxZ), HalfOpen(b.DeltaMaxZAt[0], b.DeltaMaxZAt[1]))}}},
 	}, nil
 }

@@ -174,6 +174,7 @@ func Evaluate(d *Dataset, cfg Config) (*Report, error) {
 			}
 			r := Summarize(m, g.counts, t, cfg.Z)
 			r.RunTarget = g.key.hasTarget
+			r.Repeated = len(g.recs) - len(g.questions())
 			rep.Results = append(rep.Results, r)
 		}
 	}

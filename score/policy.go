@@ -31,9 +31,10 @@ type PolicyPoint struct {
 	Score float64 `json:"score"`
 	// BestThreshold is the threshold τ for which "answer iff confidence >
 	// τ" scores best under target t's penalty, BestThresholdScore its
-	// score: for a calibrated model τ ≈ t. τ is the confidence of the
-	// most confident prediction left unanswered, or 0 when answering all
-	// is best.
+	// score: for a calibrated model τ ≈ t. τ is in [0,1]: the confidence
+	// of the most confident prediction left unanswered, or 0 when
+	// answering all is best. A prediction of confidence 0 is answered by
+	// no such τ, so the best threshold never answers it.
 	BestThreshold      float64 `json:"best_threshold"`
 	BestThresholdScore float64 `json:"best_threshold_score"`
 }
@@ -77,10 +78,14 @@ func Policy(p []Prediction, others int, ts []float64) PolicyCurve {
 			pt.AccuracyAnswered = float64(c) / float64(k)
 		}
 		pt.Score = (float64(c) - pen*float64(k-c)) / nf
-		// Best cut under this penalty: answer nothing, or up to a group end;
+		// Best cut under this penalty: answer nothing, or up to a group end
+		// of positive confidence (a τ ≥ 0 answers none of confidence 0);
 		// among equal scores the cut with fewer answers wins.
 		bestVal, bestK := 0.0, 0
 		for _, g := range cuts {
+			if g.conf <= 0 {
+				break
+			}
 			v := float64(g.corr) - pen*float64(g.end-g.corr)
 			if v > bestVal {
 				bestVal, bestK = v, g.end

@@ -107,6 +107,36 @@ func TestPolicyProperties(t *testing.T) {
 			if pt.BestThresholdScore < pt.Score-1e-12 || pt.BestThresholdScore < 0 {
 				t.Fatalf("best threshold %+v scores below the policy or below abstaining", pt)
 			}
+			// The best threshold's score is what answering above it
+			// scores, counted directly in exact arithmetic, and no
+			// threshold in [0,1] (the grid of confidences holds every
+			// distinct policy) scores more.
+			direct := func(tau float64) *big.Rat {
+				pen := new(big.Rat).SetFrac64(int64(math.Round(pt.T*100)), 100-int64(math.Round(pt.T*100)))
+				sum := new(big.Rat)
+				for _, q := range p {
+					if q.Confidence > tau {
+						if q.Correct {
+							sum.Add(sum, big.NewRat(1, 1))
+						} else {
+							sum.Sub(sum, pen)
+						}
+					}
+				}
+				return sum.Quo(sum, big.NewRat(int64(len(p)+others), 1))
+			}
+			if !(pt.BestThreshold >= 0 && pt.BestThreshold <= 1) {
+				t.Fatalf("best threshold %v outside [0,1]", pt.BestThreshold)
+			}
+			got, _ := direct(pt.BestThreshold).Float64()
+			if math.Abs(got-pt.BestThresholdScore) > 1e-12 {
+				t.Fatalf("t=%v: best threshold %v reported scoring %v; answering above it scores %v", pt.T, pt.BestThreshold, pt.BestThresholdScore, got)
+			}
+			for c := 0; c <= 10; c++ {
+				if v, _ := direct(float64(c) / 10).Float64(); v > pt.BestThresholdScore+1e-12 {
+					t.Fatalf("t=%v: threshold %v scores %v, above the best %v at %v", pt.T, float64(c)/10, v, pt.BestThresholdScore, pt.BestThreshold)
+				}
+			}
 		}
 	})
 }
@@ -186,6 +216,29 @@ func TestPairedBootstrapProperties(t *testing.T) {
 			if c.CI.Lo > c.MeanDiff+1e-9 && c.CI.Hi < c.MeanDiff-1e-9 || c.PABetter < 0 || c.PABetter > 1 {
 				t.Fatalf("bootstrap %+v", c)
 			}
+		}
+	})
+}
+
+// TestScoreIntervalInRange: the score's interval holds the score and stays
+// within the score's range [−t/(1−t), 1]; at t = 0 it is the accuracy's
+// Wilson interval, never the empty or negative one a normal interval gives
+// to all-wrong or all-right samples.
+func TestScoreIntervalInRange(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		os := rapid.SliceOfN(genOutcome, 1, 300).Draw(t, "outcomes")
+		tt := float64(rapid.IntRange(0, 99).Draw(t, "k")) / 100
+		var c Counts
+		for _, o := range os {
+			c.Add(o)
+		}
+		ci, method := ScoreInterval(c, tt, DefaultZ)
+		s := c.Score(tt)
+		if !(-Penalty(tt) <= ci.Lo && ci.Lo <= s+1e-12 && s-1e-12 <= ci.Hi && ci.Hi <= 1) {
+			t.Fatalf("t=%v %+v: score %v, interval %+v (%s)", tt, c, s, ci, method)
+		}
+		if tt == 0 && (ci.Hi <= ci.Lo || ci != Wilson(c.Correct, c.N(), DefaultZ)) {
+			t.Fatalf("binary grading: interval %+v, want Wilson's", ci)
 		}
 	})
 }

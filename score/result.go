@@ -19,14 +19,21 @@ type TargetResult struct {
 	// in the prompt), rather than re-scored at T after the fact.
 	RunTarget bool `json:"run_target"`
 	N         int  `json:"n"`
+	// Repeated counts the samples whose question id an earlier sample of
+	// the same model and run target already had: epochs of an eval, or a
+	// duplicated record. Each counts as a sample in N.
+	Repeated int `json:"repeated"`
 	Counts
 	Attempted int `json:"attempted"`
 	// Score is the mean points per sample: (correct − penalty·wrong)/N,
 	// with abstained and invalid samples scoring 0; ScoreSE its standard
-	// error and ScoreCI the normal interval Score ± z·ScoreSE.
-	Score   float64  `json:"score"`
-	ScoreSE float64  `json:"score_se"`
-	ScoreCI Interval `json:"score_ci"`
+	// error and ScoreCI its interval, which stays within the score's range
+	// [−penalty, 1]; ScoreCIMethod says how it was computed (see
+	// ScoreInterval).
+	Score         float64  `json:"score"`
+	ScoreSE       float64  `json:"score_se"`
+	ScoreCI       Interval `json:"score_ci"`
+	ScoreCIMethod string   `json:"score_ci_method"`
 	// ScoreInvalidAsWrong is the score if every invalid sample had been a
 	// wrong answer: a lower bound to read beside Score when Invalid > 0.
 	ScoreInvalidAsWrong float64 `json:"score_invalid_as_wrong"`
@@ -64,7 +71,7 @@ func Summarize(model string, c Counts, t, z float64) TargetResult {
 		Score:     c.Score(t),
 		ScoreSE:   c.ScoreSE(t),
 	}
-	r.ScoreCI = Interval{r.Score - z*r.ScoreSE, r.Score + z*r.ScoreSE}
+	r.ScoreCI, r.ScoreCIMethod = ScoreInterval(c, t, z)
 	worst := Counts{Correct: c.Correct, Wrong: c.Wrong + c.Invalid, Abstained: c.Abstained}
 	r.ScoreInvalidAsWrong = worst.Score(t)
 	r.Accuracy, r.AccuracyCI = rate(c.Correct, n), Wilson(c.Correct, n, z)
@@ -75,6 +82,20 @@ func Summarize(model string, c Counts, t, z float64) TargetResult {
 	r.AccuracyGivenAttemptedCI = Wilson(c.Correct, c.Attempted(), z)
 	r.F1 = c.F1()
 	return r
+}
+
+// ScoreInterval returns an interval for the score of c at target t that
+// respects its range [−t/(1−t), 1], and names its method. At t = 0 the
+// score is the accuracy correct/N, and the interval is Wilson's, which
+// stays inside [0, 1] and is not empty when every answer is right or every
+// one wrong. At t > 0 it is the normal interval Score ± z·SE clipped to
+// the range.
+func ScoreInterval(c Counts, t, z float64) (Interval, string) {
+	if t == 0 {
+		return Wilson(c.Correct, c.N(), z), "wilson"
+	}
+	s, se, lo := c.Score(t), c.ScoreSE(t), -Penalty(t)
+	return Interval{max(s-z*se, lo), min(s+z*se, 1)}, "normal, clipped to [-t/(1-t), 1]"
 }
 
 // Leaderboards groups results by target: the targets in increasing order

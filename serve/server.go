@@ -136,6 +136,9 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) error {
 			Message: fmt.Sprintf("request body exceeds %d bytes", tooBig.Limit)}
 	case errors.As(err, &typeErr):
 		field := strings.TrimPrefix(typeErr.Field, "samplingRequest.") // the embedded struct's name
+		if field == "" {
+			field = "the request body"
+		}
 		return badParam(field, "%s must be %s, not a JSON %s", field, jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
 	}
 	return &apiError{Status: http.StatusBadRequest, Type: "invalid_request_error",

@@ -194,6 +194,9 @@ func (o auditOptions) config() (audit.Config, error) {
 		cfg.MemBytes = v
 	}
 	cfg.MaxRecord = o.maxRecord
+	if err := cfg.Validate(); err != nil { // every option comes from a flag
+		return cfg, usageError{err}
+	}
 	return cfg, nil
 }
 

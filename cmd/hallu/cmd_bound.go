@@ -44,16 +44,28 @@ context must be contiguous. Example row:
 With --from, FILE is not an instance but a source that bound turns into one
 (package instances; --write-instance saves it):
   lmeval           an lm-evaluation-harness samples log of a multiple-choice
-                   task: p̂ = softmax of the choices' log-likelihoods (--norm)
+                   task: p̂ = softmax of the choices' log-likelihoods (--norm);
+                   with --base-url, its questions and choices scored anew
+  lmeval-v03       an lm-eval v0.3 --write_out file (*_write_out_info.json)
+  helm             a HELM scenario_state.json with per-choice log-probs
+                   (--helm-score)
+  choices          a CSV or JSONL table of per-choice scores: --scores,
+                   --gold, --kind (see hallu compare --help)
   candidates       candidate sets, one JSON object per line:
                    {"context":…,"valid":[…],"errors":[…],"p":[…optional]}
+  mc               multiple-choice items, one JSON object per line:
+                   {"question":…,"choices":[…],"gold":index or [indices]}
   truthfulqa       TruthfulQA.csv (correct vs incorrect answers)
   codex            a CoDEx-S directory (true triples vs verified-false ones)
   entityquestions  an EntityQuestions relation file (answers vs other
                    answers of the same relation)
-The last four are scored by a model: each candidate's log-probability after
-its context, from --base-url (hallu serve, or any OpenAI-compatible server
-whose /completions echoes prompt log-probabilities), normalised over the set.`,
+All but lmeval without --base-url are scored by the model at --base-url,
+normalised over each set, by --method: echo (each candidate's
+log-probability after its context, from a /completions that echoes prompt
+log-probabilities: hallu serve, vLLM) or letters (the first generated
+token's top_logprobs on /chat/completions over the options' letters or
+texts: most servers); auto, the default, takes echo when the endpoint has
+it. The endpoint is checked before the first scoring request.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.from.stderr = cmd.ErrOrStderr()

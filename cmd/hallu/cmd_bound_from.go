@@ -13,6 +13,7 @@ import (
 	"github.com/hallu-dev/hallu/iiv"
 	"github.com/hallu-dev/hallu/instances"
 	"github.com/hallu-dev/hallu/internal/input"
+	"github.com/hallu-dev/hallu/llm"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/spf13/cobra"
 )
@@ -24,20 +25,23 @@ type fromOptions struct {
 	baseURL, model, apiKeyEnv, cache string
 	noCache                          bool
 	client                           clientOptions
+	scoring                          methodOptions
 	limit, distractors               int
 	seed                             uint64
 	codexSplit                       string
 	quiet                            bool
-	stderr                           io.Writer // progress goes here when it is a terminal
+	stderr                           io.Writer     // progress goes here when it is a terminal
+	questions                        questionFlags // lmeval-v03, helm and choices
 }
 
-var fromSources = []string{"lmeval", "candidates", "truthfulqa", "codex", "entityquestions"}
+var fromSources = []string{"lmeval", "lmeval-v03", "helm", "choices", "candidates", "mc", "truthfulqa", "codex", "entityquestions"}
 
 func (o *fromOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&o.source, "from", "", "build the instance from FILE of this `source`: "+strings.Join(fromSources, ", "))
-	f.StringVar(&o.norm, "norm", "raw", "lmeval: softmax of raw log-likelihoods (acc), or divided by the choice's length in characters (length, acc_norm) or UTF-8 bytes (bytes, acc_bytes)")
-	f.BoolVar(&o.skipBad, "skip-bad", false, "lmeval: skip and count samples that cannot be read")
+	f.StringVar(&o.norm, "norm", "raw", "lmeval and choices (logprob): softmax of raw log-likelihoods (acc), or divided by the choice's length in characters (length, acc_norm) or UTF-8 bytes (bytes, acc_bytes)")
+	f.BoolVar(&o.skipBad, "skip-bad", false, "lmeval, lmeval-v03, helm and choices: skip and count samples that cannot be read")
+	o.questions.register(f, false)
 	f.StringVar(&o.writeInstance, "write-instance", "", "save the built instance as JSONL to `FILE`")
 	f.StringVar(&o.baseURL, "base-url", "", "scoring endpoint's API root, e.g. http://127.0.0.1:8080/v1 (hallu serve)")
 	f.StringVar(&o.model, "model", "", "model name sent to the scoring endpoint")
@@ -46,10 +50,11 @@ func (o *fromOptions) register(cmd *cobra.Command) {
 	f.BoolVar(&o.noCache, "no-cache", false, "keep no response cache")
 	f.IntVar(&o.limit, "limit", 0, "score only the first N candidate sets (0: all)")
 	f.IntVar(&o.distractors, "distractors", 9, "entityquestions: erroneous candidates drawn per question")
-	f.Uint64Var(&o.seed, "seed", 1, "entityquestions: seed of the distractor draw")
+	f.Uint64Var(&o.seed, "seed", 1, "seed of the entityquestions distractor draw and of the options' order under --method letters")
 	f.StringVar(&o.codexSplit, "codex-split", "test", "codex: the negatives file used, test or valid")
 	f.BoolVar(&o.quiet, "quiet", false, "no progress display while scoring")
 	o.client.register(cmd)
+	o.scoring.register(cmd)
 }
 
 // builtInstance is an instance built from a source, with what reports say
@@ -78,7 +83,7 @@ func boundFrom[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, path stri
 		return err
 	}
 	if opts.from.writeInstance != "" {
-		if err := report.WriteFile(opts.from.writeInstance, func(f *os.File) error { return instances.WriteInstance(f, inst.rows) }); err != nil {
+		if err := report.WriteFile(opts.from.writeInstance, func(f *os.File) error { return iiv.Write(f, inst.rows) }); err != nil {
 			return err
 		}
 	}
@@ -127,7 +132,7 @@ func boundFrom[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, path stri
 // scores them on the endpoint.
 func buildInstance[T iiv.Scalar[T]](ctx context.Context, path string, o fromOptions) (builtInstance[T], error) {
 	var bi builtInstance[T]
-	if o.source == "lmeval" {
+	if o.source == "lmeval" && o.baseURL == "" { // the log's own log-likelihoods; with --base-url its questions are scored anew
 		norm, err := evallog.ParseNorm(o.norm)
 		if err != nil {
 			return bi, usagef("--norm: %v", err)
@@ -153,6 +158,10 @@ func buildInstance[T iiv.Scalar[T]](ctx context.Context, path string, o fromOpti
 		bi.params = map[string]any{"norm": norm, "lm_eval": st}
 		return bi, nil
 	}
+	switch o.source {
+	case instances.FormatLMEvalV03, instances.FormatHELM, instances.FormatChoices:
+		return buildFromQuestions[T](path, o)
+	}
 	sets, conv, err := readCandidateSets(path, o, &bi.inputs)
 	if err != nil {
 		return bi, err
@@ -176,23 +185,48 @@ func buildInstance[T iiv.Scalar[T]](ctx context.Context, path string, o fromOpti
 		sopt.Progress = scoreProgress(o.stderr)
 		defer fmt.Fprintln(o.stderr)
 	}
-	bi.rows, err = instances.Score[T](ctx, sets, instances.EndpointScorer{Client: client, Model: o.model}, sopt)
+	scored, err := scoreSets[T](ctx, sets, client, o.model, o.scoring, o.seed, sopt)
 	if err != nil {
 		return bi, fmt.Errorf("%s: %w", path, err)
 	}
-	bi.notes = []string{
-		fmt.Sprintf("p̂(r|c) is the softmax over each context's candidates of ln p̂(candidate | context) from model %q at %s: the model's distribution restricted to the candidate set, not over all answers.", o.model, o.baseURL),
-		"p(r|c) is uniform over a context's valid candidates unless the set gives p.",
-	}
+	bi.rows = scored.rows
+	bi.notes = append(scored.notes, "p(r|c) is uniform over a context's valid candidates unless the set gives p.")
 	for reason, n := range conv.Skipped {
 		bi.notes = append(bi.notes, fmt.Sprintf("%d left out: %s", n, reason))
 	}
-	bi.params = map[string]any{"base_url": o.baseURL, "model": o.model, "limit": o.limit, "sets": len(sets), "conversion": conv}
+	bi.params = map[string]any{"base_url": llm.RedactURL(o.baseURL), "model": o.model, "limit": o.limit, "sets": len(sets), "conversion": conv,
+		"method": scored.method, "labels": o.scoring.labels, "top_logprobs": o.scoring.topLogprobs, "choices": scored.choices}
 	switch o.source {
 	case "entityquestions":
 		bi.params["distractors"], bi.params["seed"] = o.distractors, o.seed
 	case "codex":
 		bi.params["codex_split"] = o.codexSplit
+	}
+	return bi, nil
+}
+
+// buildFromQuestions builds the instance of a file of scored
+// multiple-choice questions (instances.ReadQuestions).
+func buildFromQuestions[T iiv.Scalar[T]](path string, o fromOptions) (builtInstance[T], error) {
+	var bi builtInstance[T]
+	q := o.questions
+	q.format, q.norm, q.skipBad = o.source, o.norm, o.skipBad
+	qs, st, _, err := q.readQuestions(path, &bi.inputs)
+	if err != nil {
+		return bi, err
+	}
+	task := strings.TrimSuffix(filepath.Base(path), ".gz")
+	bi.rows = instances.QuestionRows[T](qs, task)
+	bi.notes = append([]string{instances.RestrictionNote + "."}, st.Notes...)
+	if st.Skipped > 0 {
+		bi.notes = append(bi.notes, fmt.Sprintf("%d questions skipped (--skip-bad); first: %s", st.Skipped, st.FirstSkipped))
+	}
+	bi.params = map[string]any{"norm": o.norm, "questions": st}
+	switch o.source {
+	case instances.FormatChoices:
+		bi.params["table"] = q.tableParams()
+	case instances.FormatHELM:
+		bi.params["helm_score"] = q.helmScore
 	}
 	return bi, nil
 }
@@ -229,6 +263,16 @@ func readCandidateSets(path string, o fromOptions, inputs *[]report.Input) ([]in
 		err = readInput(path, inputs, func(r io.Reader) (err error) {
 			sets, err = instances.ReadCandidates(r, path)
 			st.Sets = len(sets)
+			return err
+		})
+	case "lmeval":
+		err = readInput(path, inputs, func(r io.Reader) (err error) {
+			sets, st, err = instances.LMEvalSets(r, path)
+			return err
+		})
+	case "mc":
+		err = readInput(path, inputs, func(r io.Reader) (err error) {
+			sets, st, err = instances.ReadMultipleChoice(r, path)
 			return err
 		})
 	case "truthfulqa":

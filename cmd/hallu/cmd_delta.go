@@ -8,13 +8,14 @@ import (
 	"strings"
 
 	"github.com/hallu-dev/hallu/harness"
+	"github.com/hallu-dev/hallu/llm"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/hallu-dev/hallu/score"
 	"github.com/spf13/cobra"
 )
 
 const deltaLong = `delta measures the calibration term δ of Corollary 1 and Theorem 1
-(paper.md §1.4, §2.3) on a live model, at the threshold τ = 1/|E| you give:
+(Sections 3.1–3.2 of the paper) on a live model, at the threshold τ = 1/|E| you give:
 
   A     = the (question, answer) pairs whose answer the model gives
           probability above τ
@@ -29,15 +30,20 @@ the answer's tokens after the prompt, without the end of the answer (an API
 reply gives no log-probability for a stop sequence), so A is one set for
 both. p(A) has a Wilson interval; p̂(A) and δ have bootstrap intervals over
 questions. p̂(A) − p(A) is also the slope of the loss under rescaling
-(paper.md §1.5).
+(Section 3.1).
 
-The endpoint must support echo with logprobs on /v1/completions: hallu serve
-does; see the README for hosted servers.`
+The endpoint must support echo with logprobs on /v1/completions (hallu serve
+and vLLM do); delta checks this before its first request. On any endpoint
+with chat top_logprobs, --choices FILE measures δ on multiple-choice items
+instead, from the first token's probabilities over the options (--method
+letters; see hallu probe and docs/endpoints.md).`
 
 type deltaOptions struct {
 	baseURL, model, dataset, threshold, cache, apiKeyEnv string
+	choices, choicesFormat                               string
 	noCache, shuffle, json                               bool
 	client                                               clientOptions
+	scoring                                              methodOptions
 	samples, maxTokens, limit, bootstrap                 int
 	seed                                                 uint64
 	sampleSeed                                           int64
@@ -52,10 +58,13 @@ func newDeltaCmd() *cobra.Command {
 		Long:  deltaLong,
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			for _, name := range []string{"base-url", "model", "dataset", "threshold"} {
+			for _, name := range []string{"base-url", "model", "threshold"} {
 				if !cmd.Flags().Changed(name) {
 					return usagef("delta: --%s is required", name)
 				}
+			}
+			if (o.dataset == "") == (o.choices == "") {
+				return usagef("delta: give --dataset (open questions, by echo) or --choices (multiple-choice items)")
 			}
 			o.sampleSeedSet = cmd.Flags().Changed("sample-seed")
 			return runDelta(cmd.Context(), o, cmd.OutOrStdout())
@@ -77,6 +86,9 @@ func newDeltaCmd() *cobra.Command {
 	f.BoolVar(&o.noCache, "no-cache", false, "keep no response cache")
 	f.StringVar(&o.apiKeyEnv, "api-key-env", "", "environment variable holding the API key (default OPENAI_API_KEY, optional)")
 	o.client.register(cmd)
+	f.StringVar(&o.choices, "choices", "", "multiple-choice items to measure δ on instead of --dataset (see --choices-format)")
+	f.StringVar(&o.choicesFormat, "choices-format", "mc", `--choices file: "mc" (JSONL question, choices, gold) or "candidates" (JSONL context, valid, errors)`)
+	o.scoring.register(cmd)
 	f.BoolVar(&o.json, "json", false, "print JSON")
 	return cmd
 }
@@ -117,6 +129,9 @@ func runDelta(ctx context.Context, o deltaOptions, stdout io.Writer) error {
 	if o.samples <= 0 || o.maxTokens <= 0 || o.limit < 0 || o.bootstrap < 0 {
 		return usagef("delta: --samples and --max-tokens must be positive, --limit and --bootstrap ≥ 0")
 	}
+	if o.choices != "" {
+		return runDeltaChoices(ctx, o, tau, stdout)
+	}
 	qs, inputs, err := loadQuestions(o.dataset)
 	if err != nil {
 		return err
@@ -127,6 +142,9 @@ func runDelta(ctx context.Context, o deltaOptions, stdout io.Writer) error {
 		return err
 	}
 	defer closeEndpoint()
+	if err := client.Require(ctx, o.model, llm.MeasureDeltaEcho); err != nil {
+		return fmt.Errorf("delta: %w", err)
+	}
 	cfg := harness.DeltaConfig{Client: client, Model: o.model, Questions: qs, Samples: o.samples,
 		MaxTokens: o.maxTokens, Workers: o.client.concurrency}
 	if o.sampleSeedSet {
@@ -137,7 +155,7 @@ func runDelta(ctx context.Context, o deltaOptions, stdout io.Writer) error {
 		return err
 	}
 	if len(m.Observations) == 0 {
-		return fmt.Errorf("delta: every question failed; first: %s", m.Failed[0])
+		return unusablef("delta: every question failed; first: %s", m.Failed[0])
 	}
 	est, err := harness.EstimateDelta(m.Observations, tau, score.DefaultZ, o.bootstrap, o.seed)
 	if err != nil {
@@ -145,21 +163,27 @@ func runDelta(ctx context.Context, o deltaOptions, stdout io.Writer) error {
 	}
 	res := deltaResult{DeltaEstimate: est, Failed: m.Failed}
 	if o.json {
-		params := map[string]any{"base_url": o.baseURL, "model": o.model, "dataset": o.dataset, "threshold": tau,
+		params := map[string]any{"base_url": llm.RedactURL(o.baseURL), "model": o.model, "dataset": o.dataset, "threshold": tau,
 			"samples": o.samples, "max_tokens": o.maxTokens, "limit": o.limit, "shuffle": o.shuffle, "seed": o.seed,
 			"bootstrap": o.bootstrap, "z": score.DefaultZ, "prompt": harness.DeltaPrompt(harness.Question{Text: "{question}"})}
 		if cfg.Seed != nil {
 			params["sample_seed"] = *cfg.Seed
 		}
-		return report.WriteJSON(stdout, report.NewEnvelope("delta", params, res, inputs...))
+		err = report.WriteJSON(stdout, report.NewEnvelope("delta", params, res, inputs...))
+	} else {
+		err = renderDelta(stdout, &res)
 	}
-	return renderDelta(stdout, &res)
+	if err == nil && len(m.Failed) > 0 {
+		err = unusablef("delta: %d of %d questions left out after failed requests, so δ is over the rest only; first: %s",
+			len(m.Failed), len(qs), m.Failed[0])
+	}
+	return err
 }
 
 func renderDelta(w io.Writer, r *deltaResult) error {
 	ci := func(i score.Interval) string { return fmt.Sprintf("[%.4f, %.4f]", i.Lo, i.Hi) }
 	t := report.Table{
-		Title:  fmt.Sprintf("δ at τ = %s over %d questions (paper.md §1.4)", report.F(r.Threshold), r.Questions),
+		Title:  fmt.Sprintf("δ at τ = %s over %d questions (Section 3.1)", report.F(r.Threshold), r.Questions),
 		Header: []string{"quantity", "estimate", "95% interval", "above τ", "of", "interval"},
 	}
 	t.AddRow("p̂(A), model samples", fmt.Sprintf("%.4f", r.ModelMass.Estimate), ci(r.ModelMass.CI), r.ModelMass.Above, r.ModelMass.Of, r.ModelMass.Method)
@@ -170,7 +194,7 @@ func renderDelta(w io.Writer, r *deltaResult) error {
 	}
 	t.AddRow("δ = |p̂(A) − p(A)|", fmt.Sprintf("%.4f", r.Delta), deltaCI, "", "", method)
 	t.Notes = []string{
-		fmt.Sprintf("p̂(A) − p(A) = %+.4f: the slope of the loss under rescaling the mass above τ (paper.md §1.5).", r.Derivative),
+		fmt.Sprintf("p̂(A) − p(A) = %+.4f: the slope of the loss under rescaling the mass above τ (Section 3.1).", r.Derivative),
 		fmt.Sprintf("Samples: %d empty (left out), %d cut at --max-tokens (kept).", r.Empty, r.Truncated),
 	}
 	if len(r.Failed) > 0 {

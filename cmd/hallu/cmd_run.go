@@ -18,7 +18,7 @@ import (
 )
 
 const runLong = `run asks a benchmark's questions of any OpenAI-compatible endpoint under
-explicit confidence targets (paper.md §6.3): for each question and each
+explicit confidence targets (Section 4.2 of the paper): for each question and each
 target t, the instructions say that a correct answer earns 1 point, a wrong
 one costs t/(1−t) points and "I don't know" earns 0, so that answering pays
 only above confidence t. Answers are graded by hallu score's matcher, or by
@@ -50,6 +50,7 @@ type runOptions struct {
 	sampleSeedSet                                           bool
 	judgeModel, judgeBaseURL                                string
 	retryInvalid, quiet, json                               bool
+	maxFailures                                             int
 }
 
 // clientOptions are the llm client's flags, shared by run and delta.
@@ -105,6 +106,7 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&o.judgeModel, "judge-model", "", "grade with this model as a judge instead of matching")
 	f.StringVar(&o.judgeBaseURL, "judge-base-url", "", "API root of the judge (default --base-url)")
 	f.BoolVar(&o.retryInvalid, "retry-invalid", false, "remove the run file's invalid records and ask those questions again")
+	f.IntVar(&o.maxFailures, "max-failures", 3, "stop after this many requests fail in a row (after retries)")
 	f.BoolVar(&o.quiet, "quiet", false, "no progress display")
 	f.BoolVar(&o.json, "json", false, "print the summary as JSON")
 	return cmd
@@ -201,8 +203,8 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if o.limit < 0 || o.maxTokens <= 0 {
-		return usagef("run: --limit must be ≥ 0 and --max-tokens positive")
+	if o.limit < 0 || o.maxTokens <= 0 || o.maxFailures <= 0 {
+		return usagef("run: --limit must be ≥ 0, --max-tokens and --max-failures positive")
 	}
 	qs, inputs, err := loadQuestions(o.dataset)
 	if err != nil {
@@ -224,17 +226,23 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 			defer judge.Close()
 		}
 		grader = &harness.Judge{Client: judge, Model: o.judgeModel}
+		if err := judge.Require(ctx, o.judgeModel, llm.MeasureJudge); err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+	}
+	if err := client.Require(ctx, o.model, llm.MeasureRun); err != nil {
+		return fmt.Errorf("run: %w", err)
 	}
 	rf, err := harness.OpenRunFile(o.out, o.retryInvalid)
 	if err != nil {
 		return err
 	}
 	if rf.TornBytes > 0 || rf.Dropped > 0 {
-		fmt.Fprintf(stderr, "hallu run: %s: removed %d bytes of an incomplete last record and %d invalid records\n", o.out, rf.TornBytes, rf.Dropped)
+		fmt.Fprintf(stderr, "hallu run: %s: removed %d bytes of an incomplete last record and %d invalid or failed-request records, to be asked again\n", o.out, rf.TornBytes, rf.Dropped)
 	}
 	cfg := harness.Config{Client: client, Model: o.model, Questions: qs, Targets: targets,
 		Structured: o.structured, Temperature: o.temperature, MaxTokens: o.maxTokens,
-		Grader: grader, Workers: o.client.concurrency, Progress: new(harness.Progress)}
+		Grader: grader, Workers: o.client.concurrency, Progress: new(harness.Progress), MaxFailures: o.maxFailures}
 	if o.sampleSeedSet {
 		cfg.Seed = &o.sampleSeed
 	}
@@ -253,6 +261,11 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 		if errors.Is(err, context.Canceled) {
 			fmt.Fprintf(stderr, "hallu run: stopped with %d of %d records in %s; run the same command to resume\n",
 				res.Resumed+res.Written, res.Pairs, o.out)
+			return err
+		}
+		if errors.As(err, new(*harness.FailureError)) {
+			return fmt.Errorf("run against %s: %w\n%d of %d questions × targets are recorded in %s; once the endpoint answers, run the same command again to ask the rest",
+				llm.RedactURL(o.baseURL), err, res.Resumed+res.Written, res.Pairs, o.out)
 		}
 		return err
 	}
@@ -266,7 +279,7 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 	if o.json {
-		params := map[string]any{"base_url": o.baseURL, "model": o.model, "dataset": o.dataset, "targets": targets,
+		params := map[string]any{"base_url": llm.RedactURL(o.baseURL), "model": o.model, "dataset": o.dataset, "targets": targets,
 			"questions": len(qs), "limit": o.limit, "shuffle": o.shuffle, "seed": o.seed, "structured": o.structured,
 			"temperature": o.temperature, "max_tokens": o.maxTokens, "judge_model": o.judgeModel,
 			"concurrency": o.client.concurrency, "rps": o.client.rps, "max_retries": o.client.maxRetries,

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,8 +19,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-const scoreLong = `Re-score existing eval logs under explicit confidence targets (Section 4 of
-"Why Language Models Hallucinate"; paper.md §6.3): a correct answer earns +1,
+const scoreLong = `Re-score existing eval logs under explicit confidence targets (Section 4.2 of
+"Why Language Models Hallucinate"): a correct answer earns +1,
 a wrong one costs t/(1−t), "I don't know" earns 0. t = 0 is binary grading.
 
 Each input is one log: hallu's own run file (JSONL), a generic JSONL or CSV
@@ -65,6 +66,8 @@ type scoreOptions struct {
 	InspectScorer  string
 	SimpleQATest   string
 	HTML           string
+	AllowRepeats   bool
+	GradeValues    string
 	Limits         evallog.Limits
 }
 
@@ -103,6 +106,8 @@ func newScoreCmd() *cobra.Command {
 	f.StringVar(&o.InspectScorer, "inspect-scorer", "", "Inspect: the scorer whose value is the grade (default: each sample's first)")
 	f.StringVar(&o.HTML, "html", "", "also write a self-contained HTML report to `FILE`")
 	f.StringVar(&o.SimpleQATest, "simpleqa-test", "", "SimpleQA (or SimpleQA Verified) test-set CSV that the predictions are joined with")
+	f.StringVar(&o.GradeValues, "grade-values", "", `hallu, jsonl and csv logs: read these grade values as these outcomes, e.g. "yes=wrong,no=correct" for a column "hallucinated"`)
+	f.BoolVar(&o.AllowRepeats, "allow-repeats", false, "hallu, jsonl and csv logs: count records that repeat a (model, id, target) as further samples (epochs) instead of failing")
 	o.Limits = evallog.Limits{MaxLine: input.DefaultMaxLine, MaxDocument: input.DefaultMaxDocument, MaxSamples: input.DefaultMaxSamples}
 	f.Var(sizeFlag{&o.Limits.MaxLine}, "max-line", "longest line (or CSV record) of a log read (see docs/limits.md)")
 	f.Var(sizeFlag{&o.Limits.MaxDocument}, "max-doc", "largest log read whole (Inspect, lm-eval array, each .eval member decompressed)")
@@ -178,6 +183,12 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 	if o.NumTol < 0 {
 		return usagef("--num-tol must be ≥ 0")
 	}
+	var gradeValues map[string]score.Outcome
+	if o.GradeValues != "" {
+		if gradeValues, err = evallog.ParseGradeValues(o.GradeValues); err != nil {
+			return usagef("--grade-values: %v", err)
+		}
+	}
 	detector := grade.DefaultDetector()
 	var inputs []report.Input
 	if o.AbstainPhrases != "" {
@@ -201,7 +212,8 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 	}
 	ropt := evallog.Options{Format: format, Map: cmap, Model: o.Model, SkipBad: o.SkipBad,
 		LMEvalFilter: o.LMEvalFilter, LMEvalMetric: o.LMEvalMetric, LengthNormalized: o.LengthNorm,
-		InspectScorer: o.InspectScorer, Abstention: detector, Limits: o.Limits}
+		InspectScorer: o.InspectScorer, Abstention: detector, GradeValues: gradeValues,
+		Limits: o.Limits}
 	if o.SimpleQATest != "" {
 		f, err := input.Open(o.SimpleQATest)
 		if err != nil {
@@ -223,8 +235,9 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 
 	var d score.Dataset
 	res := scoreResult{}
+	inv := invalidCensus{}
 	for _, path := range args {
-		ir, in, err := scoreInput(ctx, path, ropt, o.LMEvalResults, resolver, &d)
+		ir, in, err := scoreInput(ctx, path, ropt, o.LMEvalResults, resolver, &d, &inv)
 		if err != nil {
 			return err
 		}
@@ -232,7 +245,7 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 		inputs = append(inputs, in...)
 	}
 	if d.Len() == 0 {
-		return fmt.Errorf("no samples in %s", strings.Join(args, ", "))
+		return unusablef("no samples in %s", strings.Join(args, ", "))
 	}
 	bootstrap := o.Bootstrap
 	if bootstrap == 0 {
@@ -251,6 +264,7 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 		"seed": o.Seed, "seed2": o.Seed ^ 0x9e3779b97f4a7c15, "z": score.DefaultZ,
 		"lm_eval_filter": o.LMEvalFilter, "lm_eval_metric": o.LMEvalMetric, "length_norm": o.LengthNorm,
 		"inspect_scorer": o.InspectScorer, "simpleqa_test": o.SimpleQATest,
+		"grade_values": o.GradeValues, "allow_repeats": o.AllowRepeats,
 	}
 	if o.HTML != "" {
 		err := writePage(o.HTML, func() (report.Page, error) { return report.ScorePage(res.Report, provenance(params, inputs...)) })
@@ -259,13 +273,108 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 		}
 	}
 	if o.JSON {
-		return report.WriteJSON(w, report.NewEnvelope("score", params, res, inputs...))
+		err = report.WriteJSON(w, report.NewEnvelope("score", params, res, inputs...))
+	} else {
+		err = renderScore(w, &res)
 	}
-	return renderScore(w, &res)
+	if err != nil {
+		return err
+	}
+	return unusableScore(&res, &inv, o.AllowRepeats)
+}
+
+// invalidCensus counts the invalid samples of each model and their reasons.
+type invalidCensus struct {
+	invalid map[string]int            // model → invalid samples
+	reasons map[string]map[string]int // model → reason → samples, for the first few reasons
+}
+
+func (c *invalidCensus) add(s *score.Sample) {
+	if s.Outcome != score.Invalid {
+		return
+	}
+	if c.invalid == nil {
+		c.invalid, c.reasons = map[string]int{}, map[string]map[string]int{}
+	}
+	c.invalid[s.Model]++
+	rs := c.reasons[s.Model]
+	if rs == nil {
+		rs = map[string]int{}
+		c.reasons[s.Model] = rs
+	}
+	why := cmp.Or(s.Reason, "no reason given")
+	if len(why) > 120 {
+		why = why[:120] + "…"
+	}
+	if _, ok := rs[why]; ok || len(rs) < 5 {
+		rs[why]++
+	}
+}
+
+// unusableScore returns an unusableError when the scores printed cannot
+// mean what they say: a model whose every sample is invalid, or records of
+// a hallu, jsonl or csv log that repeat a (model, id, target) unless
+// allowRepeats. The tables are printed first, so that the user sees them.
+func unusableScore(res *scoreResult, inv *invalidCensus, allowRepeats bool) error {
+	var problems []string
+	seen := map[string]bool{}
+	generic := true
+	for _, in := range res.Inputs {
+		generic = generic && (in.Format == evallog.Run || in.Format == evallog.JSONL || in.Format == evallog.CSV)
+	}
+	for _, r := range res.Results {
+		if seen[r.Model] {
+			continue
+		}
+		seen[r.Model] = true
+		if n := inv.invalid[r.Model]; n > 0 && n == modelSamples(res, r.Model) {
+			var reasons []string
+			for why, k := range inv.reasons[r.Model] {
+				reasons = append(reasons, fmt.Sprintf("%q (%d)", why, k))
+			}
+			slices.Sort(reasons)
+			problems = append(problems, fmt.Sprintf("every one of the %d samples of model %q is invalid, so its scores are 0 by construction; reasons: %s",
+				n, r.Model, strings.Join(reasons, ", ")))
+		}
+	}
+	if generic && !allowRepeats {
+		groups := map[string]bool{} // a model's samples under no run target share one row per t
+		for _, r := range res.Results {
+			key, where := r.Model, ""
+			if r.RunTarget {
+				key, where = fmt.Sprintf("%s@%v", r.Model, r.T), fmt.Sprintf(" run at t = %g", r.T)
+			}
+			if r.Repeated > 0 && !groups[key] {
+				groups[key] = true
+				problems = append(problems, fmt.Sprintf("model %q%s: %d records repeat the id of an earlier record of the same model and target, and would count twice; remove them, or give --allow-repeats if they are epochs",
+					r.Model, where, r.Repeated))
+			}
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return unusablef("score: %s", strings.Join(problems, "; "))
+}
+
+// modelSamples is the number of samples of model m: the N of its row at
+// its first target, or the sum over its run targets.
+func modelSamples(res *scoreResult, m string) int {
+	n, plain := 0, false
+	for _, r := range res.Results {
+		switch {
+		case r.Model != m:
+		case r.RunTarget:
+			n += r.N
+		case !plain:
+			n, plain = n+r.N, true
+		}
+	}
+	return n
 }
 
 // scoreInput reads one log into d, grading as it goes.
-func scoreInput(ctx context.Context, path string, ropt evallog.Options, resultsPath string, resolver *grade.Resolver, d *score.Dataset) (inputReport, []report.Input, error) {
+func scoreInput(ctx context.Context, path string, ropt evallog.Options, resultsPath string, resolver *grade.Resolver, d *score.Dataset, inv *invalidCensus) (inputReport, []report.Input, error) {
 	ir := inputReport{Path: path}
 	var inputs []report.Input
 	ropt.DefaultModel = modelFromPath(path)
@@ -316,6 +425,7 @@ func scoreInput(ctx context.Context, path string, ropt evallog.Options, resultsP
 		if err := d.Add(s); err != nil {
 			return fmt.Errorf("%s: %w", s.Source, err)
 		}
+		inv.add(s)
 		return nil
 	})
 	if err != nil {

@@ -29,7 +29,7 @@ func renderScore(w io.Writer, res *scoreResult) error {
 	tables = append(tables, in)
 
 	rt := report.Table{
-		Title: "Scores under confidence targets (paper.md §6.3: +1 correct, −t/(1−t) wrong, 0 abstained)",
+		Title: "Scores under confidence targets (Section 4.2 of the paper: +1 correct, −t/(1−t) wrong, 0 abstained)",
 		Header: []string{"model", "t", "penalty", "n", "correct", "wrong", "abstained", "invalid",
 			"acc/n", "err/n", "abst/n", "inv/n", "acc/att", "F1", "score", "95% CI", "rank", "binary rank"},
 	}
@@ -52,6 +52,7 @@ func renderScore(w io.Writer, res *scoreResult) error {
 	rt.Notes = []string{
 		"Rates /n are over all samples, invalid included; acc/att = correct/(correct+wrong); F1 is SimpleQA's.",
 		"Abstained and invalid samples score 0. binary rank: rank at t = 0 (change to the rank at t).",
+		"95% CI of the score: Wilson's interval of the accuracy at t = 0 (where the score is the accuracy); the normal interval clipped to the score's range [−t/(1−t), 1] at t > 0.",
 	}
 	if anyInvalid {
 		rt.Notes = append(rt.Notes, "Invalid samples present: JSON score_invalid_as_wrong gives the score had each been wrong.")
@@ -61,11 +62,20 @@ func renderScore(w io.Writer, res *scoreResult) error {
 	if len(res.Comparisons) > 0 {
 		ct := report.Table{Title: "Paired bootstrap on shared questions (A − B points per question)",
 			Header: []string{"t", "A", "B", "shared", "mean diff", "95% CI", "P(A better)"}}
+		boot := false
 		for _, c := range res.Comparisons {
-			ct.AddRow(c.T, c.A, c.B, c.Shared, fmt.Sprintf("%+.4f", c.MeanDiff),
-				fmt.Sprintf("[%+.4f, %+.4f]", c.CI.Lo, c.CI.Hi), fmt.Sprintf("%.3f", c.PABetter))
+			ci, better := "-", "-"
+			if c.Replicates > 0 {
+				boot = true
+				ci, better = fmt.Sprintf("[%+.4f, %+.4f]", c.CI.Lo, c.CI.Hi), fmt.Sprintf("%.3f", c.PABetter)
+			}
+			ct.AddRow(c.T, c.A, c.B, c.Shared, fmt.Sprintf("%+.4f", c.MeanDiff), ci, better)
 		}
 		ct.Notes = []string{leaderboardLine(res.Results)}
+		if !boot {
+			ct.Title = "Mean difference on shared questions (A − B points per question)"
+			ct.Notes = append(ct.Notes, "--bootstrap 0: no replicates drawn, so no interval and no P(A better).")
+		}
 		tables = append(tables, ct)
 	}
 
@@ -95,12 +105,12 @@ func renderScore(w io.Writer, res *scoreResult) error {
 					report.F(p.BestThreshold), f4(p.BestThresholdScore))
 			}
 		}
-		pt.Notes = []string{"For a calibrated model the best threshold is t itself (paper.md §6.3); --json has the full curve and reliability bins."}
+		pt.Notes = []string{"For a calibrated model the best threshold is t itself (Section 4.2); --json has the full curve and reliability bins."}
 		tables = append(tables, pt)
 	}
 
 	for _, b := range res.Behavioral {
-		bt := report.Table{Title: "Behavioural calibration of " + b.Model + " (paper.md §6.4: accuracy among answers should be ≥ t)",
+		bt := report.Table{Title: "Behavioural calibration of " + b.Model + " (Section 4.2, behavioural calibration: accuracy among answers should be ≥ t)",
 			Header: []string{"t", "n", "answer rate", "acc answered", "95% CI", "≥ t", "abstain|conf>t", "answer|conf≤t"}}
 		for _, p := range b.Points {
 			bt.AddRow(p.T, p.N, pct(p.AnswerRate), pct(p.AccuracyAnswered),

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hallu-dev/hallu/facts"
 	"github.com/hallu-dev/hallu/internal/input"
+	"github.com/hallu-dev/hallu/missingmass"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/spf13/cobra"
 )
@@ -170,7 +171,7 @@ func simExperiment(opts simOptions) (facts.Experiment, []report.Input, error) {
 		if err != nil {
 			return e, nil, err
 		}
-		p, err := facts.ReadProfile(in)
+		p, err := missingmass.ReadTable(in)
 		in.Close()
 		if err != nil {
 			return e, nil, fmt.Errorf("profile %s: %w", path, err)

@@ -101,7 +101,7 @@ func TestSimCSV(t *testing.T) {
 // A profile world reproduces a frequency-of-frequencies table; N defaults
 // to the records it counts, and the file's sha256 is in the JSON.
 func TestSimProfile(t *testing.T) {
-	for _, path := range []string{"../../facts/testdata/profile.txt", "../../facts/testdata/audit.json"} {
+	for _, path := range []string{"../../missingmass/testdata/profile.txt", "../../missingmass/testdata/audit.json"} {
 		out, err := sim(t, "--mu", "profile:"+path, "--json", "--learners", "calibrated")
 		if err != nil {
 			t.Fatal(err)
@@ -155,7 +155,7 @@ func TestSimErrors(t *testing.T) {
 		{[]string{"extra"}, true, "want 0 argument"},
 		{[]string{"--mu", "profile:" + bad}, false, bad + ": line 2: field f_j"},
 		{[]string{"--mu", "profile:/does/not/exist"}, false, "no such file"},
-		{[]string{"--mu", "profile:../../facts/testdata/profile.txt", "--prompts", "10"}, true, "the profile counts 180 prompts"},
+		{[]string{"--mu", "profile:../../missingmass/testdata/profile.txt", "--prompts", "10"}, true, "the profile counts 180 prompts"},
 	} {
 		_, err := sim(t, tc.args...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || errors.As(err, new(usageError)) != tc.usage {

@@ -53,8 +53,8 @@ func (r repeat) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// write writes path from parts; an int64 part is that many 'a' bytes.
-func write(t *testing.T, path, compression string, parts ...any) string {
+// writeInput writes path from parts; an int64 part is that many 'a' bytes.
+func writeInput(t *testing.T, path, compression string, parts ...any) string {
 	t.Helper()
 	f, err := os.Create(path)
 	if err != nil {
@@ -125,41 +125,41 @@ func TestBoundedMemory(t *testing.T) {
 		ceiling int64    // MiB of peak RSS, 0 for none
 	}{
 		{name: "bound reads a UTF-8 BOM",
-			args: []string{"bound", write(t, p("bom.jsonl"), "", "\ufeff"+row)}},
+			args: []string{"bound", writeInput(t, p("bom.jsonl"), "", "\ufeff"+row)}},
 		{name: "score reads a UTF-8 BOM",
-			args: []string{"score", write(t, p("bom-run.jsonl"), "", "\ufeff"+`{"id":"q1","grade":"correct"}`+"\n")}},
+			args: []string{"score", writeInput(t, p("bom-run.jsonl"), "", "\ufeff"+`{"id":"q1","outcome":"correct"}`+"\n")}},
 		{name: "bound: one 300 MB line in a small .zst",
-			args: []string{"bound", "--max-line", "8M", write(t, p("line.jsonl.zst"), "zstd", `{"context":"`, 300*mb, `"}`+"\n")},
+			args: []string{"bound", "--max-line", "8M", writeInput(t, p("line.jsonl.zst"), "zstd", `{"context":"`, 300*mb, `"}`+"\n")},
 			fail: true, want: []string{"line.jsonl.zst: line 1: line longer than the limit of 8MiB (raise it with --max-line)"}, ceiling: 80},
 		{name: "score: one 300 MB line in a small .gz",
-			args: []string{"score", "--format", "jsonl", "--max-line", "8M", write(t, p("line.jsonl.gz"), "gzip", `{"id":"`, 300*mb, `"}`+"\n")},
+			args: []string{"score", "--format", "jsonl", "--max-line", "8M", writeInput(t, p("line.jsonl.gz"), "gzip", `{"id":"`, 300*mb, `"}`+"\n")},
 			fail: true, want: []string{"line.jsonl.gz: line 1: line longer than the limit of 8MiB (raise it with --max-line)"}, ceiling: 80},
 		{name: "score: an .eval whose header.json inflates to 300 MB",
 			args: []string{"score", "--max-doc", "8M", evalBomb(t, p("bomb.eval"), 300*mb)},
 			fail: true, want: []string{"header.json", "ZIP member header.json (decompressed) longer than the limit of 8MiB (raise it with --max-doc)"}, ceiling: 80},
 		{name: "score: 2 M duplicate rows in a small .zst",
-			args: []string{"score", "--max-samples", "100000", write(t, p("dup.jsonl.zst"), "zstd", repeated(`{"id":"q1","grade":"correct"}`+"\n", 2_000_000)...)},
+			args: []string{"score", "--allow-repeats", "--max-samples", "100000", writeInput(t, p("dup.jsonl.zst"), "zstd", repeated(`{"id":"q1","outcome":"correct"}`+"\n", 2_000_000)...)},
 			fail: true, want: []string{"dup.jsonl.zst:100001: more samples than the limit of 100000 (raise it with --max-samples)"}, ceiling: 80},
 		{name: "score: a CSV quote never closed, then 300 MB",
-			args: []string{"score", "--format", "csv", "--max-line", "8M", write(t, p("quote-score.csv.zst"), "zstd", "id,grade,response\nq1,correct,\"r\n", 300*mb)},
+			args: []string{"score", "--format", "csv", "--max-line", "8M", writeInput(t, p("quote-score.csv.zst"), "zstd", "id,grade,response\nq1,correct,\"r\n", 300*mb)},
 			fail: true, want: []string{"quote-score.csv.zst: the record after line 1: line longer than the limit of 8MiB"}, ceiling: 80},
 		{name: "score: binary garbage read as CSV",
-			args: []string{"score", "--format", "csv", write(t, p("garbage.csv"), "", "PK\x03\x04\x14\x00\x08\x00\"\x00\xff")},
+			args: []string{"score", "--format", "csv", writeInput(t, p("garbage.csv"), "", "PK\x03\x04\x14\x00\x08\x00\"\x00\xff")},
 			fail: true, want: []string{"garbage.csv: not text: a NUL byte at offset 5"}},
 		{name: "score: a truncated .gz",
-			args: []string{"score", write(t, p("trunc.jsonl.gz"), "", half(gzipped(strings.Repeat(`{"id":"q1","grade":"correct"}`+"\n", 5000))))},
+			args: []string{"score", writeInput(t, p("trunc.jsonl.gz"), "", half(gzipped(strings.Repeat(`{"id":"q1","outcome":"correct"}`+"\n", 5000))))},
 			fail: true, want: []string{"truncated"}, once: "trunc.jsonl.gz"},
 		{name: "audit: a truncated .gz",
-			args: []string{"audit", "--prompt", "1", write(t, p("trunc.tsv.gz"), "", half(gzipped(strings.Repeat("a\tb\n", 50000))))},
+			args: []string{"audit", "--prompt", "1", writeInput(t, p("trunc.tsv.gz"), "", half(gzipped(strings.Repeat("a\tb\n", 50000))))},
 			fail: true, want: []string{"truncated"}, once: "trunc.tsv.gz"},
 		{name: "audit --mem 8M, two workers: 300 MB records",
-			args: []string{"audit", "--mem", "8M", "--workers", "2", "--prompt", "1", write(t, p("long.tsv.zst"), "zstd", "k\t", 300*mb, "\n")},
+			args: []string{"audit", "--mem", "8M", "--workers", "2", "--prompt", "1", writeInput(t, p("long.tsv.zst"), "zstd", "k\t", 300*mb, "\n")},
 			fail: true, want: []string{"long.tsv.zst:1: record longer than the limit of 512KiB (raise it with --mem)"}, ceiling: 60},
 		{name: "audit --mem 8M: a CSV quote never closed, then 300 MB",
-			args: []string{"audit", "--mem", "8M", "--workers", "1", "--prompt", "1", write(t, p("quote.csv.zst"), "zstd", "a,b\nx,\"y\n", 300*mb)},
+			args: []string{"audit", "--mem", "8M", "--workers", "1", "--prompt", "1", writeInput(t, p("quote.csv.zst"), "zstd", "a,b\nx,\"y\n", 300*mb)},
 			fail: true, want: []string{"quote.csv.zst:2: record longer than the limit", "never closed"}, ceiling: 60},
 		{name: "audit --mem 64M --max-record 8M, two workers: forty 6 MB records",
-			args:    []string{"audit", "--mem", "160M", "--max-record", "8M", "--workers", "2", "--prompt", "1", write(t, p("many.tsv.zst"), "zstd", repeated([]any{"k\t", 6 * mb, "\n"}, 40)...)},
+			args:    []string{"audit", "--mem", "160M", "--max-record", "8M", "--workers", "2", "--prompt", "1", writeInput(t, p("many.tsv.zst"), "zstd", repeated([]any{"k\t", 6 * mb, "\n"}, 40)...)},
 			ceiling: 220},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

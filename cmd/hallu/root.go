@@ -9,8 +9,11 @@ Zhang 2025) measurable: the bounds of the paper's reduction on a model's
 probabilities, the singleton-rate floor of a fact corpus, and the scoring of
 eval logs under explicit confidence targets. New here? Run "hallu demo".
 
-Exit status: 0 on success, 1 on bad input or a failed computation,
-2 on a bad command line, 130 when interrupted.`
+Exit status: 0 on success; 1 on bad input data or a failed computation;
+2 on a bad command line; 3 when the work ran but its result is partial or
+cannot mean what it says (every sample invalid, a column never found,
+requests that failed); 70 on an internal error (a bug); 130 when
+interrupted. See docs/exit-codes.md.`
 
 // newRootCmd builds the command tree. Each subcommand is defined in its own
 // cmd_<name>.go file and added here.
@@ -35,7 +38,10 @@ func newRootCmd() *cobra.Command {
 		newSimCmd(),
 		newRunCmd(),
 		newDeltaCmd(),
+		newProbeCmd(),
 		newDemoCmd(),
+		newCompareCmd(),
 	)
+	argsAreUsage(root)
 	return root
 }

@@ -1,19 +1,17 @@
-package instances
+package iiv
 
 import (
 	"bufio"
 	"encoding/json"
 	"io"
 	"strconv"
-
-	"github.com/hallu-dev/hallu/iiv"
 )
 
-// WriteInstance writes rows in the JSONL instance format that iiv.Reader
-// and `hallu bound` read: context, response, label, p where the row has
-// one, and phat (as the shortest decimal that reads back to the same
-// float64).
-func WriteInstance[T iiv.Scalar[T]](w io.Writer, rows []iiv.Row[T]) error {
+// Write writes rows in the JSONL instance format that Reader and
+// `hallu bound` read: context, response, label, mu and p where the row has
+// them, and phat, each number as the shortest decimal that reads back to the
+// same float64. It is the one writer of the format.
+func Write[T Scalar[T]](w io.Writer, rows []Row[T]) error {
 	bw := bufio.NewWriter(w)
 	var line []byte
 	for _, r := range rows {

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/hallu-dev/hallu/demo"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// TestGolden runs every command that prints a report on the data hallu demo
+// ships and compares its text and HTML output with the files under
+// testdata/golden, so that a change in any report is a reviewed diff.
+// `go test ./cmd/hallu -run TestGolden -update` rewrites them.
+func TestGolden(t *testing.T) {
+	goldenDir, err := filepath.Abs(filepath.Join("testdata", "golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Chdir(dir) // inputs by relative name, so that column widths do not depend on the temporary path
+	extract := func(name string) string {
+		b, err := demo.Data.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Base(name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	facts, outputs := extract(demo.FactsFile), extract(demo.OutputsFile)
+	inst := "cor2.jsonl"
+	if out, err := execHallu(t, "ngram", "cor2", "--orders", "3", "--write-instance", inst); err != nil {
+		t.Fatalf("hallu ngram cor2: %v\n%s", err, out)
+	}
+	answers := strconv.Itoa(demo.Answers)
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"audit", []string{"audit", "--prompt", "relation,sub_label", "--answer", "obj_label", "--answers", answers, facts}},
+		{"floor", []string{"floor", "--n", "1000", "--sr", "0.3", "--min-errors", answers}},
+		{"sim", []string{"sim", "--answers", answers, "--prompts", "200", "--n", "400", "--runs", "2", "--seed", "1"}},
+		{"score", []string{"score", "--format", "lm-eval", "--model", demo.Model, "--targets", "0,0.5,0.75,0.9", outputs}},
+		{"cor2", []string{"ngram", "cor2"}},
+		{"bound", []string{"bound", inst}},
+		{"benchmarks", []string{"benchmarks"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			args := c.args
+			html := ""
+			if c.name != "benchmarks" {
+				html = c.name + ".html"
+				args = append(args[:len(args):len(args)], "--html", html)
+			}
+			out, err := execHallu(t, args...)
+			if err != nil {
+				t.Fatalf("hallu %v: %v\n%s", args, err, out)
+			}
+			golden(t, filepath.Join(goldenDir, c.name+".txt"), []byte(out))
+			if html != "" {
+				b, err := os.ReadFile(html)
+				if err != nil {
+					t.Fatal(err)
+				}
+				golden(t, filepath.Join(goldenDir, c.name+".html"), b)
+			}
+		})
+	}
+}
+
+// What differs between two runs of the same command: the tool's version and
+// the time.
+var (
+	versionRE = regexp.MustCompile(`\b(?:devel|v\d+\.\d+\.\d+)(?:[-+][\w.]+)?\b`)
+	timeRE    = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)`)
+)
+
+// golden compares got, with its variable parts replaced, to the file at
+// path, or rewrites the file under -update.
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	got = versionRE.ReplaceAllLiteral(got, []byte("$VERSION"))
+	got = timeRE.ReplaceAllLiteral(got, []byte("$TIME"))
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/hallu -run TestGolden -update to write it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from its golden file; if the change is intended, run go test ./cmd/hallu -run TestGolden -update and review the diff\n%s", path, firstDiff(want, got))
+	}
+}
+
+// firstDiff shows the first line where a and b differ.
+func firstDiff(a, b []byte) string {
+	al, bl := bytes.Split(a, []byte("\n")), bytes.Split(b, []byte("\n"))
+	for i := 0; i < len(al) || i < len(bl); i++ {
+		var x, y []byte
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if !bytes.Equal(x, y) {
+			return "line " + strconv.Itoa(i+1) + ":\n  golden: " + clip(x) + "\n  now:    " + clip(y)
+		}
+	}
+	return ""
+}
+
+func clip(b []byte) string {
+	if len(b) > 200 {
+		return string(b[:200]) + "…"
+	}
+	return string(b)
+}
