@@ -28,7 +28,7 @@ func (sc *scanner) read(ctx context.Context) error {
 	return nil
 }
 
-func (sc *scanner) readSource(ctx context.Context, idx int, src Source, seq *int64, carry []byte) (_ []byte, err error) {
+func (sc *scanner) readSource(ctx context.Context, idx int, src Source, seq *int64, carry []byte) ([]byte, error) {
 	rc, err := src.Open()
 	if err != nil {
 		return carry, err
