@@ -16,7 +16,7 @@ import (
 // computes with these flags on the embedded files (see the README's tour):
 //
 //	hallu audit --prompt relation,sub_label --answer obj_label --answers 1000 demo/data/pararel_trex.tsv.zst
-//	hallu sim --mu profile:AUDIT.json --answers 1000 --runs 20
+//	hallu sim --mu uniform --prompts K --n N --answers 1000 --runs 20 (K = SimPrompts(N, sr), N and sr the audit's)
 //	hallu score --format lm-eval --model Qwen3-8B --targets 0,0.5,0.75,0.9 demo/data/qwen3-8b_negotiationtom_belief.jsonl.zst
 //	hallu ngram cor2
 //	hallu ngram cor2 --orders 3 --write-instance cor2.jsonl && hallu bound cor2.jsonl
@@ -49,8 +49,8 @@ type Result struct {
 	// Audit is the audit of the embedded facts, with Config.
 	Audit       *audit.Result
 	AuditConfig audit.Config
-	// Experiment is the simulation run on the audit's mention profile, and
-	// Simulation its outcome.
+	// Experiment is the simulation run in a world with the audit's
+	// singleton rate (SimPrompts), and Simulation its outcome.
 	Experiment facts.Experiment
 	Simulation *facts.Simulation
 	// Score is the scoring of the embedded outputs as logged (model Model)

@@ -21,6 +21,11 @@ func TestRun(t *testing.T) {
 	if s := res.Audit.Stats; s.Records != 29411 || s.Singletons != 26645 {
 		t.Errorf("audit: N = %d, f1 = %d; want 29411, 26645", s.Records, s.Singletons)
 	}
+	// The simulated world reproduces the corpus's singleton rate: 20 runs
+	// of N = 29,411 have a standard error of about 0.0004 around it.
+	if got, want := res.Simulation.Points[0].Summaries[0].SR.Mean, res.Audit.Stats.SingletonRate; math.Abs(got-want) > 0.003 {
+		t.Errorf("simulated sr %v, corpus %v", got, want)
+	}
 	// The flip is where the two entries' scores cross: check it against
 	// a scan of t with score.Counts.Score, the one implementation of the
 	// score.
@@ -59,6 +64,24 @@ func TestRun(t *testing.T) {
 	}
 	if len(p.Sections) < 10 {
 		t.Errorf("page has %d sections", len(p.Sections))
+	}
+	// Every chart readable: legends off the data, markers inside the frame
+	// and not hiding one another.
+	figures := 0
+	for _, s := range p.Sections {
+		for _, f := range s.Figures {
+			figures++
+			if f.Geometry == nil {
+				t.Errorf("section %q: a figure without geometry", s.Heading)
+				continue
+			}
+			for _, msg := range append(f.Geometry.Problems(), f.Geometry.Hidden()...) {
+				t.Errorf("section %q: %s", s.Heading, msg)
+			}
+		}
+	}
+	if figures != 7 {
+		t.Errorf("%d figures, want 7", figures)
 	}
 }
 
@@ -116,5 +139,38 @@ func TestExport(t *testing.T) {
 	}
 	if len(want) != 0 {
 		t.Errorf("not written: %v", want)
+	}
+}
+
+// TestSimPrompts checks SimPrompts against the expected singleton rate
+// computed independently, as a sum over the binomial count of one prompt,
+// and the demo's world against the corpus.
+func TestSimPrompts(t *testing.T) {
+	for _, tc := range []struct {
+		n  int64
+		sr float64
+	}{{29411, 0.905954}, {100, 0.5}, {2, 0.5}, {1000, 0.01}} {
+		k, err := SimPrompts(tc.n, tc.sr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// E[f₁]/n = K·P(Binomial(n, 1/K) = 1)/n, for K and K ± 1: the
+		// rounded K is the one whose rate is nearest sr.
+		rate := func(k float64) float64 {
+			n := float64(tc.n)
+			expectedF1 := k * n * (1 / k) * math.Pow(1-1/k, n-1) // K prompts, each drawn once with this probability
+			return expectedF1 / n
+		}
+		got := rate(float64(k))
+		for _, other := range []float64{float64(k) - 1, float64(k) + 1} {
+			if other >= 1 && math.Abs(rate(other)-tc.sr) < math.Abs(got-tc.sr) {
+				t.Errorf("N = %d, sr = %g: K = %d gives %g, K = %g is nearer (%g)", tc.n, tc.sr, k, got, other, rate(other))
+			}
+		}
+	}
+	for _, sr := range []float64{0, 1, math.NaN()} {
+		if _, err := SimPrompts(100, sr); err == nil {
+			t.Errorf("sr = %g: no error", sr)
+		}
 	}
 }

@@ -27,7 +27,8 @@ func (r *Result) Write(w io.Writer) error {
 	}
 
 	p := r.Simulation.Points[0]
-	fmt.Fprintf(&b, "\n2. Simulation: a world with the corpus's mention profile (%d prompts, N = %d, %d runs): sr = %s.\n", p.Prompts, p.N, len(p.Runs), f(p.Summaries[0].SR.Mean))
+	fmt.Fprintf(&b, "\n2. Simulation: a world of %d equally likely facts, the size at which N = %d examples are expected to have\n", p.Prompts, p.N)
+	fmt.Fprintf(&b, "   the corpus's singleton rate (%d runs): sr = %s against the corpus's %s.\n", len(p.Runs), f(p.Summaries[0].SR.Mean), f(s.SingletonRate))
 	t := report.Table{Header: []string{"learner", "err", "δ", "Thm 2 lower", "Thm 2 upper", "lower held", "upper held"}}
 	var cal facts.Summary
 	for _, sm := range p.Summaries {
@@ -40,12 +41,12 @@ func (r *Result) Write(w io.Writer) error {
 	if err := indented(&b, t); err != nil {
 		return err
 	}
-	fmt.Fprintf(&b, "   The simulated sr is below the corpus's %s: N draws from about N prompts repeat some and miss others,\n", f(s.SingletonRate))
-	b.WriteString("   where the real corpus names almost every fact once.")
 	if cal.Thm2Lower.Mean <= 0 {
-		fmt.Fprintf(&b, " At this N the lower bound is vacuous (%s),\n   but the calibrated learner's error %s equals sr, under the upper bound %s.\n", f(cal.Thm2Lower.Mean), f(cal.Err.Mean), f(cal.Thm2Upper.Mean))
+		fmt.Fprintf(&b, "   At this N the lower bound is vacuous (%s), but the calibrated learner's error %s equals sr, under the upper bound %s.\n",
+			f(cal.Thm2Lower.Mean), f(cal.Err.Mean), f(cal.Thm2Upper.Mean))
 	} else {
-		b.WriteString("\n")
+		fmt.Fprintf(&b, "   The calibrated learner errs on %s, between Theorem 2's bounds %s and %s, as the audit's floor predicted.\n",
+			f(cal.Err.Mean), f(cal.Thm2Lower.Mean), f(cal.Thm2Upper.Mean))
 	}
 	b.WriteString("   Only a miscalibrated learner (δ > 0) errs less: abstain by saying IDK on unseen prompts, at the cost of δ.\n")
 

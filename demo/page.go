@@ -49,10 +49,11 @@ func (r *Result) Page() (report.Page, error) {
 				"Theorem 2 is stated for %d plausible answers per prompt.", s.Records, Answers),
 			"hallu audit --prompt relation,sub_label --answer obj_label --answers 1000 --html audit.html demo/data/pararel_trex.tsv.zst"))
 	sections = append(sections, auditSec...)
-	sections = append(sections, step(2, "a simulated world with the corpus's mention profile",
-		fmt.Sprintf("Prompts are drawn with weight proportional to how often the corpus mentions them, N = %d examples per run, %d runs; each learner is trained on the sample and its error measured exactly.",
-			r.Experiment.N, SimRuns),
-		"hallu audit … --json > audit.json && hallu sim --mu profile:audit.json --answers 1000 --runs 20 --html sim.html"))
+	sections = append(sections, step(2, "a simulated world with the corpus's singleton rate",
+		fmt.Sprintf("A world of %d equally likely facts, the size at which N = %d examples are expected to see %s of them exactly once, the corpus's singleton rate: "+
+			"the corpus is read as a sample of a world of facts far larger than itself. %d runs; each learner is trained on the sample and its error measured exactly.",
+			r.Experiment.World.Prompts, r.Experiment.N, report.F(s.SingletonRate), SimRuns),
+		fmt.Sprintf("hallu sim --mu uniform --prompts %d --n %d --answers 1000 --runs 20 --html sim.html", r.Experiment.World.Prompts, r.Experiment.N)))
 	sections = append(sections, simSec...)
 	flip := "Their scores do not cross."
 	if !math.IsNaN(r.Flip) {

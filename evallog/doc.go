@@ -1,6 +1,6 @@
 // Package evallog reads the evaluation logs people already have into
 // score.Samples, so that they can be re-scored under explicit confidence
-// targets (paper.md §6.3) without running the models again.
+// targets (Section 4.2 of arXiv:2509.04664) without running the models again.
 //
 // Formats (see ../shared/formats.md for the tools' own conventions):
 //

@@ -16,7 +16,7 @@ import (
 // line, {"prompt": "Q: <question>\nA: <answer>\nTrue:", "completion": " yes"
 // | " no"}. A truthful answer is correct, an untruthful one wrong, except
 // that TruthfulQA judges "I have no comment" truthful: under the paper's
-// correct/wrong/IDK trichotomy (paper.md §6.1) it is an abstention, so an
+// correct/wrong/IDK trichotomy (Observation 1 of arXiv:2509.04664) it is an abstention, so an
 // answer that Options.Abstention recognises is abstained whatever its
 // label. The answers of many models are mixed and not attributed, so the
 // file is one "model". The informativeness file (prompts ending

@@ -1,6 +1,6 @@
 // Package facts simulates the Arbitrary Facts model of "Why Language Models
 // Hallucinate" (Kalai, Nachum, Vempala, Zhang 2025; Definition 1, Section
-// 3.3.1 and Appendix B; paper.md §3) and checks Theorem 2 against what
+// 3.3.1 and Appendix B; Section 3.3.1 of arXiv:2509.04664) and checks Theorem 2 against what
 // learners trained on the simulated data actually do.
 //
 // A World fixes K prompts with weights μ(c), an answer set R_c of |R_c|
@@ -10,7 +10,7 @@
 // otherwise. Each Learner turns the training sample into a model p̂(r|c) over
 // R_c ∪ {IDK}. Per run and learner the package reports the singleton rate sr
 // (Definition 2), the true abstention-aware missing mass MM (known in
-// simulation, paper.md §3.4), the model's err, δ, max_z δ_z, err_iiv and
+// simulation, Section 3.3.1 of arXiv:2509.04664), the model's err, δ, max_z δ_z, err_iiv and
 // Theorem 1's bound, Theorem 2's lower and upper bounds, and whether each
 // held.
 //

@@ -9,7 +9,7 @@ import (
 	"github.com/hallu-dev/hallu/missingmass"
 )
 
-// Birthdays (paper.md §3.2): 10,000 people, mentioned with Zipf(1)
+// Birthdays (Definition 1 of arXiv:2509.04664): 10,000 people, mentioned with Zipf(1)
 // frequencies, 365 possible birthdays each, a tenth of the examples saying
 // "I don't know". One run of 100,000 training examples.
 func ExampleSimulate() {

@@ -13,7 +13,7 @@ import (
 type LearnerKind uint8
 
 const (
-	// Calibrated is Appendix B's algorithm (paper.md §3.7): memorise every
+	// Calibrated is Appendix B's algorithm (arXiv:2509.04664): memorise every
 	// prompt seen with an answer, reproducing p(·|c) exactly (a_c with
 	// probability α_c, IDK with 1 − α_c); on an unanswered prompt, IDK with
 	// probability 1 − α_c and otherwise a uniform answer from R_c. It uses
@@ -21,14 +21,14 @@ const (
 	Calibrated LearnerKind = iota + 1
 	// CalibratedEst is Calibrated with every α_c replaced by the pooled
 	// estimate α̂ = (answered examples)/N, as a user who does not know α_c
-	// would have to (paper.md §3.7 [I]).
+	// would have to (Appendix B of arXiv:2509.04664 [I]).
 	CalibratedEst
 	// Guess memorises answered prompts like Calibrated and spreads all the
 	// mass of an unanswered prompt uniformly over R_c, never saying IDK
 	// there.
 	Guess
 	// Abstain memorises answered prompts like Calibrated and says IDK on
-	// every unanswered one: err = 0 and δ large (paper.md §1.5).
+	// every unanswered one: err = 0 and δ large (Section 3.1, Eq. (3) of arXiv:2509.04664).
 	Abstain
 	// AddK smooths the counts of each prompt's responses over R_c ∪ {IDK}:
 	// p̂(r|c) = (n(c,r) + K) / (n(c) + K·(|R_c| + 1)).

@@ -39,7 +39,7 @@ func sums(w *World, s *Sample) (mm, calibratedErr, guessErr iiv.Rat) {
 	return mm, calibratedErr, guessErr
 }
 
-// Appendix B's calibrated algorithm (paper.md §3.7): δ_z = 0 at every
+// Appendix B's calibrated algorithm (arXiv:2509.04664): δ_z = 0 at every
 // threshold z, and err = Σ_{c∈U} μ(c)·α_c·(|R_c|−1)/|R_c|, exactly, through
 // iiv's enumeration of every row.
 func TestCalibratedIsCalibratedAtEveryThreshold(t *testing.T) {
@@ -59,7 +59,7 @@ func TestCalibratedIsCalibratedAtEveryThreshold(t *testing.T) {
 
 // The abstaining model never errs, and its δ is the missing mass it refuses
 // to answer: every unanswered prompt's IDK (p̂ = 1 > threshold) is in A with
-// p-mass μ(1−α), so p̂(A) − p(A) = Σ_U μα = MM (paper.md §1.5). When some
+// p-mass μ(1−α), so p̂(A) − p(A) = Σ_U μα = MM (Section 3.1, Eq. (3) of arXiv:2509.04664). When some
 // |R_c| = 2 the paper's threshold 1/min|E_c| is 1, which no p̂ exceeds, and
 // δ = 0 there; max_z δ_z is MM in every world.
 func TestAbstainDeltaIsMissingMass(t *testing.T) {

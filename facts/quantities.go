@@ -3,7 +3,7 @@ package facts
 import "github.com/hallu-dev/hallu/iiv"
 
 // Quantities are the figures of the paper's reduction (Sections 3.1–3.2,
-// paper.md §2) for one model p̂ in one world, as package iiv defines them,
+// Section 3.2 of arXiv:2509.04664) for one model p̂ in one world, as package iiv defines them,
 // with V_c = {a_c, IDK} and E_c = R_c ∖ {a_c} (Definition 1).
 type Quantities struct {
 	// Err is the generative error rate p̂(E) = Σ_c μ(c) Σ_{r∈E_c} p̂(r|c) (Eq. 1).
@@ -14,7 +14,7 @@ type Quantities struct {
 	PA, PhatA float64
 	// Delta is δ = |p̂(A) − p(A)|.
 	Delta float64
-	// DeltaMaxZ is max_z δ_z over every threshold z ∈ [0,1] (paper.md §3.7).
+	// DeltaMaxZ is max_z δ_z over every threshold z ∈ [0,1] (Appendix B of arXiv:2509.04664).
 	DeltaMaxZ float64
 	// ErrIIV is the Is-It-Valid misclassification rate at Threshold (Eq. 2).
 	ErrIIV float64

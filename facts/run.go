@@ -50,7 +50,7 @@ type RunResult struct {
 	// SR is the singleton rate |S|/N (Definition 2).
 	SR float64
 	// MM is the abstention-aware missing mass Σ_{c∈U} μ(c)·α_c over the
-	// prompts U never seen with an answer (paper.md §3.4), known exactly in
+	// prompts U never seen with an answer (Section 3.3.1 of arXiv:2509.04664), known exactly in
 	// simulation.
 	MM float64
 	// MMLow and MMHigh are Lemma 1's interval sr ∓ 4.42·sqrt(ln(5/γ)/N),

@@ -22,7 +22,7 @@ func zipfWorld(k int, s, alpha float64, answers int) WorldSpec {
 	return WorldSpec{Prompts: k, Mu: Mu{Kind: Zipf, S: s}, Answers: ConstAnswers(answers), Alpha: Alpha{Const: alpha}}
 }
 
-// Lemma 1 (paper.md §3.6): |MM − sr| ≤ 4.42·sqrt(ln(5/γ)/N) with
+// Lemma 1 (Appendix B of arXiv:2509.04664): |MM − sr| ≤ 4.42·sqrt(ln(5/γ)/N) with
 // probability ≥ 1 − γ. Over 1,000 seeded runs the interval must contain the
 // true MM in at least 99% of them, at γ = 0.01.
 func TestLemma1IntervalContainsMM(t *testing.T) {

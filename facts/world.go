@@ -13,7 +13,7 @@ import (
 const MaxPrompts = 1 << 28
 
 // WorldSpec describes a world of the Arbitrary Facts model (Definition 1,
-// paper.md §3.2): K prompts, their distribution μ, the sizes of their answer
+// Definition 1 of arXiv:2509.04664): K prompts, their distribution μ, the sizes of their answer
 // sets R_c and their answer probabilities α_c.
 type WorldSpec struct {
 	// Prompts is K ≥ 1. For a profile μ it is Σ_j f_j; leave it 0 or give

@@ -46,7 +46,7 @@ func DeltaPrompt(q Question) string { return "Question: " + q.Text + "\nAnswer:"
 // prompt, without the event that the answer ends there: a sampled answer's
 // end (the stop sequence) has no log-probability in the API's reply, so
 // leaving it out of both sides keeps A one set for both estimates. q is
-// an upper bound of p̂(r|c), so A is a superset of paper.md's A; answers
+// an upper bound of p̂(r|c), so A is a superset of Corollary 1's A; answers
 // with no text (q = 1) are counted and left out.
 //
 // The endpoint must implement echo with logprobs (hallu serve does; see

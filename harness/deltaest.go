@@ -31,8 +31,8 @@ type Proportion struct {
 	Method   string         `json:"ci_method"`
 }
 
-// DeltaEstimate is paper.md §1.4's calibration term at one threshold,
-// estimated from a live model, with prompts as in §2.3 (μ uniform over the
+// DeltaEstimate is Section 3.1 of arXiv:2509.04664's calibration term at one threshold,
+// estimated from a live model, with prompts as in Theorem 1 (μ uniform over the
 // questions):
 //
 //	A      = {(c, r) : q(r|c) > τ},  τ = 1/|E| (Corollary 1) or 1/min_c|E_c| (Theorem 1)
@@ -41,7 +41,7 @@ type Proportion struct {
 //	δ      = |p̂(A) − p(A)|
 //
 // p̂(A) − p(A) is also the derivative at s = 1 of the cross-entropy of
-// the rescaled model (paper.md §1.5): its sign says which way rescaling
+// the rescaled model (Section 3.1, Eq. (3) of arXiv:2509.04664): its sign says which way rescaling
 // the mass above τ would lower the loss.
 type DeltaEstimate struct {
 	Threshold  float64    `json:"threshold"`

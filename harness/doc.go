@@ -1,7 +1,7 @@
 // Package harness runs a question-answering benchmark against any
-// OpenAI-compatible endpoint under explicit confidence targets (paper.md
-// §6.3; Section 4.2 of "Why Language Models Hallucinate"), and measures the
-// calibration term δ of a live model (paper.md §1.4, §2.3).
+// OpenAI-compatible endpoint under explicit confidence targets (Section 4.2 of "Why
+// Language Models Hallucinate", arXiv:2509.04664), and measures the
+// calibration term δ of a live model (Section 3.1 and Theorem 1 of arXiv:2509.04664).
 //
 // A run (Run) asks every selected question once per confidence target t,
 // with an instruction that states t and the scoring rule — +1 for a correct

@@ -15,7 +15,7 @@ import (
 const IDK = "I don't know"
 
 // Instruction states the confidence target t in the words hallu uses
-// (paper.md §6.3, Section 4.2 of the paper: "explicit confidence
+// (Section 4.2 of arXiv:2509.04664: "explicit confidence
 // targets"). For t > 0 it names the threshold and the scoring rule — +1
 // for a correct answer, −t/(1−t) for a wrong one (score.Penalty), 0 for
 // "I don't know" — so that answering pays exactly when the model's

@@ -20,7 +20,7 @@ type Config struct {
 	Client    *llm.Client
 	Model     string
 	Questions []Question
-	// Targets are the confidence targets t, each in [0,1) (paper.md §6.3).
+	// Targets are the confidence targets t, each in [0,1) (Section 4.2 of arXiv:2509.04664).
 	Targets []float64
 	// Structured asks for "Answer:" and "Confidence:" lines; the stated
 	// confidence becomes the sample's confidence.

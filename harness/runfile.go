@@ -23,8 +23,8 @@ import (
 //
 // A record is final: a question is asked again only if the file has no
 // record for its (model, id, target). A request that failed leaves no
-// record. One process at a time may append to
-// a run file; a lock file beside it (path + ".lock") enforces that.
+// record. One process at a time may append to a run file; a lock file in
+// the user's cache directory (lockPath) enforces that.
 type RunFile struct {
 	path string
 	f    *os.File
@@ -59,7 +59,7 @@ func keyOf(s *score.Sample) jobKey {
 // records are removed (the file is rewritten atomically) so that their
 // questions are asked again.
 func OpenRunFile(path string, retryInvalid bool) (_ *RunFile, err error) {
-	lock, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o644)
+	lock, err := os.OpenFile(lockPath(path), os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, err
 	}

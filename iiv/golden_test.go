@@ -113,7 +113,7 @@ func TestBirthday(t *testing.T) {
 }
 
 // TestNonsenseAndUnlisted: nonsense rows and unlisted mass count in err but
-// carry no D-mass and are not in E_c (paper.md §2.6).
+// carry no D-mass and are not in E_c (Section 3.2 of arXiv:2509.04664).
 func TestNonsenseAndUnlisted(t *testing.T) {
 	in := `{"context":"c","response":"v","label":"valid","p":1,"phat":0.5}
 {"context":"c","response":"e1","label":"error","phat":0.1}

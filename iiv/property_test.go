@@ -91,7 +91,7 @@ func analyzeRows[T Scalar[T]](rows []Row[T], zs ...T) (Result[T], error) {
 }
 
 // oracle computes err, err_iiv(z), p(A_z), p̂(A_z) straight from the
-// definitions of paper.md §2.1–2.2, context by context, with no shared code.
+// definitions of Section 3.2 of arXiv:2509.04664, context by context, with no shared code.
 type oracle struct {
 	err             *big.Rat
 	k, K            int

@@ -8,7 +8,7 @@ import (
 )
 
 // crossEntropy is the p-weighted cross-entropy of the rescaled model p̂_s
-// (paper.md §1.5 and §2.4 with erratum 3): rows with p̂ > z are multiplied by
+// (Section 3.1, Eq. (3) and Section 3.2 of arXiv:2509.04664, with the weight p(r|c) that v1 omits from the printed prompted loss): rows with p̂ > z are multiplied by
 // s and each context is renormalised by Z_c(s) = 1 + (s−1)·p̂(A_c|c), where
 // the context's unlisted mass stays below the threshold. Written from the
 // definition, independently of the package.
@@ -44,7 +44,7 @@ func crossEntropy(rows []Row[Float], z, s float64) float64 {
 	return L
 }
 
-// TestDeltaIsRescalingDerivative checks paper.md §1.5's claim
+// TestDeltaIsRescalingDerivative checks Section 3.1, Eq. (3) of arXiv:2509.04664's claim
 // δ = |d/ds L(p̂_s)| at s = 1 by central finite differences of the loss.
 func TestDeltaIsRescalingDerivative(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {

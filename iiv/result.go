@@ -14,7 +14,7 @@ type Result[T Scalar[T]] struct {
 	// Counts of rows by label.
 	ValidRows, ErrorRows, IDKRows, NonsenseRows int
 
-	// Err is the generative error rate p̂(E ∪ N) (Eq. 1 with paper.md §2.6):
+	// Err is the generative error rate p̂(E ∪ N) (Eq. 1 with Section 3.2 of arXiv:2509.04664):
 	// listed errors, listed nonsense and unlisted model mass.
 	Err T
 	// ErrListed is p̂(E) over the listed error rows only.
@@ -45,8 +45,8 @@ type Result[T Scalar[T]] struct {
 	Vacuous bool
 
 	// DeltaRescale is |d/ds L(p̂_s)| at s = 1, the derivative of the
-	// p-weighted cross-entropy of the rescaled model (paper.md §1.5, §2.4,
-	// with erratum 3 of §10 applied). It equals Paper.Delta when every
+	// p-weighted cross-entropy of the rescaled model (Section 3.1, Eq. (3) and Section 3.2 of arXiv:2509.04664,
+	// with the weight p(r|c) that v1 of the paper omits from the printed loss). It equals Paper.Delta when every
 	// context's valid p sums exactly to 1.
 	DeltaRescale T
 
@@ -201,7 +201,7 @@ type walked[T Scalar[T]] struct {
 // and its extrema are found exactly at the steps.
 //
 // err_iiv(z) = D(V ∖ A_z) + D(E ∩ A_z) = totalValid/2 − b(A_z)/2 + d(A_z),
-// using D(c,r) = μ(c)p(r|c)/2 on V and μ(c)/(2|E_c|) on E (paper.md §2.2).
+// using D(c,r) = μ(c)p(r|c)/2 on V and μ(c)/(2|E_c|) on E (Section 3.2 of arXiv:2509.04664).
 func walk[T Scalar[T]](points *merger[T], positive int, zs []T, totalValid T, wantOpt bool) walked[T] {
 	var zero T
 	one := zero.Frac(1, 1)

@@ -3,7 +3,7 @@ package iiv
 import "fmt"
 
 // Label says which part of the plausible strings X a response belongs to
-// (paper.md §1.1, §2.1, §2.6).
+// (Section 3.1 and Section 3.2 of arXiv:2509.04664).
 type Label uint8
 
 const (
@@ -15,7 +15,7 @@ const (
 	// valid response (Fig. 1), so it belongs to V_c and counts toward
 	// max_c|V_c|; it is tallied separately only for reporting.
 	IDK
-	// Nonsense marks r ∈ N, the extension of paper.md §2.6: its model mass
+	// Nonsense marks r ∈ N, the extension of Section 3.2 of arXiv:2509.04664: its model mass
 	// counts toward err, it has zero D-mass and it is not in E_c.
 	Nonsense
 )

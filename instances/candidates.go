@@ -11,8 +11,8 @@ import (
 )
 
 // A CandidateSet is one context with the plausible responses a model is
-// asked to score: the valid ones V_c and the erroneous ones E_c (paper.md
-// §2.1). One JSON object per line:
+// asked to score: the valid ones V_c and the erroneous ones E_c (Section 3.2
+// of arXiv:2509.04664). One JSON object per line:
 //
 //	{"context":"Question: What is the capital of France?\nAnswer:","valid":[" Paris"],"errors":[" Lyon"," Nice"]}
 //
@@ -47,7 +47,7 @@ func (s *CandidateSet) Check() error {
 		return errors.New("field valid: no valid candidate (the data distribution p(·|c) needs one)")
 	}
 	if len(s.Errors) == 0 {
-		return errors.New("field errors: no erroneous candidate (E_c must not be empty, paper.md §1.1)")
+		return errors.New("field errors: no erroneous candidate (E_c must not be empty, Section 3.1 of arXiv:2509.04664)")
 	}
 	seen := make(map[string]string, len(s.Valid)+len(s.Errors))
 	for _, part := range []struct {

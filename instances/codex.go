@@ -39,7 +39,7 @@ type NamedReader struct {
 // the relation (context "Q104081 country of citizenship", candidates
 // " Q35."), the valid candidates " <tail>." for the true tails, the errors
 // " <tail>." for the verified-false tails of the same (head, relation) —
-// the plausible falsehoods of paper.md §1.1, checked false by CoDEx's
+// the plausible falsehoods of Section 3.1 of arXiv:2509.04664, checked false by CoDEx's
 // annotators. p is uniform over the true tails. Without Labels, entities
 // are Wikidata Q-ids, which a language model can only guess at. Negatives
 // whose (head, relation) has no true tail, and negatives that are also

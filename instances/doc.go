@@ -1,5 +1,5 @@
 // Package instances builds instances of the Is-It-Valid reduction (package
-// iiv; paper.md §1–2 and §4) from real models: the bridge between what a
+// iiv; Sections 3.1–3.2 and Section 3.3.2 of arXiv:2509.04664) from real models: the bridge between what a
 // model says about a set of answers and the quantities err, err_iiv, δ and
 // the bounds of Theorems 1, 3 and 4.
 //
@@ -10,8 +10,8 @@
 //     the responses, the gold choice the one valid response (p = 1) and the
 //     others errors; p̂ is the softmax of the choices' log-likelihoods, raw
 //     or length-normalised as lm-eval's acc_norm and acc_bytes are. This p̂ is the model's distribution
-//     restricted to the plausible set X_c the benchmark offers (paper.md
-//     §1.1), not its distribution over all strings: RestrictionNote says so
+//     restricted to the plausible set X_c the benchmark offers (Section 3.1
+//     of arXiv:2509.04664), not its distribution over all strings: RestrictionNote says so
 //     in every report.
 //   - candidate sets (CandidateSet, read by CandidateReader and converted
 //     from TruthfulQA, CoDEx-S and EntityQuestions): a context with its valid

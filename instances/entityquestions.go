@@ -23,7 +23,7 @@ type EntityQuestionsOptions struct {
 // QAPrompt(question), valid its answers, errors Distractors answers of
 // other questions of the same relation, which are plausible answers of the
 // right type (a city for a birthplace, a person for a spouse) — the
-// plausible falsehoods E_c of paper.md §1.1. A distractor equal to one of
+// plausible falsehoods E_c of Section 3.1 of arXiv:2509.04664. A distractor equal to one of
 // the question's answers (compared case-insensitively) is never drawn. The
 // data gives no distribution over several answers, so p is uniform.
 func EntityQuestions(r io.Reader, name string, opt EntityQuestionsOptions) ([]CandidateSet, ConvertStats, error) {

@@ -46,7 +46,7 @@ type LMEvalStats struct {
 // ReadLMEval reads an lm-evaluation-harness per-sample log of a
 // multiple-choice task with evallog.ReadLMEvalChoices (formats.md §1: JSONL
 // of lm-eval ≥ 0.4, or the one JSON array of 0.4.2) and returns the
-// instance (paper.md §2.1, §4.3): one context per document, named "<task>
+// instance (Section 3.2 and Theorem 3 of arXiv:2509.04664): one context per document, named "<task>
 // doc <doc_id>: <question>"; its choices are the responses; the gold
 // choice is valid with p = 1 and the others are errors; p̂ is the softmax
 // over the choices of their log-likelihoods normalised by opt.Norm. See

@@ -135,8 +135,8 @@ func ReadQuestions(r io.Reader, name string, src QuestionSource) ([]Question, Qu
 	return qs, st, nil
 }
 
-// QuestionRows returns the instance of the questions (paper.md §2.1,
-// §4.3), as ReadLMEval builds one: one context per question, named
+// QuestionRows returns the instance of the questions (Section 3.2 of arXiv:2509.04664,
+// Theorem 3), as ReadLMEval builds one: one context per question, named
 // "<task> doc <id>: <question>"; its choices are the responses (their texts,
 // or "choice i" without texts); the gold choice is valid with p = 1 and the
 // others are errors; p̂ is the question's Phat. See RestrictionNote for what

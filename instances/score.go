@@ -11,8 +11,8 @@ import (
 )
 
 // A Scorer gives ln p̂(response | context), the natural log of the
-// probability that a model continues context with response (paper.md
-// §2.1). Implementations must be safe for concurrent use.
+// probability that a model continues context with response (Section 3.2
+// of arXiv:2509.04664). Implementations must be safe for concurrent use.
 type Scorer interface {
 	LogProb(ctx context.Context, context, response string) (float64, error)
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // TruthfulQA converts TruthfulQA.csv (Lin, Hilton, Evans 2021; formats.md
-// §4: columns Type, Category, Question, Best Answer, [Best Incorrect
+// Section 3.3.2: columns Type, Category, Question, Best Answer, [Best Incorrect
 // Answer], Correct Answers, Incorrect Answers, Source, the answer lists
 // separated by ";") into candidate sets: context QAPrompt(Question), valid
 // the correct answers, errors the incorrect ones. The file gives no
@@ -18,7 +18,7 @@ import (
 // repeated within a list are kept once; an answer listed both as correct
 // and incorrect makes its question ambiguous, and the question is left out
 // and counted. "I have no comment" and the like are correct answers in
-// TruthfulQA: they count as valid, as the paper counts IDK (paper.md §2.6).
+// TruthfulQA: they count as valid, as the paper counts IDK (Section 3.2 of arXiv:2509.04664).
 func TruthfulQA(r io.Reader, name string) ([]CandidateSet, ConvertStats, error) {
 	var st ConvertStats
 	br := bufio.NewReader(r)

@@ -5,7 +5,7 @@
 // It speaks two endpoints: chat completions (POST {base}/chat/completions,
 // with token log-probabilities) and legacy completions (POST
 // {base}/completions, whose echo + logprobs give the log-probability of a
-// prompt, which paper.md §1.4 needs to compare p̂(A) with p(A));
+// prompt, which Section 3.1 of arXiv:2509.04664 needs to compare p̂(A) with p(A));
 // ContinuationLogprob reads ln p̂(r | c) of a continuation r of c from such
 // an echo. Most servers have no such echo (docs/endpoints.md); for them
 // ReadChoiceProbs reads a multiple-choice item's option probabilities from
@@ -17,10 +17,9 @@
 //
 // The official SDK (github.com/openai/openai-go/v3) is correct but costs
 // about 83 s of cold compile on two cores and 31 MB of binary for a program
-// that only builds a client, through ~230k lines of generated code
-// (../shared/deps.md §1.10). The two requests hallu makes are single JSON
-// POSTs; a client on net/http and encoding/json is a few hundred lines,
-// compiles in seconds, accepts the extra fields self-hosted servers send, and
+// that only builds a client, through ~230k lines of generated code (measured
+// here). The two requests hallu makes are single JSON POSTs; a client on
+// net/http and encoding/json is a few hundred lines, compiles in seconds, accepts the extra fields self-hosted servers send, and
 // puts the parts that matter here — retries, the cache, the in-flight record
 // — where a test can see them. Wire compatibility is checked in two steps:
 // the serve package's tests drive `hallu serve` with the official SDK, and

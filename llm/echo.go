@@ -17,7 +17,7 @@ const SentenceBoundary = "</s>"
 
 // Continuation is the log-probability of the continuation r of a prompt
 // c+r, read from the echoed tokens of a legacy completion: ln p̂(r | c)
-// (paper.md §2.1) as the server scores it.
+// (Section 3.2 of arXiv:2509.04664) as the server scores it.
 type Continuation struct {
 	// Text sums the log-probabilities of the tokens from the end of c to
 	// the last token with text, sentence boundaries among them included.

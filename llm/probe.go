@@ -167,15 +167,29 @@ type probeReply struct {
 }
 
 // known reports whether the reply settles a capability: any reply but a
-// transport failure, 401, 403, 429 or 5xx other than 501.
+// transport failure, 401, 403, 429, 5xx other than 501, and a 404 that says
+// the model, not the route, is missing (the run's own requests then report
+// it with the server's words).
 func (r probeReply) known() bool {
 	switch {
 	case r.err != nil, r.status == 401, r.status == 403, r.status == 429:
+		return false
+	case r.status == http.StatusNotFound && r.modelMissing():
 		return false
 	case r.status >= 500:
 		return r.status == http.StatusNotImplemented
 	}
 	return true
+}
+
+// modelMissing reports whether an error reply says the model does not
+// exist, as OpenAI ("model_not_found"), vLLM ("The model `m` does not
+// exist.") and Ollama ("model \"m\" not found") word it.
+func (r probeReply) modelMissing() bool {
+	e := newAPIError("", "", r.status, r.raw, r.secret)
+	msg := strings.ToLower(e.Message)
+	return e.Code == "model_not_found" ||
+		strings.Contains(msg, "model") && (strings.Contains(msg, "not found") || strings.Contains(msg, "not exist"))
 }
 
 // describe summarises a reply that is not a usable 2xx.

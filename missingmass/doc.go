@@ -6,7 +6,7 @@
 // Chao1's estimate of the number of prompts, and Theorem 2's lower bound on
 // the error of any algorithm and upper bound for the calibrated one.
 //
-// Section numbers refer to paper.md, the project's mathematical reference.
+// Sections, definitions and theorems are those of arXiv:2509.04664.
 // The package does no I/O and prints nothing; package audit turns records
 // into the counts it consumes.
 package missingmass

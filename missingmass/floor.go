@@ -9,7 +9,7 @@ import (
 // examples with singleton rate sr, at confidence 1 − γ: the lower bound on
 // any model's error, the calibrated algorithm's upper bound, Lemma 1's
 // interval for the missing mass, and the Kalai–Vempala (2024) bound as
-// paper.md §7.2 reconstructs it. It is the result of hallu floor.
+// Kalai & Vempala 2024 (arXiv:2311.14648) reconstructs it. It is the result of hallu floor.
 type Floor struct {
 	Theorem2 `json:"-"` // the inputs; hallu floor records them as parameters
 	Gamma    float64    `json:"gamma"`

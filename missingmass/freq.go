@@ -17,7 +17,7 @@ type Class struct {
 // "abundance frequency counts" of SpadeR and iNEXT): rows sorted by J
 // ascending, every J ≥ 1 and every F ≥ 1, no J repeated. Prompts seen only
 // with IDK have answered count 0 and no row; they still count toward N in
-// Definition 2 (paper.md §3.3).
+// Definition 2 (arXiv:2509.04664).
 type FreqOfFreq []Class
 
 // Tabulate returns the frequency-of-frequencies table of per-prompt answered
@@ -121,7 +121,7 @@ func (t FreqOfFreq) Merge(u FreqOfFreq) FreqOfFreq {
 	return out
 }
 
-// SingletonRate returns sr = |S|/N of Definition 2 (paper.md §3.3): the
+// SingletonRate returns sr = |S|/N of Definition 2 (arXiv:2509.04664): the
 // number of prompts seen exactly once with a non-abstaining answer (f_1 of
 // t, IDK occurrences ignored) divided by n, the number of all training
 // examples including abstentions. sr of an empty sample (n = 0) is 0. It is

@@ -14,7 +14,7 @@ type Summary struct {
 	AnsweredPrompts int64   `json:"answered_prompts"` // distinct prompts seen with an answer, Σ f_j
 	Singletons      int64   `json:"singletons"`       // |S| = f_1
 	SingletonRate   float64 `json:"singleton_rate"`   // sr = f_1/N (Definition 2)
-	MissingMass     float64 `json:"missing_mass"`     // Good–Turing estimate of MM; equals sr (§3.4)
+	MissingMass     float64 `json:"missing_mass"`     // Good–Turing estimate of MM; equals sr (Section 3.3.1)
 	MissingMassLow  float64 `json:"missing_mass_low"` // Lemma 1 interval at 1−γ, clipped to [0, 1]
 	MissingMassHigh float64 `json:"missing_mass_high"`
 	Coverage        float64 `json:"coverage"` // Good's coverage 1 − sr
@@ -26,9 +26,9 @@ type Summary struct {
 // with intervals at confidence level 1 − γ, γ ∈ (0, 1).
 //
 // The missing mass estimated is the abstention-aware missing mass MM of
-// paper.md §3.4, the probability that a fresh example is an answered one for
+// Section 3.3.1 of arXiv:2509.04664, the probability that a fresh example is an answered one for
 // a prompt never seen with an answer. Its Good–Turing estimate is sr, and
-// Lemma 1 (§3.6) gives |MM − sr| ≤ 4.42·sqrt(ln(5/γ)/N) with probability at
+// Lemma 1 (Appendix B) gives |MM − sr| ≤ 4.42·sqrt(ln(5/γ)/N) with probability at
 // least 1 − γ. Good's (1953) coverage, the estimated probability that a fresh
 // example is an abstention or an answer to a prompt already seen, is 1 − sr:
 // Lemma 1's trick of merging all abstentions into one outcome makes this

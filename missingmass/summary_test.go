@@ -43,7 +43,7 @@ func TestSummarizeInvariants(t *testing.T) {
 	})
 }
 
-// Lemma 1 (paper.md §3.6) on simulated Arbitrary Facts samples (Definition 1):
+// Lemma 1 (Appendix B of arXiv:2509.04664) on simulated Arbitrary Facts samples (Definition 1):
 // the exact abstention-aware missing mass MM lies within Lemma1Radius of sr
 // in at least a 1 − γ fraction of draws. The lemma is loose, so this checks
 // that sr and MM are the quantities the lemma relates, not its constant.

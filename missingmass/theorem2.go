@@ -6,7 +6,7 @@ import (
 	"math"
 )
 
-// Theorem2 holds the quantities Theorem 2 (Arbitrary Facts; paper.md §3.5,
+// Theorem2 holds the quantities Theorem 2 (Arbitrary Facts; Theorem 2 of arXiv:2509.04664,
 // Appendix B of the paper) is stated in. Its methods return the theorem's
 // bounds on the generative error rate err = p̂(E) as they are written, without
 // clipping to [0, 1]: a lower bound ≤ 0 or an upper bound ≥ 1 is vacuous, and
@@ -41,8 +41,8 @@ func (t Theorem2) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Lower returns Theorem 2's general-γ lower bound (paper.md §3.5, proved via
-// Lemma 2 in §3.6): with probability at least 1 − γ over the facts and the N
+// Lower returns Theorem 2's general-γ lower bound (arXiv:2509.04664, proved via
+// Lemma 2 in Appendix B): with probability at least 1 − γ over the facts and the N
 // samples, every algorithm's output p̂ has
 //
 //	err ≥ sr − 2/min_c|E_c| − 6·ln(3N/γ)/√N − δ.
@@ -54,7 +54,7 @@ func (t Theorem2) Lower(gamma float64) float64 {
 }
 
 // Lower99 returns Theorem 2's lower bound as printed in the paper, holding
-// with probability at least 99% (paper.md §3.5):
+// with probability at least 99% (Theorem 2 of arXiv:2509.04664):
 //
 //	err ≥ sr − 2/min_c|E_c| − (35 + 6·ln N)/√N − δ.
 //
@@ -64,21 +64,21 @@ func (t Theorem2) Lower99() float64 {
 	return t.SR - 2/float64(t.MinE) - (35+6*math.Log(n))/math.Sqrt(n) - t.Delta
 }
 
-// Upper returns Theorem 2's general-γ upper bound (paper.md §3.5 and the
-// algorithm of §3.7): the calibrated (δ = 0) algorithm that memorises every
+// Upper returns Theorem 2's general-γ upper bound (arXiv:2509.04664 and the
+// algorithm of Appendix B): the calibrated (δ = 0) algorithm that memorises every
 // answered prompt and answers unseen ones uniformly at random over R_c has,
 // with probability at least 1 − γ,
 //
 //	err ≤ sr − sr/(L+1) + 5·sqrt(ln(5/γ)/N),  L = max_c|E_c|.
 //
-// The constant 5 is Lemma 1's 4.42 loosened, as in the paper (erratum 7 of
-// paper.md §10). MinE and Delta do not enter. γ must lie in (0, 1].
+// The constant 5 is Lemma 1's 4.42 loosened, as in the proof of Appendix B
+// of arXiv:2509.04664. MinE and Delta do not enter. γ must lie in (0, 1].
 func (t Theorem2) Upper(gamma float64) float64 {
 	return t.SR - t.SR/float64(t.MaxE+1) + 5*math.Sqrt(math.Log(5/gamma)/float64(t.N))
 }
 
 // Upper99 returns Theorem 2's upper bound as printed in the paper, holding
-// with probability at least 99% (paper.md §3.5):
+// with probability at least 99% (Theorem 2 of arXiv:2509.04664):
 //
 //	err ≤ sr − sr/(L+1) + 13/√N.
 //
@@ -87,9 +87,9 @@ func (t Theorem2) Upper99() float64 {
 	return t.SR - t.SR/float64(t.MaxE+1) + 13/math.Sqrt(float64(t.N))
 }
 
-// Lemma1Radius returns the half-width of Lemma 1's interval (paper.md §3.6):
+// Lemma1Radius returns the half-width of Lemma 1's interval (Appendix B of arXiv:2509.04664):
 // for all N ≥ 1 and γ ∈ (0, 1], with probability at least 1 − γ the
-// abstention-aware missing mass MM (§3.4) satisfies
+// abstention-aware missing mass MM (Section 3.3.1) satisfies
 //
 //	|MM − sr| ≤ 4.42·sqrt(ln(5/γ)/N).
 func Lemma1Radius(n int64, gamma float64) float64 {
@@ -98,7 +98,7 @@ func Lemma1Radius(n int64, gamma float64) float64 {
 
 // KalaiVempalaLower returns the lower bound on the hallucination rate of a
 // calibrated model from Kalai & Vempala, "Calibrated Language Models Must
-// Hallucinate" (STOC 2024), in the formal form reconstructed in paper.md §7.2
+// Hallucinate" (STOC 2024), in the formal form reconstructed in Kalai & Vempala 2024 (arXiv:2311.14648)
 // from secondary sources [S] (the paper's exact definitions of "regular" and
 // "s-sparse" are unconfirmed): with probability at least 1 − γ over n
 // training documents,

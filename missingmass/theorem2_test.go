@@ -8,7 +8,7 @@ import (
 	"pgregory.net/rapid"
 )
 
-// Reference values computed by hand from the formulas in paper.md §3.5.
+// Reference values computed by hand from the formulas in Theorem 2 of arXiv:2509.04664.
 func TestTheorem2Golden(t *testing.T) {
 	th := Theorem2{N: 1_000_000, SR: 0.2, MinE: 364, MaxE: 364, Delta: 0.01}
 	// ln(1e6) = 13.815510557964274; (35 + 6·13.8155…)/1000 = 0.11789306334778564
@@ -37,7 +37,7 @@ func TestTheorem2Golden(t *testing.T) {
 	}
 }
 
-// The printed 99% forms are the γ = 0.01 forms loosened (paper.md §3.5):
+// The printed 99% forms are the γ = 0.01 forms loosened (Theorem 2 of arXiv:2509.04664):
 // 6·ln 300 ≤ 35 and 5·sqrt(ln 500) ≤ 13. Lower bounds never exceed the
 // matching upper bound's δ = 0 form when min|E_c| = max|E_c|.
 func TestTheorem2NinetyNineFormsAreLooser(t *testing.T) {
@@ -92,7 +92,7 @@ func TestTheorem2Validate(t *testing.T) {
 
 func TestKalaiVempalaIntroForm(t *testing.T) {
 	// At γ = 0.01 the formal bound is at least the intro form
-	// MF − Mis − 300·ratio − 7/√n (paper.md §7.2).
+	// MF − Mis − 300·ratio − 7/√n (Kalai & Vempala 2024 (arXiv:2311.14648)).
 	for _, n := range []int64{1, 10, 1000, 1 << 40} {
 		got := KalaiVempalaLower(n, 0.3, 0.05, 1e-4, 0.01)
 		intro := 0.3 - 0.05 - 300*1e-4 - 7/math.Sqrt(float64(n))

@@ -8,7 +8,7 @@ import (
 	"math"
 )
 
-// The two prompts and responses of Corollary 2 (paper.md §4.5), and the two
+// The two prompts and responses of Corollary 2 (arXiv:2509.04664), and the two
 // sentences that complete them, which Corollary2 adds to the training text.
 const (
 	Cor2Context1  = "She lost it and was completely out of"
@@ -60,7 +60,7 @@ type Cor2Result struct {
 	Bound float64 `json:"bound"`
 }
 
-// Corollary2 measures paper.md §4.5 on real text: it adds the sentences
+// Corollary2 measures Corollary 2 of arXiv:2509.04664 on real text: it adds the sentences
 // "She lost it and was completely out of her mind." and "He lost it and was
 // completely out of his mind." to tr, trains a model of each order, and for
 // each builds the two-context instance c1 = Cor2Context1, c2 = Cor2Context2,

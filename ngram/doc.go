@@ -1,7 +1,7 @@
 // Package ngram is a word-level n-gram language model with interpolated
 // modified Kneser–Ney smoothing (Chen & Goodman 1998): the "poor model" of
 // Section 3.3.2 of "Why Language Models Hallucinate" (Kalai, Nachum, Vempala,
-// Zhang 2025; paper.md §4.5, Corollary 2), and the real language model that
+// Zhang 2025; Corollary 2 of arXiv:2509.04664), and the real language model that
 // package serve puts behind the OpenAI wire protocol.
 //
 // # Tokens

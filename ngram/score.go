@@ -33,7 +33,7 @@ type Scored struct {
 
 // Score returns ln p̂(response | context), the sum over the response's tokens
 // of ln p(token | context, earlier response tokens): the probability that
-// the model continues context with response, the p̂(r|c) of paper.md §2.1. Context and response are
+// the model continues context with response, the p̂(r|c) of Section 3.2 of arXiv:2509.04664. Context and response are
 // tokenized separately; the response's offsets are into response. The
 // history starts with Start(), and a boundary that ends the context (after a
 // final "?", say) is part of the context. A response ending in sentence-final

@@ -84,11 +84,11 @@ func AuditSections(name string, result any, gamma float64) ([]Section, error) {
 		j = append(j, float64(c.J))
 		f = append(f, float64(c.F))
 	}
-	svg, err := Chart{
+	fig, err := Chart{
 		Title: "Frequency of frequencies", XLabel: "times a prompt is seen with an answer, j", YLabel: "prompts seen j times, f_j",
 		LogX: true, LogY: true,
 		Series: []Series{{Name: "f_j", X: j, Y: f, Points: true}},
-	}.SVG()
+	}.Figure(fmt.Sprintf("%s: %d distinct counts j; f₁ = %d of %d answered prompts.", name, len(s.FreqOfFreq), s.Singletons, s.AnsweredPrompts))
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func AuditSections(name string, result any, gamma float64) ([]Section, error) {
 		Heading: "Frequency of frequencies",
 		Paragraphs: []string{"The prompts seen once (f₁, the leftmost point) are the facts a model trained on this corpus has seen a single time; " +
 			"Good–Turing's estimate of the probability of a fact never seen is f₁/N, and Theorem 2's floor starts from it."},
-		Figures: []Figure{{SVG: svg, Caption: fmt.Sprintf("%s: %d distinct counts j; f₁ = %d of %d answered prompts.", name, len(s.FreqOfFreq), s.Singletons, s.AnsweredPrompts)}},
+		Figures: []Figure{fig},
 	}
 	sections := []Section{summary, fof}
 	if len(res.Groups) > 0 {

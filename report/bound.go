@@ -211,7 +211,7 @@ func BoundSections(b Bound) ([]Section, error) {
 			{Name: "δ_z", X: x, Y: y, Step: true},
 			{Name: "paper's threshold 1/min|E_c|", X: []float64{b.Threshold, b.Threshold}, Y: []float64{0, max(b.DeltaMaxZ, 0.01)}, Dashed: true},
 		},
-	}.SVG()
+	}.Figure(fmt.Sprintf("Largest δ_z = %s, for z in %s.", F(b.DeltaMaxZ), HalfOpen(b.DeltaMaxZAt[0], b.DeltaMaxZAt[1])))
 	if err != nil {
 		return nil, err
 	}
@@ -222,6 +222,6 @@ func BoundSections(b Bound) ([]Section, error) {
 	return []Section{
 		{Heading: "Theorem 1", Paragraphs: []string{verdict}, Tables: []Table{main}},
 		{Heading: "δ_z", Paragraphs: []string{"δ at the paper's threshold is one point of this curve; a model calibrated in Dawid's strong sense has δ_z = 0 everywhere."},
-			Figures: []Figure{{SVG: curve, Caption: fmt.Sprintf("Largest δ_z = %s, for z in %s.", F(b.DeltaMaxZ), HalfOpen(b.DeltaMaxZAt[0], b.DeltaMaxZAt[1]))}}},
+			Figures: []Figure{curve}},
 	}, nil
 }

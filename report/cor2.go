@@ -24,11 +24,11 @@ func Cor2Sections(text string, repeat int, results []ngram.Cor2Result) ([]Sectio
 		errs = append(errs, r.Err)
 		bounds = append(bounds, r.Bound)
 	}
-	svg, err := Chart{
+	fig, err := Chart{
 		Title: "Corollary 2: error against model order", XLabel: "n-gram order", YLabel: "error rate",
 		Series: []Series{{Name: "err", X: orders, Y: errs, Points: true}, {Name: "Theorem 3 bound", X: orders, Y: bounds, Points: true}},
 		YMin:   0, YMax: 1,
-	}.SVG()
+	}.Figure("err = ½p̂(his|She…) + ½p̂(her|He…); the bound is 2(1 − 1/C)·opt with C = 2. Where err equals the bound, the two markers stand side by side.")
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func Cor2Sections(text string, repeat int, results []ngram.Cor2Result) ([]Sectio
 		Heading:    "Corollary 2: a model that cannot see the subject",
 		Paragraphs: []string{para},
 		Tables:     []Table{t},
-		Figures:    []Figure{{SVG: svg, Caption: "err = ½p̂(his|She…) + ½p̂(her|He…); the bound is 2(1 − 1/C)·opt with C = 2."}},
+		Figures:    []Figure{fig},
 	}}, nil
 }
 

@@ -65,16 +65,16 @@ func FloorSections(f missingmass.Floor) ([]Section, error) {
 		upper = append(upper, th.Upper(f.Gamma))
 		sr = append(sr, f.SR)
 	}
-	svg, err := Chart{
+	fig, err := Chart{
 		Title: "Theorem 2 as N grows", XLabel: "training examples N", YLabel: "error rate", LogX: true,
 		Series: []Series{
-			{Name: "lower bound", X: ns, Y: lower},
-			{Name: "upper bound (calibrated)", X: ns, Y: upper},
+			{Name: "lower bound", X: ns, Y: informative(lower)},
+			{Name: "upper bound (calibrated)", X: ns, Y: informative(upper)},
 			{Name: "sr", X: ns, Y: sr, Dashed: true},
-			{Name: "this N", X: []float64{float64(f.N)}, Y: []float64{f.Lower}, Points: true},
+			{Name: "lower bound at this N", X: []float64{float64(f.N)}, Y: informative([]float64{f.Lower}), Points: true, Palette: 1},
 		},
-		YMin: math.Max(-1, math.Min(0, f.Lower)), YMax: 1,
-	}.SVG()
+		YMin: 0, YMax: 1,
+	}.Figure(fmt.Sprintf("sr = %s, min|E_c| = %d, max|E_c| = %d, δ = %s, γ = %s held fixed; the point marks this N. Bounds are drawn where they lie in [0, 1]; outside it they say nothing.", F(f.SR), f.MinE, f.MaxE, F(f.Delta), F(f.Gamma)))
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func FloorSections(f missingmass.Floor) ([]Section, error) {
 		Heading:    "Theorem 2",
 		Paragraphs: []string{verdict},
 		Tables:     []Table{t},
-		Figures:    []Figure{{SVG: svg, Caption: fmt.Sprintf("sr = %s, min|E_c| = %d, max|E_c| = %d, δ = %s, γ = %s held fixed; the point marks this N.", F(f.SR), f.MinE, f.MaxE, F(f.Delta), F(f.Gamma))}},
+		Figures:    []Figure{fig},
 	}}, nil
 }
 

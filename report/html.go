@@ -29,6 +29,9 @@ type Section struct {
 type Figure struct {
 	SVG     template.HTML
 	Caption string
+	// Geometry, for a figure made by Chart.Figure, is where its legend,
+	// markers and lines landed, for checks of what a reader would see.
+	Geometry *Geometry
 }
 
 // WriteHTML renders the page.

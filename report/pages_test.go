@@ -55,6 +55,7 @@ func checkPage(t *testing.T, p Page, figures int, want ...string) string {
 			t.Errorf("page lacks %q", w)
 		}
 	}
+	checkFigures(t, p)
 	return html
 }
 

@@ -23,7 +23,8 @@ type Series struct {
 	Step bool
 	// Points draws markers instead of a line.
 	Points bool
-	// Dashed draws a dashed line (for references such as bounds or y = x).
+	// Dashed draws a dashed line (for references such as bounds or y = x),
+	// over the solid lines, so that it shows where it coincides with one.
 	Dashed bool
 	// Lo and Hi, when set (one value per X), draw a shaded band between
 	// them under the line or points: an interval or a pair of bounds.
@@ -35,15 +36,25 @@ type Series struct {
 }
 
 // Chart describes a 2-D plot rendered as inline SVG by gonum.org/v1/plot.
+//
+// The axes always take in every drawable value (a fixed range is widened
+// to fit the data, never cuts it) and leave a margin so that no marker
+// touches the frame. Points of different series that would land on one
+// spot are set side by side. The legend goes in a part of the data area
+// that holds no marker, line or band, or below the plot when there is
+// none. Values a log axis cannot show (≤ 0) and non-finite values are left
+// out, so that every chart of valid results renders.
 type Chart struct {
 	Title, XLabel, YLabel string
 	Series                []Series
 	LogX, LogY            bool
-	// XMin… fix the axis ranges when set (NaN or equal means automatic).
+	// XMin… give the axis ranges to show at least (NaN or equal means
+	// the data's range alone).
 	XMin, XMax, YMin, YMax float64
 	// Width and Height in centimetres; 0 means 22 × 12.
 	Width, Height float64
-	// LegendLeft and LegendBottom move the legend from the top right.
+	// LegendLeft and LegendBottom name the corner of the data area tried
+	// first for the legend (default: top right).
 	LegendLeft, LegendBottom bool
 }
 
@@ -59,133 +70,224 @@ var palette = []color.RGBA{
 	{230, 159, 0, 255}, {86, 180, 233, 255}, {240, 228, 66, 255}, {0, 0, 0, 255},
 }
 
+// markerRadius is the radius of every marker.
+const markerRadius = vg.Length(3.5)
+
 func init() {
 	plot.DefaultFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
 }
 
 // SVG renders the chart as an SVG document for inline use in HTML.
 func (c Chart) SVG() (template.HTML, error) {
-	p := plot.New()
-	p.Title.Text = c.Title
-	p.X.Label.Text = c.XLabel
-	p.Y.Label.Text = c.YLabel
-	p.Add(plotter.NewGrid())
-	if c.LogX {
-		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	svg, _, err := c.render()
+	return svg, err
+}
+
+// Figure renders the chart as a Figure with caption, keeping where its
+// legend and data landed (Geometry) for checks.
+func (c Chart) Figure(caption string) (Figure, error) {
+	svg, g, err := c.render()
+	if err != nil {
+		return Figure{}, err
 	}
-	if c.LogY {
-		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	return Figure{SVG: svg, Caption: caption, Geometry: g}, nil
+}
+
+// colour returns the colour of the i-th series s.
+func colour(i int, s Series) color.RGBA {
+	switch {
+	case s.Palette > 0:
+		return palette[(s.Palette-1)%len(palette)]
+	case s.Palette < 0:
+		return grey
 	}
-	for i, s := range c.Series {
+	return palette[i%len(palette)]
+}
+
+// render draws the chart and returns the SVG and its geometry.
+func (c Chart) render() (template.HTML, *Geometry, error) {
+	for _, s := range c.Series {
 		if len(s.X) != len(s.Y) {
-			return "", fmt.Errorf("chart %q: series %q has %d x and %d y values", c.Title, s.Name, len(s.X), len(s.Y))
+			return "", nil, fmt.Errorf("chart %q: series %q has %d x and %d y values", c.Title, s.Name, len(s.X), len(s.Y))
 		}
-		col := palette[i%len(palette)]
-		switch {
-		case s.Palette > 0:
-			col = palette[(s.Palette-1)%len(palette)]
-		case s.Palette < 0:
-			col = grey
+		if (s.Lo != nil || s.Hi != nil) && (len(s.Lo) != len(s.X) || len(s.Hi) != len(s.X)) {
+			return "", nil, fmt.Errorf("chart %q: series %q has %d x but %d low and %d high values", c.Title, s.Name, len(s.X), len(s.Lo), len(s.Hi))
 		}
-		if s.Lo != nil || s.Hi != nil {
-			if err := addBand(p, c, s, col); err != nil {
-				return "", err
-			}
-		}
-		xy := make(plotter.XYs, 0, len(s.X))
-		for j := range s.X {
-			if c.LogX && s.X[j] <= 0 || c.LogY && s.Y[j] <= 0 || math.IsNaN(s.X[j]) || math.IsNaN(s.Y[j]) {
-				continue // not drawable on these axes
-			}
-			xy = append(xy, plotter.XY{X: s.X[j], Y: s.Y[j]})
-		}
-		if len(xy) == 0 {
-			continue
-		}
-		if s.Points {
-			sc, err := plotter.NewScatter(xy)
-			if err != nil {
-				return "", err
-			}
-			sc.Color = col
-			sc.Shape = glyphs[i%len(glyphs)]
-			sc.Radius = vg.Points(3.5)
-			p.Add(sc)
-			p.Legend.Add(s.Name, sc)
-			continue
-		}
-		l, err := plotter.NewLine(xy)
-		if err != nil {
-			return "", err
-		}
-		l.Color = col
-		l.Width = vg.Points(1.5)
-		if s.Step {
-			l.StepStyle = plotter.PostStep
-		}
-		if s.Dashed {
-			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-		}
-		p.Add(l)
-		if s.Name != "" {
-			p.Legend.Add(s.Name, l)
-		}
-	}
-	p.Legend.Top = !c.LegendBottom
-	p.Legend.Left = c.LegendLeft
-	if c.XMin != c.XMax && !math.IsNaN(c.XMin) {
-		p.X.Min, p.X.Max = c.XMin, c.XMax
-	}
-	if c.YMin != c.YMax && !math.IsNaN(c.YMin) {
-		p.Y.Min, p.Y.Max = c.YMin, c.YMax
 	}
 	w, h := c.Width, c.Height
 	if w == 0 {
 		w, h = 22, 12
 	}
-	canvas := vgsvg.New(vg.Length(w)*vg.Centimeter, vg.Length(h)*vg.Centimeter)
-	p.Draw(draw.New(canvas))
+	l := c.layout(vg.Length(w)*vg.Centimeter, vg.Length(h)*vg.Centimeter)
+
+	canvas := vgsvg.New(l.geom.Canvas.Max.X, l.geom.Canvas.Max.Y)
+	full := draw.New(canvas)
+	l.plot.Draw(draw.Crop(full, 0, 0, l.strip, 0))
+	if len(l.entries) > 0 {
+		box := l.geom.Legend
+		full.SetColor(color.White)
+		full.Fill(box.Path())
+		full.SetLineStyle(draw.LineStyle{Color: color.Gray{200}, Width: vg.Points(0.5)})
+		full.Stroke(box.Path())
+		legend := legendOf(l.entries)
+		legend.Draw(draw.Canvas{Canvas: full.Canvas, Rectangle: insetRect(box, legendInset)})
+	}
 	var b bytes.Buffer
 	if _, err := canvas.WriteTo(&b); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	// Drop the XML prolog: the SVG is inlined in HTML.
 	svg := b.Bytes()
 	if i := bytes.Index(svg, []byte("<svg")); i > 0 {
 		svg = svg[i:]
 	}
-	return template.HTML(svg), nil
+	return template.HTML(svg), &l.geom, nil
 }
 
-// addBand shades the region between s.Lo and s.Hi over s.X in a light
-// tint of col, skipping points not drawable on the chart's axes.
-func addBand(p *plot.Plot, c Chart, s Series, col color.RGBA) error {
-	if len(s.Lo) != len(s.X) || len(s.Hi) != len(s.X) {
-		return fmt.Errorf("chart %q: series %q has %d x but %d low and %d high values", c.Title, s.Name, len(s.X), len(s.Lo), len(s.Hi))
+// drawable returns the points of s that the chart's axes can show, in
+// plot coordinates: a log axis is drawn as a linear axis over log₁₀ of the
+// values (labelled with the values by logTicks), so that no value reaches
+// gonum's LogScale, which panics on one ≤ 0.
+func (c Chart) drawable(s Series) (xy plotter.XYs, lo, hi plotter.XYs) {
+	at := func(x, y float64) (plotter.XY, bool) {
+		x, okx := axisValue(x, c.LogX)
+		y, oky := axisValue(y, c.LogY)
+		return plotter.XY{X: x, Y: y}, okx && oky
 	}
-	var lower, upper plotter.XYs
-	for j, x := range s.X {
-		lo, hi := s.Lo[j], s.Hi[j]
-		if math.IsNaN(x) || math.IsNaN(lo) || math.IsNaN(hi) || c.LogX && x <= 0 || c.LogY && (lo <= 0 || hi <= 0) {
+	for j := range s.X {
+		if p, ok := at(s.X[j], s.Y[j]); ok {
+			xy = append(xy, p)
+		}
+		if s.Lo != nil {
+			l, okl := at(s.X[j], s.Lo[j])
+			h, okh := at(s.X[j], s.Hi[j])
+			if okl && okh {
+				lo, hi = append(lo, l), append(hi, h)
+			}
+		}
+	}
+	return xy, lo, hi
+}
+
+// axisValue is v in plot coordinates on a linear or log axis, and whether
+// the axis can show it.
+func axisValue(v float64, log bool) (float64, bool) {
+	if log {
+		if !(v > 0) {
+			return 0, false
+		}
+		v = math.Log10(v)
+	}
+	return v, !math.IsNaN(v) && !math.IsInf(v, 0)
+}
+
+// build makes the gonum plot on the given axis ranges: bands first, then
+// solid lines, then dashed lines (layout adds the markers on top).
+func (c Chart) build(xr, yr [2]float64) (*plot.Plot, []legendEntry) {
+	p := plot.New()
+	p.Title.Text = c.Title
+	p.X.Label.Text = c.XLabel
+	p.Y.Label.Text = c.YLabel
+	p.X.Min, p.X.Max = xr[0], xr[1]
+	p.Y.Min, p.Y.Max = yr[0], yr[1]
+	if c.LogX {
+		p.X.Tick.Marker = logTicks{}
+	}
+	if c.LogY {
+		p.Y.Tick.Marker = logTicks{}
+	}
+	p.Add(plotter.NewGrid())
+	var solid, dashed []plot.Plotter
+	var entries []legendEntry
+	for i, s := range c.Series {
+		col := colour(i, s)
+		xy, lo, hi := c.drawable(s)
+		if len(lo) >= 2 {
+			poly, err := plotter.NewPolygon(append(lo, reversed(hi)...))
+			if err == nil {
+				poly.Color = color.NRGBA{col.R, col.G, col.B, 48}
+				poly.LineStyle.Width = 0
+				p.Add(poly)
+			}
+		}
+		if s.Points {
+			if s.Name != "" {
+				entries = append(entries, legendEntry{s.Name, glyphThumb(markStyle(i, col))})
+			}
 			continue
 		}
-		lower = append(lower, plotter.XY{X: x, Y: lo})
-		upper = append(upper, plotter.XY{X: x, Y: hi})
+		if len(xy) == 0 {
+			continue
+		}
+		line, err := plotter.NewLine(xy)
+		if err != nil {
+			continue // NewLine refuses only non-finite values, removed above
+		}
+		line.Color = col
+		line.Width = vg.Points(1.5)
+		if s.Step {
+			line.StepStyle = plotter.PostStep
+		}
+		if s.Dashed {
+			line.Width = vg.Points(1.75)
+			line.Dashes = []vg.Length{vg.Points(5), vg.Points(4)}
+			dashed = append(dashed, line)
+		} else {
+			solid = append(solid, line)
+		}
+		if s.Name != "" {
+			entries = append(entries, legendEntry{s.Name, line})
+		}
 	}
-	if len(lower) < 2 {
-		return nil
+	p.Add(solid...)
+	p.Add(dashed...)
+	return p, entries
+}
+
+// markStyle is the marker of the i-th series.
+func markStyle(i int, col color.RGBA) draw.GlyphStyle {
+	return draw.GlyphStyle{Color: col, Radius: markerRadius, Shape: glyphs[i%len(glyphs)]}
+}
+
+// mark is one marker: its data coordinates, its sideways offset on the
+// canvas (to stand beside markers of other series at the same spot), its
+// style and series.
+type mark struct {
+	x, y   float64
+	dx     vg.Length
+	style  draw.GlyphStyle
+	series int
+}
+
+// markLayer draws marks; it is a plot.Plotter.
+type markLayer []mark
+
+// Plot implements plot.Plotter.
+func (m markLayer) Plot(c draw.Canvas, p *plot.Plot) {
+	tx, ty := p.Transforms(&c)
+	for _, k := range m {
+		c.DrawGlyphNoClip(k.style, vg.Point{X: tx(k.x) + k.dx, Y: ty(k.y)})
 	}
-	ring := append(lower, reversed(upper)...)
-	poly, err := plotter.NewPolygon(ring)
-	if err != nil {
-		return err
+}
+
+// glyphThumb is a marker's legend thumbnail.
+type glyphThumb draw.GlyphStyle
+
+// Thumbnail implements plot.Thumbnailer.
+func (g glyphThumb) Thumbnail(c *draw.Canvas) { c.DrawGlyph(draw.GlyphStyle(g), c.Center()) }
+
+// informative returns ys with the values outside [0, 1] replaced by NaN,
+// which charts leave out: a bound on an error rate that lies outside
+// [0, 1] says nothing, and drawing it would squeeze what does.
+func informative(ys []float64) []float64 {
+	out := make([]float64, len(ys))
+	for i, y := range ys {
+		out[i] = y
+		if !(y >= 0 && y <= 1) {
+			out[i] = math.NaN()
+		}
 	}
-	poly.Color = color.NRGBA{col.R, col.G, col.B, 48}
-	poly.LineStyle.Width = 0
-	p.Add(poly)
-	return nil
+	return out
 }
 
 func reversed(xy plotter.XYs) plotter.XYs {

@@ -140,8 +140,12 @@ func scoreCurves(rep *score.Report) (Section, error) {
 		}
 		series = append(series, s)
 	}
+	// The policy lines take the palette's next colours: where a policy
+	// answers everything its dashed line lies on the model's solid one.
+	next := len(series)
 	for _, g := range rep.Groups {
-		s := Series{Name: g.Model + ": answer iff confidence > t", Dashed: true, Palette: colour[g.Model]}
+		next++
+		s := Series{Name: g.Model + ": answer iff confidence > t", Dashed: true, Palette: next}
 		for _, p := range g.Policy.Points {
 			if p.T <= scoreCurveTs[len(scoreCurveTs)-1] {
 				s.X = append(s.X, p.T)
@@ -150,8 +154,9 @@ func scoreCurves(rep *score.Report) (Section, error) {
 		}
 		series = append(series, s)
 	}
-	svg, err := Chart{Title: "Score against the confidence target", XLabel: "confidence target t", YLabel: "mean score per sample",
-		Series: series, LegendLeft: true, LegendBottom: true}.SVG()
+	fig, err := Chart{Title: "Score against the confidence target", XLabel: "confidence target t", YLabel: "mean score per sample",
+		Series: series, LegendLeft: true, LegendBottom: true}.Figure("Solid: each model's responses as logged, re-scored at t, with its 95% normal interval shaded. " +
+		"Dashed: the same model answering only when its confidence exceeds t (Section 4.2); where it lies on the solid line, the policy answers every question.")
 	if err != nil {
 		return Section{}, err
 	}
@@ -159,8 +164,7 @@ func scoreCurves(rep *score.Report) (Section, error) {
 		Heading: "Score against t",
 		Paragraphs: []string{"Under binary grading (t = 0) a guess never costs anything, so answering everything scores best. " +
 			"As t rises each wrong answer costs t/(1−t), and a model that says IDK when unsure overtakes one that always answers."},
-		Figures: []Figure{{SVG: svg, Caption: "Solid: each model's responses as logged, re-scored at t, with its 95% normal interval shaded. " +
-			"Dashed: the same model answering only when its confidence exceeds t (paper.md §6.3)."}},
+		Figures: []Figure{fig},
 	}, nil
 }
 
@@ -194,13 +198,13 @@ func calibrationSection(groups []score.GroupReport) (Section, error) {
 		t.AddRow(name(g), c.N, c.MeanConfidence, c.Accuracy, c.ECE, c.Brier, g.Selective.AURC, g.Policy.BestT, g.Policy.BestScore)
 	}
 	rel = append(rel, Series{Name: "perfect calibration", X: []float64{0, 1}, Y: []float64{0, 1}, Dashed: true, Palette: -1})
-	relSVG, err := Chart{Title: "Reliability diagram", XLabel: "mean confidence in bin", YLabel: "accuracy in bin",
-		Series: rel, XMin: 0, XMax: 1, YMin: 0, YMax: 1, LegendLeft: true}.SVG()
+	relFig, err := Chart{Title: "Reliability diagram", XLabel: "mean confidence in bin", YLabel: "accuracy in bin",
+		Series: rel, XMin: 0, XMax: 1, YMin: 0, YMax: 1, LegendLeft: true}.Figure("Equal-width bins of confidence; empty bins are left out.")
 	if err != nil {
 		return Section{}, err
 	}
-	riskSVG, err := Chart{Title: "Risk–coverage", XLabel: "coverage (most confident answers kept)", YLabel: "error rate among them",
-		Series: risk, XMin: 0, XMax: 1, YMin: 0, YMax: 1, LegendLeft: true}.SVG()
+	riskFig, err := Chart{Title: "Risk–coverage", XLabel: "coverage (most confident answers kept)", YLabel: "error rate among them",
+		Series: risk, XMin: 0, XMax: 1, YMin: 0, YMax: 1, LegendLeft: true}.Figure("Error rate among the answers kept, keeping the most confident first.")
 	if err != nil {
 		return Section{}, err
 	}
@@ -212,11 +216,8 @@ func calibrationSection(groups []score.GroupReport) (Section, error) {
 		Heading: "Calibration and selective prediction",
 		Paragraphs: []string{"Confidences for " + strings.Join(names, ", ") + ". " +
 			"A calibrated model's points lie on the diagonal; the risk–coverage curve shows how much error is left when only the most confident answers are kept."},
-		Figures: []Figure{
-			{SVG: relSVG, Caption: "Equal-width bins of confidence; empty bins are left out."},
-			{SVG: riskSVG, Caption: "Error rate among the answers kept, keeping the most confident first."},
-		},
-		Tables: []Table{t},
+		Figures: []Figure{relFig, riskFig},
+		Tables:  []Table{t},
 	}, nil
 }
 

@@ -44,8 +44,8 @@ func SimSections(e facts.Experiment, sim *facts.Simulation) ([]Section, error) {
 			upper = append(upper, th.Upper(e.Gamma))
 		}
 		series = append(series,
-			Series{Name: "Theorem 2 lower bound (δ = 0)", X: grid, Y: lower, Dashed: true, Palette: -1},
-			Series{Name: "Theorem 2 upper bound (calibrated)", X: grid, Y: upper, Palette: -1},
+			Series{Name: "Theorem 2 lower bound (δ = 0)", X: grid, Y: informative(lower), Dashed: true, Palette: -1},
+			Series{Name: "Theorem 2 upper bound (calibrated)", X: grid, Y: informative(upper), Palette: -1},
 		)
 	} else {
 		// A sweep: each point has its own N, so its own bounds.
@@ -56,13 +56,15 @@ func SimSections(e facts.Experiment, sim *facts.Simulation) ([]Section, error) {
 			lower.X, lower.Y = append(lower.X, th.SR), append(lower.Y, th.Lower(e.Gamma))
 			upper.X, upper.Y = append(upper.X, th.SR), append(upper.Y, th.Upper(e.Gamma))
 		}
+		lower.Y, upper.Y = informative(lower.Y), informative(upper.Y)
 		series = append(series, lower, upper)
 		caption = fmt.Sprintf("One point per learner and sweep point (mean over runs). Grey: Theorem 2's bounds at each point's N and sr (min|E_c| = %d, γ = %g, δ = 0).", minE, e.Gamma)
 	}
-	svg, err := Chart{
+	caption += " Bounds are drawn where they lie in [0, 1]; outside it they say nothing. Learners with the same sr and err are drawn side by side."
+	fig, err := Chart{
 		Title: "Error rate against singleton rate", XLabel: "singleton rate sr", YLabel: "error rate err",
-		Series: series, XMin: 0, XMax: 1, YMin: 0, YMax: 1.05, LegendLeft: true,
-	}.SVG()
+		Series: series, XMin: 0, XMax: 1, YMin: 0, YMax: 1, LegendLeft: true,
+	}.Figure(caption)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +108,7 @@ func SimSections(e facts.Experiment, sim *facts.Simulation) ([]Section, error) {
 	return []Section{{
 		Heading:    "Learners against Theorem 2",
 		Paragraphs: []string{world, verdict},
-		Figures:    []Figure{{SVG: svg, Caption: caption}},
+		Figures:    []Figure{fig},
 		Tables:     []Table{t},
 	}}, nil
 }

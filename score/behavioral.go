@@ -1,7 +1,7 @@
 package score
 
 // Behavioral is the behavioural-calibration audit of one model across the
-// confidence targets it was run under (paper.md §6.4): a behaviourally
+// confidence targets it was run under (Section 4.2 of arXiv:2509.04664): a behaviourally
 // calibrated model answers only when its chance of being right exceeds t, so
 // its accuracy among answers should be at least t at every t, and it should
 // answer less often as t rises.

@@ -1,6 +1,6 @@
 package score
 
-// Benchmark is one row of the paper's Table 2 (paper.md §6.2): how a widely
+// Benchmark is one row of the paper's Table 2 (arXiv:2509.04664): how a widely
 // used benchmark grades, and whether an "I don't know" can earn credit.
 type Benchmark struct {
 	Name    string `json:"name"`
@@ -17,7 +17,7 @@ type Benchmark struct {
 }
 
 // Table2 is the paper's Table 2: ten benchmarks from the HELM Capabilities
-// and Open LLM leaderboards, SWE-bench and HLE (paper.md §6.2, Appendix F).
+// and Open LLM leaderboards, SWE-bench and HLE (Table 2 of arXiv:2509.04664, Appendix F).
 // Nine of ten grade binarily and none but WildBench gives any credit for
 // "I don't know".
 var Table2 = []Benchmark{

@@ -12,7 +12,7 @@ import (
 // Comparison is a paired bootstrap of two models' scores under one target
 // on the questions both answered (paired by sample ID): the paper's claim
 // that binary grading can rank a guesser above a more careful model
-// (paper.md §6.1, Observation 1) tested on the data at hand.
+// (Observation 1 of arXiv:2509.04664) tested on the data at hand.
 type Comparison struct {
 	A string  `json:"a"`
 	B string  `json:"b"`

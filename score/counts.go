@@ -32,7 +32,7 @@ func (c Counts) N() int { return c.Correct + c.Wrong + c.Abstained + c.Invalid }
 // Attempted is the number of answers, correct or wrong.
 func (c Counts) Attempted() int { return c.Correct + c.Wrong }
 
-// Score is the mean points per sample under target t (paper.md §6.3):
+// Score is the mean points per sample under target t (Section 4.2 of arXiv:2509.04664):
 //
 //	score(t) = (correct − wrong·t/(1−t)) / n
 //

@@ -118,7 +118,7 @@ var denominators = map[string]string{
 	"policy":                   "samples with a confidence",
 }
 
-// Evaluate scores every model in d at every target (paper.md §6.3), ranks
+// Evaluate scores every model in d at every target (Section 4.2 of arXiv:2509.04664), ranks
 // the models under binary grading and at each target, runs the paired
 // bootstrap between models, and, where samples carry confidences or run
 // targets, the calibration, selective-prediction, policy and behavioural-

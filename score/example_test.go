@@ -17,7 +17,7 @@ func ExamplePenalty() {
 	// t=0.90 penalty=9.000000000000002
 }
 
-// The published SimpleQA comparison (paper.md §8.5): binary grading ranks
+// The published SimpleQA comparison (OpenAI's blog post of 5 September 2025): binary grading ranks
 // the guesser first; a confidence target of 0.5 reverses the order.
 func ExampleEvaluate() {
 	var d score.Dataset

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// simpleQAExample builds the published SimpleQA comparison (paper.md §8.5,
+// simpleQAExample builds the published SimpleQA comparison (OpenAI's blog post of 5 September 2025,
 // from the GPT-5 System Card as quoted in OpenAI's blog of 5 Sep 2025) as
 // 100 questions per model:
 //
@@ -112,7 +112,7 @@ func TestSimpleQAPublishedExample(t *testing.T) {
 }
 
 func TestPenaltyErratum(t *testing.T) {
-	// paper.md §6.3 and §10 item 1: the paper prints penalty 2 at t = 0.75;
+	// Section 4.2 of arXiv:2509.04664 and its v1 erratum: the paper prints penalty 2 at t = 0.75;
 	// the formula t/(1−t) gives 3.
 	if got := Penalty(0.75); got != 3 {
 		t.Errorf("Penalty(0.75) = %v, want 3 (erratum: the paper prints 2)", got)
@@ -130,7 +130,7 @@ func TestPenaltyErratum(t *testing.T) {
 }
 
 func TestTable2(t *testing.T) {
-	// paper.md §6.2: ten benchmarks; all but WildBench binary, and only
+	// Table 2 of arXiv:2509.04664: ten benchmarks; all but WildBench binary, and only
 	// WildBench gives (partial) IDK credit.
 	if len(Table2) != 10 {
 		t.Fatalf("%d rows", len(Table2))

@@ -6,7 +6,7 @@ import (
 )
 
 // Outcome is the grade of one response. The four graded outcomes are never
-// merged: paper.md §6.1 separates abstentions A_c from the other responses,
+// merged: Observation 1 of arXiv:2509.04664 separates abstentions A_c from the other responses,
 // and an invalid record (an unparseable grade, an API error, a failed
 // extraction) is neither an answer nor an abstention.
 type Outcome uint8

@@ -6,9 +6,9 @@ import "fmt"
 //
 //	penalty(t) = t / (1 − t)
 //
-// This is the scoring rule of paper.md §6.3 (Section 4.2 of the paper):
+// This is the scoring rule of Section 4.2 of arXiv:2509.04664:
 // correct +1, wrong −t/(1−t), "I don't know" 0. t = 0 is binary grading
-// (penalty 0); t = 0.5 gives 1 and t = 0.9 gives 9. Erratum (paper.md §10
+// (penalty 0); t = 0.5 gives 1 and t = 0.9 gives 9. Erratum (v1 of arXiv:2509.04664
 // item 1): the paper prints "t = 0.75 (penalty 2)", but its own formula
 // gives 0.75/0.25 = 3; this function implements the formula, so
 // Penalty(0.75) == 3. A penalty of 2 belongs to t = 2/3.
@@ -30,7 +30,7 @@ func CheckTarget(t float64) error {
 	return nil
 }
 
-// Points returns the score of one outcome under target t (paper.md §6.3):
+// Points returns the score of one outcome under target t (Section 4.2 of arXiv:2509.04664):
 // +1 for Correct, −Penalty(t) for Wrong, 0 for Abstained. Invalid records
 // also score 0 (they are counted and reported separately, never silently
 // folded into another outcome); Report.Results also gives the score with

@@ -3,7 +3,7 @@ package score
 import "math"
 
 // PolicyCurve is the score of the policy "answer iff confidence > t" played
-// under target t, for t along a grid: the strategy paper.md §6.3 shows to be
+// under target t, for t along a grid: the strategy Section 4.2 of arXiv:2509.04664 shows to be
 // optimal for a calibrated model (answering with probability q of being
 // right earns (q−t)/(1−t) in expectation, positive iff q > t).
 //

@@ -141,7 +141,7 @@ func TestPolicyProperties(t *testing.T) {
 	})
 }
 
-// TestCalibratedPolicyIsOptimal checks paper.md §6.3's claim [I]: for a
+// TestCalibratedPolicyIsOptimal checks Section 4.2 of arXiv:2509.04664's claim [I]: for a
 // calibrated model (each confidence level q right on exactly a q share of
 // its answers), "answer iff confidence > t" is the best threshold at t.
 func TestCalibratedPolicyIsOptimal(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 // whose denominator is Attempted. The invalid count is always reported.
 type TargetResult struct {
 	Model string `json:"model"`
-	// T is the confidence target and Penalty = t/(1−t) (paper.md §6.3).
+	// T is the confidence target and Penalty = t/(1−t) (Section 4.2 of arXiv:2509.04664).
 	T       float64 `json:"t"`
 	Penalty float64 `json:"penalty"`
 	// RunTarget reports whether the samples were produced under T (stated

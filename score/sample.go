@@ -26,7 +26,7 @@ type Sample struct {
 	Confidence *float64 `json:"confidence,omitempty"`
 	Model      string   `json:"model,omitempty"`
 	// Target, when set, is the confidence target t in [0,1) stated in the
-	// instructions the response was produced under (paper.md §6.3).
+	// instructions the response was produced under (Section 4.2 of arXiv:2509.04664).
 	Target *float64 `json:"target,omitempty"`
 	// Reason says why a sample is invalid or how its outcome was decided,
 	// e.g. "API error: 429" or "abstention phrase \"i don't know\"".

@@ -121,11 +121,6 @@ func runAudit(ctx context.Context, o auditOptions, args []string, stdout, stderr
 	if err != nil {
 		return err
 	}
-	if o.freqCSV != "" {
-		if err := writeFreqCSV(o.freqCSV, res); err != nil {
-			return err
-		}
-	}
 	inputs := func() []report.Input {
 		in := make([]report.Input, len(paths))
 		for i, f := range *opened {
@@ -133,18 +128,27 @@ func runAudit(ctx context.Context, o auditOptions, args []string, stdout, stderr
 		}
 		return in
 	}
-	if o.html != "" {
-		err := writePage(o.html, func() (report.Page, error) {
-			return report.AuditPage(inputsName(paths), res, cfg.Gamma, provenance(cfg.Parameters(), inputs()...))
-		})
-		if err != nil {
+	// The result first: after a long count, a file that cannot be written
+	// must not cost the user the result.
+	if o.json {
+		err = report.WriteJSON(stdout, report.NewEnvelope("audit", cfg.Parameters(), res, inputs()...))
+	} else {
+		err = renderAudit(stdout, o, cfg, res)
+	}
+	if err != nil {
+		return err
+	}
+	if o.freqCSV != "" {
+		if err := writeFreqCSV(o.freqCSV, res); err != nil {
 			return err
 		}
 	}
-	if o.json {
-		return report.WriteJSON(stdout, report.NewEnvelope("audit", cfg.Parameters(), res, inputs()...))
+	if o.html != "" {
+		return writePage(o.html, func() (report.Page, error) {
+			return report.AuditPage(inputsName(paths), res, cfg.Gamma, provenance(cfg.Parameters(), inputs()...))
+		})
 	}
-	return renderAudit(stdout, o, cfg, res)
+	return nil
 }
 
 func (o auditOptions) config() (audit.Config, error) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,5 +129,59 @@ func TestParseBytes(t *testing.T) {
 		if _, err := parseBytes(bad); err == nil {
 			t.Errorf("parseBytes(%q) accepted", bad)
 		}
+	}
+}
+
+// TestAuditHTMLDegenerate runs hallu audit --html on corpora whose
+// frequency-of-frequencies table once made the HTML renderer panic (one j,
+// equal f_j, none at all), and checks that the text result comes first:
+// when the page cannot be written, the result is still printed.
+func TestAuditHTMLDegenerate(t *testing.T) {
+	var birthdays strings.Builder
+	birthdays.WriteString("person\tbirthday\n")
+	for i := range 5000 { // the paper's example: 5,000 distinct birthdays
+		fmt.Fprintf(&birthdays, "p%d\t%d\n", i, i%365)
+	}
+	for name, corpus := range map[string]string{
+		"one record":      "s\tr\ta\nAda\tborn\t1815\n",
+		"all singletons":  birthdays.String(),
+		"empty":           "s\tr\ta\n",
+		"only IDK":        "s\tr\ta\nAda\tborn\tIDK\nAlan\tborn\tIDK\n",
+		"equal f_j":       "s\tr\ta\nA\tb\t1\nA\tb\t1\nC\tb\t2\n",
+		"one j, repeated": "s\tr\ta\nA\tb\t1\nA\tb\t1\nC\tb\t2\nC\tb\t2\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			in := filepath.Join(dir, "facts.tsv")
+			if err := os.WriteFile(in, []byte(corpus), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			page := filepath.Join(dir, "audit.html")
+			cols := []string{"--prompt", "s,r", "--answer", "a"}
+			if strings.HasPrefix(corpus, "person") {
+				cols = []string{"--prompt", "person", "--answer", "birthday"}
+			}
+			args := append([]string{"audit", "--idk", "IDK", "--answers", "365", "--html", page}, cols...)
+			out, err := execHallu(t, append(args, in)...)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			if !strings.Contains(out, "singleton rate") {
+				t.Errorf("no result printed:\n%s", out)
+			}
+			if b, err := os.ReadFile(page); err != nil || !strings.Contains(string(b), "<svg") {
+				t.Errorf("page not written (%v)", err)
+			}
+
+			// A page that cannot be written: the error, after the result.
+			args[len(args)-len(cols)-1] = filepath.Join(dir, "no such dir", "audit.html")
+			out, err = execHallu(t, append(args, in)...)
+			if err == nil {
+				t.Error("no error for an unwritable page")
+			}
+			if !strings.Contains(out, "singleton rate") {
+				t.Errorf("result lost when the page failed:\n%s", out)
+			}
+		})
 	}
 }

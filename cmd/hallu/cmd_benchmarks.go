@@ -17,7 +17,7 @@ func newBenchmarksCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "benchmarks",
 		Short: "Print the paper's Table 2: how ten leading benchmarks treat \"I don't know\"",
-		Long: `Print Table 2 of "Why Language Models Hallucinate" (paper.md §6.2): ten
+		Long: `Print Table 2 of "Why Language Models Hallucinate" (arXiv:2509.04664): ten
 benchmarks from the HELM Capabilities and Open LLM leaderboards, SWE-bench and
 HLE, how each grades, whether the grading is binary and whether an abstention
 ("I don't know") can earn any credit. Nine of ten grade binarily; only
@@ -37,7 +37,7 @@ func runBenchmarks(opts benchmarksOptions, w io.Writer) error {
 		return report.WriteJSON(w, report.NewEnvelope("benchmarks", nil, map[string]any{"benchmarks": score.Table2}))
 	}
 	t := report.Table{
-		Title:  "Table 2 (paper.md §6.2): how leading benchmarks grade, and whether \"I don't know\" earns credit",
+		Title:  "Table 2 (arXiv:2509.04664): how leading benchmarks grade, and whether \"I don't know\" earns credit",
 		Header: []string{"benchmark", "scoring method", "binary grading", "IDK credit", "note"},
 	}
 	for _, b := range score.Table2 {

@@ -46,7 +46,7 @@ func (o *fromOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.baseURL, "base-url", "", "scoring endpoint's API root, e.g. http://127.0.0.1:8080/v1 (hallu serve)")
 	f.StringVar(&o.model, "model", "", "model name sent to the scoring endpoint")
 	f.StringVar(&o.apiKeyEnv, "api-key-env", "", "environment variable holding the API key (default OPENAI_API_KEY, optional)")
-	f.StringVar(&o.cache, "cache", "", "response cache file (default hallu-bound.cache.db)")
+	f.StringVar(&o.cache, "cache", "", "response cache `FILE` (default hallu-bound.cache.db in hallu's folder of the user cache directory)")
 	f.BoolVar(&o.noCache, "no-cache", false, "keep no response cache")
 	f.IntVar(&o.limit, "limit", 0, "score only the first N candidate sets (0: all)")
 	f.IntVar(&o.distractors, "distractors", 9, "entityquestions: erroneous candidates drawn per question")

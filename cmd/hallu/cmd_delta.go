@@ -82,7 +82,7 @@ func newDeltaCmd() *cobra.Command {
 	f.Uint64Var(&o.seed, "seed", 1, "seed of --shuffle and of the bootstrap")
 	f.Int64Var(&o.sampleSeed, "sample-seed", 0, "seed sent to the endpoint with each sampling request (default: none)")
 	f.IntVar(&o.bootstrap, "bootstrap", 2000, "bootstrap resamples of the questions (0: Wilson intervals only)")
-	f.StringVar(&o.cache, "cache", "", "response cache file (default hallu-delta.cache.db)")
+	f.StringVar(&o.cache, "cache", "", "response cache `FILE` (default hallu-delta.cache.db in hallu's folder of the user cache directory)")
 	f.BoolVar(&o.noCache, "no-cache", false, "keep no response cache")
 	f.StringVar(&o.apiKeyEnv, "api-key-env", "", "environment variable holding the API key (default OPENAI_API_KEY, optional)")
 	o.client.register(cmd)

@@ -17,7 +17,7 @@ type demoOptions struct {
 
 const demoLong = `demo runs the paper end to end on real data embedded in the binary, with no
 network: it audits 29,411 T-REx facts (ParaRel) for their singleton rate and
-Theorem 2's floor; simulates a world with that corpus's mention profile and
+Theorem 2's floor; simulates a world with that corpus's singleton rate and
 checks each learner against the bounds; scores Qwen3-8B's logged answers
 (lm-evaluation-harness) under confidence targets and shows where the
 leaderboard flips; and trains n-grams on Moby-Dick to show Corollary 2.

@@ -92,13 +92,10 @@ func TestDemo(t *testing.T) {
 	run(&f, "floor", "--n", strconv.FormatInt(s.Records, 10), "--sr", strconv.FormatFloat(s.SingletonRate, 'g', -1, 64), "--min-errors", strconv.Itoa(demo.Answers-1))
 	same("floor's lower bound", f.Lower99, *s.Floor99)
 
-	// Step 2: hallu sim on the audit's profile.
-	profile := filepath.Join(dir, "audit.json")
-	auditJSON, err := execHallu(t, append(auditArgs, "--json")...)
+	// Step 2: hallu sim in a uniform world of the size whose expected
+	// singleton rate is the audit's.
+	k, err := demo.SimPrompts(s.Records, s.SingletonRate)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(profile, []byte(auditJSON), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var sim struct {
@@ -111,7 +108,8 @@ func TestDemo(t *testing.T) {
 			}
 		}
 	}
-	run(&sim, "sim", "--mu", "profile:"+profile, "--answers", strconv.Itoa(demo.Answers), "--runs", strconv.Itoa(demo.SimRuns), "--seed", strconv.Itoa(demo.Seed))
+	run(&sim, "sim", "--mu", "uniform", "--prompts", strconv.Itoa(k), "--n", strconv.FormatInt(s.Records, 10),
+		"--answers", strconv.Itoa(demo.Answers), "--runs", strconv.Itoa(demo.SimRuns), "--seed", strconv.Itoa(demo.Seed))
 	got := sim.Points[0].Summary
 	want := res.Simulation.Points[0].Summaries
 	if len(got) != len(want) {

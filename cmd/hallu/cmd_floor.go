@@ -28,7 +28,7 @@ N examples whose singleton rate is sr (Definition 2; hallu audit measures it on
 a corpus): the lower bound on any model's error rate in its general-γ and
 printed 99% forms, the calibrated algorithm's upper bound, Lemma 1's interval
 for the missing mass, and Kalai & Vempala's (2024) monofact bound as
-reconstructed in paper.md §7.2. It names the term that dominates the gap
+reconstructed in Kalai & Vempala 2024 (arXiv:2311.14648). It names the term that dominates the gap
 between sr and the floor, and the N from which the floor is within one point
 of sr.`,
 		Args: exactArgs(0),

@@ -19,7 +19,7 @@ type ngramCor2Options struct {
 	HTML          string
 }
 
-const cor2Long = `Corollary 2 of "Why Language Models Hallucinate" (paper.md §4.5) on real
+const cor2Long = `Corollary 2 of "Why Language Models Hallucinate" (Corollary 2 of arXiv:2509.04664) on real
 text: train n-gram models on the text files (none: the built-in Moby-Dick)
 plus the paper's two sentences, "She lost it and was completely out of her
 mind." and "He lost it and was completely out of his mind.", and measure the

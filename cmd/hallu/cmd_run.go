@@ -28,7 +28,7 @@ score reads. The run ends with hallu score's tables.
 
 The run is resumable: run the same command again after Ctrl-C, a crash or
 SIGKILL and it asks only what the run file has no record of. Answers are
-kept in a cache (SQLite, beside the run file by default) before they are
+kept in a cache (SQLite, in the user cache directory by default) before they are
 used, so a restarted run never pays twice for a completed request.
 
 --dataset is "simpleqa" (the SimpleQA test set, built in), a SimpleQA-style
@@ -92,7 +92,7 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&o.dataset, "dataset", "", `questions: "simpleqa" (built in), a CSV (problem, answer) or JSONL file`)
 	f.StringVar(&o.targets, "targets", "0,0.5,0.75,0.9", "confidence targets t, comma-separated, each in [0,1)")
 	f.StringVarP(&o.out, "out", "o", "run.jsonl", "run file to append to (resumed if it exists)")
-	f.StringVar(&o.cache, "cache", "", "response cache file (default: the run file + .cache.db)")
+	f.StringVar(&o.cache, "cache", "", "response cache `FILE` (default: one per run file, in hallu's folder of the user cache directory)")
 	f.BoolVar(&o.noCache, "no-cache", false, "keep no response cache (a restarted run then re-sends answered requests)")
 	f.StringVar(&o.apiKeyEnv, "api-key-env", "", "environment variable holding the API key (default OPENAI_API_KEY, optional)")
 	o.client.register(cmd)
@@ -156,19 +156,24 @@ func newClient(base, keyEnv string, cache *llm.Cache, c clientOptions) (*llm.Cli
 	return client, nil
 }
 
-// openCache opens the response cache unless disabled.
+// openCache opens the response cache at path, or if path is empty the one
+// named def in the user's cache directory (cachePath), unless disabled.
 func openCache(path, def string, disabled bool) (*llm.Cache, error) {
 	if disabled {
 		return nil, nil
 	}
 	if path == "" {
-		path = def
+		var err error
+		if path, err = cachePath(def); err != nil {
+			return nil, err
+		}
 	}
 	return llm.OpenCache(path)
 }
 
-// openEndpoint opens the response cache (path, or def if empty, unless
-// disabled) and a client for base over it. close releases both.
+// openEndpoint opens the response cache (path, or the one named def in the
+// user's cache directory if empty, unless disabled) and a client for base
+// over it. close releases both.
 func openEndpoint(base, keyEnv, path, def string, disabled bool, c clientOptions) (client *llm.Client, cache *llm.Cache, close func(), err error) {
 	cache, err = openCache(path, def, disabled)
 	if err != nil {
@@ -211,7 +216,7 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 	qs = harness.Select(qs, o.limit, o.shuffle, o.seed)
-	client, cache, closeEndpoint, err := openEndpoint(o.baseURL, o.apiKeyEnv, o.cache, o.out+".cache.db", o.noCache, o.client)
+	client, cache, closeEndpoint, err := openEndpoint(o.baseURL, o.apiKeyEnv, o.cache, runCacheName(o.out), o.noCache, o.client)
 	if err != nil {
 		return err
 	}

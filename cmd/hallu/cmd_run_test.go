@@ -141,21 +141,28 @@ func countRecords(t *testing.T, path string) map[string]bool {
 	return seen
 }
 
-// assertNoKey fails if any file under dir holds the API key.
+// assertNoKey fails if any file under dir, or in the user cache directory
+// (where default response caches go), holds the API key.
 func assertNoKey(t *testing.T, dir string) {
 	t.Helper()
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if bytes.Contains(b, []byte(secretKey)) {
-			t.Errorf("%s holds the API key", path)
-		}
-		return err
-	})
+	cache, err := os.UserCacheDir()
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, d := range []string{dir, cache} {
+		err := filepath.WalkDir(d, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(path)
+			if bytes.Contains(b, []byte(secretKey)) {
+				t.Errorf("%s holds the API key", path)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

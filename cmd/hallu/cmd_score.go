@@ -68,6 +68,8 @@ type scoreOptions struct {
 	HTML           string
 	AllowRepeats   bool
 	GradeValues    string
+	Agree          agreeOptions
+	Judge          judgeOptions
 	Limits         evallog.Limits
 }
 
@@ -89,7 +91,7 @@ func newScoreCmd() *cobra.Command {
 	f.StringVar(&o.Targets, "targets", "0,0.5,0.75,0.9", "confidence targets t to score at, comma-separated, each in [0,1)")
 	f.BoolVar(&o.SkipBad, "skip-bad", false, "skip unreadable records, counting them, instead of failing")
 	f.BoolVar(&o.JSON, "json", false, "print JSON (schema-versioned envelope) instead of tables")
-	f.StringVar(&o.AbstainPhrases, "abstain-phrases", "", "file of abstention phrases replacing the built-in set (see README)")
+	f.StringVar(&o.AbstainPhrases, "abstain-phrases", "", "phrase file replacing the built-in English and Czech abstention patterns (see docs/grading.md)")
 	f.BoolVar(&o.NoAbstain, "no-abstain-detect", false, "keep the log's grades of abstentions as they are")
 	f.BoolVar(&o.Regrade, "regrade", false, "grade every sample by matching, ignoring the log's grades")
 	f.BoolVar(&o.Exact, "exact", false, "matching: require the whole normalised response to equal a gold answer")
@@ -108,6 +110,8 @@ func newScoreCmd() *cobra.Command {
 	f.StringVar(&o.SimpleQATest, "simpleqa-test", "", "SimpleQA (or SimpleQA Verified) test-set CSV that the predictions are joined with")
 	f.StringVar(&o.GradeValues, "grade-values", "", `hallu, jsonl and csv logs: read these grade values as these outcomes, e.g. "yes=wrong,no=correct" for a column "hallucinated"`)
 	f.BoolVar(&o.AllowRepeats, "allow-repeats", false, "hallu, jsonl and csv logs: count records that repeat a (model, id, target) as further samples (epochs) instead of failing")
+	addAgreeFlags(f, &o.Agree)
+	addJudgeFlags(cmd, &o.Judge)
 	o.Limits = evallog.Limits{MaxLine: input.DefaultMaxLine, MaxDocument: input.DefaultMaxDocument, MaxSamples: input.DefaultMaxSamples}
 	f.Var(sizeFlag{&o.Limits.MaxLine}, "max-line", "longest line (or CSV record) of a log read (see docs/limits.md)")
 	f.Var(sizeFlag{&o.Limits.MaxDocument}, "max-doc", "largest log read whole (Inspect, lm-eval array, each .eval member decompressed)")
@@ -232,6 +236,14 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 			ropt.Format = evallog.SimpleQA
 		}
 	}
+	closeJudge, err := useJudge(ctx, o, args, ropt, resolver)
+	if err != nil {
+		return err
+	}
+	defer closeJudge()
+	if o.Agree.Reference != "" {
+		return runAgree(ctx, o, args, ropt, resolver, inputs, w)
+	}
 
 	var d score.Dataset
 	res := scoreResult{}
@@ -263,7 +275,7 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 		"coverage": o.Coverage, "curve_step": o.CurveStep, "bootstrap": o.Bootstrap,
 		"seed": o.Seed, "seed2": o.Seed ^ 0x9e3779b97f4a7c15, "z": score.DefaultZ,
 		"lm_eval_filter": o.LMEvalFilter, "lm_eval_metric": o.LMEvalMetric, "length_norm": o.LengthNorm,
-		"inspect_scorer": o.InspectScorer, "simpleqa_test": o.SimpleQATest,
+		"inspect_scorer": o.InspectScorer, "simpleqa_test": o.SimpleQATest, "judge": judgeProvenance(o.Judge),
 		"grade_values": o.GradeValues, "allow_repeats": o.AllowRepeats,
 	}
 	if o.HTML != "" {

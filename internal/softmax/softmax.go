@@ -1,7 +1,7 @@
 // Package softmax turns log-likelihoods into probabilities: the one
 // softmax of hallu, used wherever a model's scores over a finite set of
 // answers (multiple-choice log-likelihoods, candidate sets) become p̂
-// restricted to that set (paper.md §1.1, the plausible set X_c).
+// restricted to that set (Section 3.1 of arXiv:2509.04664, the plausible set X_c).
 package softmax
 
 import (

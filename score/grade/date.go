@@ -20,8 +20,8 @@ const monthRe = `(january|february|march|april|may|june|july|august|september|oc
 
 var (
 	isoDateRe   = regexp.MustCompile(`\b(\d{4})-(\d{1,2})-(\d{1,2})\b`)
-	dmyRe       = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+` + monthRe + `,?\s+(\d{4})\b`)
-	mdyRe       = regexp.MustCompile(`(?i)\b` + monthRe + `\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
+	dmyRe       = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+` + monthRe + `,?\s+(?:(?:of|in)\s+)?(\d{4})\b`)
+	mdyRe       = regexp.MustCompile(`(?i)\b` + monthRe + `\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(?:(?:of|in)\s+)?(\d{4})\b`)
 	myRe        = regexp.MustCompile(`(?i)\b` + monthRe + `,?\s+(?:of\s+)?(\d{4})\b`)
 	slashDateRe = regexp.MustCompile(`\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b`)
 )

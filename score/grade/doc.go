@@ -3,13 +3,18 @@
 //
 // Matcher grades by normalised matching against the gold answer and its
 // aliases (case, punctuation, articles, whitespace and accents ignored;
-// numbers compared with a tolerance or SimpleQA Verified's "acceptable
-// range"; dates in common formats compared field by field) and by a
-// Detector of abstention phrases. Grader is the seam for other graders: an
-// LLM judge (`hallu run`) implements it beside Matcher.
+// titles, honorifics, company and club suffixes, middle names and US state
+// abbreviations on one side only; bracketed and listed gold alternatives;
+// numbers to the gold's last significant figure or SimpleQA Verified's
+// "acceptable range"; dates in common formats compared field by field),
+// following the rules of SimpleQA's grader (Wei et al. 2024), and by a
+// Detector of abstentions, whose patterns ship as one phrase file per
+// language. Every grade carries the reason that decided it. Grader is the
+// seam for other graders: an LLM judge (harness.Judge, harness.LetterJudge)
+// implements it beside Matcher.
 //
-// The rules are deliberately simple and documented; they are a grader of
-// last resort for logs without grades, not a replacement for a judge on
-// free-form answers. Their known blind spots: negation ("not Paris" matches
-// Paris) and lists of candidates ("Paris or Lyon" matches either).
+// The rules are deterministic and documented (docs/grading.md, with their
+// agreement with human and judge labels); they do not read meaning. Known
+// blind spots: negation ("not Paris" matches Paris), paraphrase, and the
+// inflection of languages such as Czech.
 package grade

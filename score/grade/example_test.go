@@ -15,6 +15,6 @@ func ExampleMatcher_Grade() {
 	// Output:
 	// "It was Michio Sugeno." correct   contains gold "Michio Sugeno"
 	// "Lotfi Zadeh"          wrong     matches no gold
-	// "I don't know."        abstained abstention phrase "i dont know"
+	// "I don't know."        abstained abstention "i dont know" (en.txt:78)
 	// ""                     invalid   empty response
 }

@@ -2,6 +2,7 @@ package grade
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/hallu-dev/hallu/score"
@@ -34,42 +35,42 @@ type Matcher struct {
 // its aliases), and a short reason. In order:
 //
 //  1. an empty response is Invalid;
-//  2. the response, with any abstention phrases (Abstention) cut out, is
-//     compared with each gold: equal once normalised (Normalize), or,
+//  2. an abstention (Abstention's decision) is Abstained, whatever else it
+//     says; without golds the response cannot be graded and is Invalid;
+//  3. the response, with any abstention words of a hedged answer cut out,
+//     is compared with each gold: equal once normalised (Normalize), or,
 //     unless Exact, the gold's words appearing in order in it; a numeric
 //     gold and any number in the response within tolerance (or the gold's
 //     acceptable range); a gold of several numbers ("2008-2013") and the
 //     same numbers in order in the response; a gold date and a response
 //     date that agrees on every field the gold gives — any of these is
-//     Correct, a hedged answer ("I'm unsure, but it was X");
-//  3. otherwise an abstention is Abstained;
-//  4. anything else is Wrong. With no golds at all the response cannot be
-//     graded and is Invalid.
+//     Correct;
+//  4. anything else is Wrong.
 func (m *Matcher) Grade(response string, golds []string) (score.Outcome, string) {
 	if strings.TrimSpace(response) == "" {
 		return score.Invalid, "empty response"
 	}
-	rt := tokens(response)
-	abstained, phrase := false, ""
+	response = unescape(response)
+	rt, ends := tokenize(response, m.Abstention != nil)
+	hedged := ""
 	if m.Abstention != nil {
-		// Match what remains once the abstention phrases are cut out: a
-		// hedged answer naming the gold is an answer; "No idea" does not
-		// match the gold "No".
-		abstained, phrase, rt = m.Abstention.abstains(rt)
-	}
-	if o, why := m.match(response, rt, golds); o == score.Correct {
-		if abstained {
-			why = "hedged; " + why
+		// An abstention is graded as one whatever else it says. An
+		// answer around abstention words (a hedge, or a preamble before
+		// the answer) is matched without them, so that "No idea, but
+		// maybe Lyon" never matches the gold "No".
+		c := m.Abstention.decide(rt, ends)
+		if c.Abstained {
+			return score.Abstained, c.String()
 		}
-		return o, why
+		if c.Kind != "" {
+			rt, hedged = m.Abstention.cut(rt), c.String()+"; "
+		}
 	}
-	switch {
-	case abstained:
-		return score.Abstained, "abstention phrase \"" + phrase + "\""
-	case len(golds) == 0:
+	if len(golds) == 0 {
 		return score.Invalid, "no gold answer to grade against"
 	}
-	return score.Wrong, "matches no gold"
+	o, why := m.match(response, rt, golds)
+	return o, hedged + why
 }
 
 // match grades the response (rt, its tokens to match) against golds:
@@ -79,48 +80,119 @@ func (m *Matcher) match(response string, rt []string, golds []string) (score.Out
 	var rnums []float64
 	var rdates []date
 	numsRead, datesRead := false, false
-	for _, g := range golds {
-		gt := tokens(g)
-		if len(gt) == 0 {
-			continue
-		}
-		if rn == strings.Join(gt, " ") {
-			return score.Correct, "matches gold " + quote(g)
-		}
-		if !m.Exact && containsSeq(rt, gt) {
-			return score.Correct, "contains gold " + quote(g)
-		}
-		if seq, ok := numericSequenceGold(g); ok {
-			if !numsRead {
-				rnums, numsRead = numbers(response), true
+	ra := withoutAffixes(rt)
+	var rs []string // the response with US state abbreviations written out
+	if x, ok := expandStates(response); ok && !m.Exact {
+		rs = tokens(x)
+	}
+	hedged := ""
+	for _, g0 := range golds {
+		for _, g := range alternatives(g0) {
+			gt := tokens(g)
+			if len(gt) == 0 {
+				continue
 			}
-			if containsNumbers(rnums, seq, m.NumTol) {
-				return score.Correct, "numbers match gold " + quote(g)
+			if rn == strings.Join(gt, " ") {
+				return score.Correct, "matches gold " + quote(g)
 			}
-			continue
-		}
-		if ng, ok := parseNumericGold(g, m.NumTol); ok {
-			if !numsRead {
-				rnums, numsRead = numbers(response), true
-			}
-			for _, v := range rnums {
-				if v >= ng.lo && v <= ng.hi {
-					return score.Correct, "number matches gold " + quote(g)
+			if !m.Exact {
+				if o, why, ok := m.contains(rt, ra, rs, g, gt); ok && o == score.Correct {
+					return o, why
+				} else if ok && hedged == "" {
+					hedged = why
 				}
 			}
-		}
-		for _, gd := range dates(g) {
-			if !datesRead {
-				rdates, datesRead = dates(response), true
+			if seq, ok := numericSequenceGold(g); ok {
+				if !numsRead {
+					rnums, numsRead = numbers(response), true
+				}
+				if containsNumbers(rnums, seq, m.NumTol) {
+					return score.Correct, "numbers match gold " + quote(g)
+				}
+				continue
 			}
-			for _, rd := range rdates {
-				if gd.covers(rd) {
-					return score.Correct, "date matches gold " + quote(g)
+			if ng, ok := parseNumericGold(g, m.NumTol); ok {
+				if !numsRead {
+					rnums, numsRead = numbers(response), true
+				}
+				for _, v := range rnums {
+					if v >= ng.lo && v <= ng.hi {
+						return score.Correct, "number matches gold " + quote(g) + " to its precision"
+					}
+				}
+			}
+			for _, gd := range dates(g) {
+				if !datesRead {
+					rdates, datesRead = dates(response), true
+				}
+				for _, rd := range rdates {
+					if gd.covers(rd) {
+						return score.Correct, "date matches gold " + quote(g)
+					}
 				}
 			}
 		}
 	}
+	if hedged != "" {
+		return score.Wrong, hedged
+	}
 	return score.Wrong, "matches no gold"
+}
+
+// contains looks for the gold (tokens gt) in the response: its words in
+// order (rt); without titles, honorifics and company or club suffixes
+// (ra, and the gold's core); as a name with middle names or initials
+// differing; as the gold name's surname alone; with US state abbreviations
+// written out (rs). ok is false when none applies; a gold named beside
+// another candidate ("Paris or Lyon") is Wrong.
+func (m *Matcher) contains(rt, ra, rs []string, g string, gt []string) (score.Outcome, string, bool) {
+	found := func(hay, needle []string, why string) (score.Outcome, string, bool) {
+		i := indexSeq(hay, needle)
+		if i < 0 {
+			return 0, "", false
+		}
+		if hedgedBetween(hay, i, i+len(needle)) {
+			return score.Wrong, "names gold " + quote(g) + " beside another candidate", true
+		}
+		return score.Correct, why, true
+	}
+	if o, why, ok := found(rt, gt, "contains gold "+quote(g)); ok {
+		return o, why, ok
+	}
+	c := core(gt)
+	if o, why, ok := found(ra, c, "contains gold "+quote(g)+" without title or suffix"); ok {
+		return o, why, ok
+	}
+	if rs != nil {
+		if o, why, ok := found(rs, gt, "contains gold "+quote(g)+" with the state written out"); ok {
+			return o, why, ok
+		}
+	}
+	if x, ok := expandStates(g); ok {
+		if o, why, ok := found(rt, tokens(x), "contains gold "+quote(g)+" with the state written out"); ok {
+			return o, why, ok
+		}
+	}
+	if rs, cs := singulars(rt), singulars(c); !slices.Equal(rs, rt) || !slices.Equal(cs, c) {
+		if o, why, ok := found(rs, cs, "contains gold "+quote(g)+" up to plurals"); ok {
+			return o, why, ok
+		}
+	}
+	if n := len(ra); n > 0 && 2*n >= len(c) && n < len(c) && ra[n-1] == c[len(c)-1] && hasLetter(ra[n-1]) && indexSeq(c, ra) >= 0 {
+		return score.Correct, "the whole response is the head of gold " + quote(g), true
+	}
+	if isName(g) && len(c) >= 2 {
+		if i, j, ok := nameIn(ra, c); ok {
+			if hedgedBetween(ra, i, j) {
+				return score.Wrong, "names gold " + quote(g) + " beside another candidate", true
+			}
+			return score.Correct, "names gold " + quote(g) + " (middle names or initials aside)", true
+		}
+		if len(ra) == 1 && ra[0] == c[len(c)-1] {
+			return score.Correct, "the surname of gold " + quote(g), true
+		}
+	}
+	return 0, "", false
 }
 
 // GradeSample grades s.Response against s.Golds; it never fails.

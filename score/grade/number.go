@@ -114,7 +114,7 @@ func parseNumericGold(gold string, relTol float64) (numericGold, bool) {
 		gold = gold[:m[0]]
 	}
 	g := strings.TrimSpace(norm.NFKC.String(gold))
-	var v float64
+	var v, prec float64
 	if m := numberRe.FindStringIndex(g); m != nil {
 		if strings.Trim(g[:m[0]], "$€£¥~≈−-+ ") != "" {
 			return numericGold{}, false
@@ -124,6 +124,7 @@ func parseNumericGold(gold string, relTol float64) (numericGold, bool) {
 			return numericGold{}, false
 		}
 		v = numbers(g)[0]
+		prec = precision(g[m[0]:m[1]])
 	} else {
 		ts := tokens(g)
 		ws := wordNumbers(ts)
@@ -137,7 +138,7 @@ func parseNumericGold(gold string, relTol float64) (numericGold, bool) {
 		}
 		v = ws[0]
 	}
-	d := relTol * math.Abs(v)
+	d := max(relTol*math.Abs(v), prec)
 	return numericGold{v - d, v + d}, true
 }
 
@@ -179,4 +180,29 @@ outer:
 		return true
 	}
 	return false
+}
+
+// precision returns half a unit of the last significant digit of a number
+// written with a decimal part or a scale word: SimpleQA's grader takes an
+// answer as correct "to the last significant figure in the gold answer"
+// (gold 2.45 billion: 2.445 to 2.455 billion; gold 120 thousand: 115 to 125
+// thousand). Integers without a scale word are exact (0).
+func precision(num string) float64 {
+	m := numberRe.FindStringSubmatch(num)
+	if m == nil {
+		return 0
+	}
+	scale := 1.0
+	if m[3] != "" {
+		scale = scales[strings.ToLower(strings.TrimSpace(m[3]))]
+	}
+	if m[2] != "" {
+		return 0.5 * math.Pow(10, -float64(len(m[2])-1)) * scale
+	}
+	if m[3] == "" {
+		return 0
+	}
+	digits := strings.ReplaceAll(m[1], ",", "")
+	tz := len(digits) - len(strings.TrimRight(digits, "0"))
+	return 0.5 * math.Pow(10, float64(tz)) * scale
 }

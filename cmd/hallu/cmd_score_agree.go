@@ -1,0 +1,291 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"sort"
+	"strings"
+
+	"github.com/hallu-dev/hallu/evallog"
+	"github.com/hallu-dev/hallu/internal/input"
+	"github.com/hallu-dev/hallu/report"
+	"github.com/hallu-dev/hallu/score"
+	"github.com/hallu-dev/hallu/score/grade"
+	"github.com/spf13/pflag"
+)
+
+// agreeOptions are `hallu score`'s flags for comparing its grading with a
+// reference label column of the same log.
+type agreeOptions struct {
+	Reference string
+	RefMap    string
+	Show      int
+}
+
+func addAgreeFlags(f *pflag.FlagSet, o *agreeOptions) {
+	f.StringVar(&o.Reference, "reference", "", "compare hallu's grading with this `column` of a JSONL or CSV log (a human label, a judge's letter) instead of scoring")
+	f.StringVar(&o.RefMap, "ref-map", "", "with --reference: which labels mean which outcome, e.g. A=correct,B=wrong,C=abstained or Yes=correct,No=wrong (required)")
+	f.IntVar(&o.Show, "show", 10, "with --reference: disagreeing samples to show per model")
+}
+
+// agreeResult is the JSON result of `hallu score --reference`.
+type agreeResult struct {
+	Reference string                  `json:"reference"`
+	RefMap    string                  `json:"ref_map"`
+	Grader    string                  `json:"grader"`
+	Groups    []report.AgreementGroup `json:"groups"`
+	Inputs    []inputReport           `json:"inputs"`
+}
+
+// runAgree grades every sample of the logs with resolver's grader and
+// compares the result with the reference column, by model and in all.
+func runAgree(ctx context.Context, o scoreOptions, args []string, ropt evallog.Options, resolver *grade.Resolver, inputs []report.Input, w io.Writer) error {
+	a := o.Agree
+	params := map[string]any{"format": o.Format, "map": o.Map, "model": o.Model, "skip_bad": o.SkipBad,
+		"abstain_phrases": cmp.Or(o.AbstainPhrases, "built-in"), "exact": o.Exact, "num_tol": o.NumTol,
+		"simpleqa_test": o.SimpleQATest, "judge": judgeProvenance(o.Judge)}
+	if a.RefMap == "" {
+		return usagef("--reference needs --ref-map saying which labels mean correct, wrong and abstained, e.g. A=correct,B=wrong,C=abstained")
+	}
+	refMap, err := score.ParseRefMap(a.RefMap)
+	if err != nil {
+		return usagef("--ref-map: %v", err)
+	}
+	if a.Show < 0 {
+		return usagef("--show must be ≥ 0")
+	}
+	resolver.Regrade = true
+	by := map[string]*score.Agreement{}
+	all := &score.Agreement{Keep: a.Show}
+	res := agreeResult{Reference: a.Reference, RefMap: a.RefMap, Grader: graderName(resolver.Grader)}
+	for _, path := range args {
+		if path == "-" {
+			return usagef("--reference reads each log twice; give a file, not standard input")
+		}
+		found := false
+		next, stop := iter.Pull2(referenceLabels(path, a.Reference, refMap, &found))
+		refs := &referenceCursor{next: next, path: path, col: a.Reference}
+		ir := inputReport{Path: path}
+		ropt.DefaultModel = modelFromPath(path)
+		f, err := input.Open(path)
+		if err != nil {
+			return err
+		}
+		st, err := evallog.Read(f, path, ropt, func(s *score.Sample) error {
+			ref, err := refs.at(s.Source.Line)
+			if err != nil {
+				return err
+			}
+			if ref == score.Ungraded { // unmapped: counted in refMap, reported below
+				return nil
+			}
+			if err := resolver.Resolve(ctx, s); err != nil {
+				return err
+			}
+			ir.Matched++
+			g := by[s.Model]
+			if g == nil {
+				g = &score.Agreement{Keep: a.Show}
+				by[s.Model] = g
+			}
+			if err := g.Add(ref, s); err != nil {
+				return fmt.Errorf("%s: %w", s.Source, err)
+			}
+			return all.Add(ref, s)
+		})
+		if err == nil {
+			_, err = io.Copy(io.Discard, f)
+		}
+		f.Close()
+		stop()
+		if err != nil {
+			return err
+		}
+		if !found {
+			return fmt.Errorf("%s: no record has the key %q given to --reference", path, a.Reference)
+		}
+		ir.Stats = st
+		res.Inputs = append(res.Inputs, ir)
+		inputs = append(inputs, f.Input())
+	}
+	if err := refMap.Err(); err != nil {
+		return fmt.Errorf("--reference %s: %w; add them to --ref-map", a.Reference, err)
+	}
+	if all.N() == 0 {
+		return fmt.Errorf("no samples with a reference label in %s", strings.Join(args, ", "))
+	}
+	if k := all.Matrix[3][3] + all.Matrix[0][3] + all.Matrix[1][3] + all.Matrix[2][3]; k == all.N() {
+		return fmt.Errorf("every one of the %d samples came out invalid under %s (first reason: %s); nothing to compare",
+			k, res.Grader, firstReason(all))
+	}
+	var models []string
+	for m := range by {
+		models = append(models, m)
+	}
+	sort.Strings(models)
+	for _, m := range models {
+		res.Groups = append(res.Groups, report.NewAgreementGroup(m, by[m]))
+	}
+	if len(models) > 1 {
+		res.Groups = append(res.Groups, report.NewAgreementGroup("all", all))
+	}
+	params["reference"], params["ref_map"], params["show"], params["grader"] = a.Reference, a.RefMap, a.Show, res.Grader
+	heading := fmt.Sprintf("Agreement of hallu's grading (%s) with the reference column %q (%s)", res.Grader, a.Reference, a.RefMap)
+	if o.HTML != "" {
+		err := writePage(o.HTML, func() (report.Page, error) {
+			return report.AgreementPage(heading, res.Groups, provenance(params, inputs...)), nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if o.JSON {
+		return report.WriteJSON(w, report.NewEnvelope("score", params, res, inputs...))
+	}
+	return report.RenderAgreement(w, heading, res.Groups)
+}
+
+func firstReason(a *score.Agreement) string {
+	for _, d := range a.Disagreements {
+		if d.Sample.Reason != "" {
+			return d.Sample.Reason
+		}
+	}
+	return "none recorded"
+}
+
+// graderName names the grader in reports and provenance.
+func graderName(g grade.Grader) string {
+	if n, ok := g.(interface{ Name() string }); ok {
+		return n.Name()
+	}
+	return "matching"
+}
+
+// refLabel is the mapped reference label of the record at line.
+type refLabel struct {
+	line int
+	o    score.Outcome
+}
+
+// referenceLabels yields, in file order, the label in column col of every
+// record of a JSONL or CSV log, mapped with m and numbered by line as
+// evallog's readers number records; unmapped labels are counted in m and
+// yielded as Ungraded, a record without the column has the empty label.
+// found reports whether any JSONL record had the key. Records evallog
+// cannot read are skipped here too (evallog reports them).
+func referenceLabels(path, col string, m *score.RefMap, found *bool) iter.Seq2[refLabel, error] {
+	return func(yield func(refLabel, error) bool) {
+		f, err := input.OpenUnhashed(path)
+		if err != nil {
+			yield(refLabel{}, err)
+			return
+		}
+		defer f.Close()
+		br := bufio.NewReaderSize(f, 64<<10)
+		head, _ := br.Peek(4096)
+		label := func(line int, v string) bool {
+			o, _ := m.Map(v)
+			return yield(refLabel{line, o}, nil)
+		}
+		if bytes.HasPrefix(bytes.TrimLeft(head, " \t\r\n\ufeff"), []byte("{")) {
+			sc := bufio.NewScanner(br)
+			sc.Buffer(nil, 64<<20)
+			for line := 1; sc.Scan(); line++ {
+				b := bytes.TrimSpace(sc.Bytes())
+				var rec map[string]json.RawMessage
+				if len(b) == 0 || json.Unmarshal(b, &rec) != nil {
+					continue
+				}
+				raw, ok := rec[col]
+				*found = *found || ok
+				var v string
+				if ok && json.Unmarshal(raw, &v) != nil {
+					v = string(raw) // a number, boolean or null as written
+				}
+				if !label(line, v) {
+					return
+				}
+			}
+			if err := sc.Err(); err != nil {
+				yield(refLabel{}, fmt.Errorf("%s: %w", path, err))
+			}
+			return
+		}
+		*found = true
+		cr := csv.NewReader(br)
+		cr.FieldsPerRecord = -1
+		header, err := cr.Read()
+		if err != nil {
+			yield(refLabel{}, fmt.Errorf("%s: header: %w", path, err))
+			return
+		}
+		idx := -1
+		for i, h := range header {
+			if strings.TrimPrefix(strings.TrimSpace(h), "\ufeff") == col {
+				idx = i
+			}
+		}
+		if idx < 0 {
+			yield(refLabel{}, fmt.Errorf("%s: header %q has no column %q given to --reference", path, header, col))
+			return
+		}
+		for {
+			rec, err := cr.Read()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				continue
+			}
+			if err != nil {
+				yield(refLabel{}, fmt.Errorf("%s: %w", path, err))
+				return
+			}
+			line, _ := cr.FieldPos(0)
+			v := ""
+			if idx < len(rec) {
+				v = rec[idx]
+			}
+			if !label(line, v) {
+				return
+			}
+		}
+	}
+}
+
+// referenceCursor walks referenceLabels alongside evallog's samples, both
+// in file order, so that memory stays bounded whatever the log's length.
+type referenceCursor struct {
+	next func() (refLabel, error, bool)
+	cur  refLabel
+	path string
+	col  string
+}
+
+// at returns the label of the record at line.
+func (c *referenceCursor) at(line int) (score.Outcome, error) {
+	for c.cur.line < line {
+		l, err, ok := c.next()
+		if !ok {
+			break
+		}
+		if err != nil {
+			return 0, err
+		}
+		c.cur = l
+	}
+	if c.cur.line != line {
+		return 0, fmt.Errorf("%s:%d: no %q value for this sample", c.path, line, c.col)
+	}
+	return c.cur.o, nil
+}
