@@ -6,6 +6,8 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+
+	"github.com/hallu-dev/hallu/internal/input"
 )
 
 // Format is the syntax of a records file.
@@ -75,8 +77,16 @@ type Config struct {
 	GroupAnswers map[string]int64
 	Delta        float64 // δ of Theorem 1 for the model in question; 0 for a calibrated one
 
-	SkipBad       bool   // skip and count malformed records instead of failing
-	MemBytes      int64  // memory budget for the counting tables; beyond it, spill to TempDir
+	SkipBad bool // skip and count malformed records instead of failing
+	// MemBytes is the memory budget of Run: the counting tables (beyond
+	// their share, they spill to TempDir), the read buffers, and the room
+	// of long records (see MaxRecord); 0 for no budget.
+	MemBytes int64
+	// MaxRecord is the longest record read, in bytes (0: DefaultMaxRecord);
+	// a longer one is an error (ErrTooLong), skipped records or not, since
+	// where it ends cannot be trusted. Under MemBytes it is also at most a
+	// 16th of what the budget leaves after the buffers (see MinMem).
+	MaxRecord     int64
 	TempDir       string // default os.TempDir()
 	Workers       int    // default GOMAXPROCS
 	ShowConflicts int    // conflicting prompts to show with their answers (second pass); 0 for none
@@ -128,10 +138,38 @@ func (c *Config) validate() error {
 	if !(c.Delta >= 0 && c.Delta <= 1) {
 		errs = append(errs, fmt.Errorf("δ = %v outside [0, 1]", c.Delta))
 	}
-	if c.ShowConflicts < 0 || c.MemBytes < 0 || c.Workers < 0 {
-		errs = append(errs, errors.New("negative conflicts to show, memory budget or worker count"))
+	if c.ShowConflicts < 0 || c.MemBytes < 0 || c.Workers < 0 || c.MaxRecord < 0 {
+		errs = append(errs, errors.New("negative conflicts to show, memory budget, worker count or record limit"))
 	}
 	return errors.Join(errs...)
+}
+
+// DefaultMaxRecord is the default of Config.MaxRecord: the limit every
+// hallu reader puts on a line.
+const DefaultMaxRecord = input.DefaultMaxLine
+
+// minRecordLimit is the least record limit a small memory budget imposes:
+// a record this long fits in one read buffer, which MinMem counts.
+const minRecordLimit = chunkBytes / 2
+
+// recordLimit returns the longest record a pass reads, the flag of hallu
+// audit that raises it, and the room reserved in the memory budget for a
+// record that long: the reader's copy and buffer, and the parser's copies,
+// about 8 times its length. One long record is in work at a time (see
+// scanner.big), so the reserve does not grow with the workers.
+func (c *Config) recordLimit() (limit int64, flag string, reserve int64) {
+	limit, flag = c.MaxRecord, "--max-record"
+	if limit == 0 {
+		limit = DefaultMaxRecord
+	}
+	if c.MemBytes <= 0 {
+		return limit, flag, 0
+	}
+	avail := max(c.MemBytes-MinMem(max(c.Workers, 1)), 0)
+	if share := max(avail/16, minRecordLimit); share < limit {
+		limit, flag = share, "--mem"
+	}
+	return limit, flag, min(8*limit, avail/2)
 }
 
 // formatOf returns the format of a source: the configured one, else by its

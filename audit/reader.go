@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+
+	"github.com/hallu-dev/hallu/internal/input"
 )
 
 // The reader side of a pass: one goroutine reads the sources in order and
@@ -36,6 +38,13 @@ func (sc *scanner) readSource(ctx context.Context, idx int, src Source, seq *int
 	if sc.cfg.Kind == Counted {
 		format = TSV // key⇥count lines, whatever the file is called
 	}
+	// big: this goroutine holds sc.big, for a buffer longer than a chunk.
+	big := false
+	defer func() {
+		if big {
+			<-sc.big
+		}
+	}()
 	var lay *layout
 	line := int64(1)
 	first, eof := true, false
@@ -47,11 +56,24 @@ func (sc *scanner) readSource(ctx context.Context, idx int, src Source, seq *int
 			return carry, ctx.Err()
 		}
 		if sc.stopped() {
-			sc.pool <- buf
+			sc.put(buf)
 			return carry, nil
 		}
-		if want := max(bufferSize(src.Size), 2*len(carry)); cap(buf) < want {
-			buf = make([]byte, want)
+		want := bufferSize(src.Size)
+		if g := int64(2 * len(carry)); g > int64(want) {
+			want = int(min(g, sc.maxRecord+1))
+		}
+		if cap(buf) < want {
+			if want > chunkBytes && !big {
+				select {
+				case sc.big <- struct{}{}:
+					big = true
+				case <-ctx.Done():
+					sc.put(buf)
+					return carry, ctx.Err()
+				}
+			}
+			buf = make([]byte, want) // in the pool's place of the old one
 		}
 		buf = buf[:cap(buf)]
 		n := copy(buf, carry)
@@ -61,7 +83,7 @@ func (sc *scanner) readSource(ctx context.Context, idx int, src Source, seq *int
 			if err == io.EOF {
 				eof = true
 			} else if err != nil {
-				sc.pool <- buf
+				sc.put(buf)
 				return carry, fmt.Errorf("%s: %w", src.Name, err)
 			}
 		}
@@ -71,8 +93,14 @@ func (sc *scanner) readSource(ctx context.Context, idx int, src Source, seq *int
 		data := buf[:n]
 		start := 0
 		if first {
-			if bytes.HasPrefix(data, bom) {
-				start = len(bom)
+			if len(carry) == 0 {
+				if bytes.HasPrefix(data, bom) {
+					start = len(bom)
+				}
+				if err := input.CheckText(data[start:min(len(data), start+textCheckBytes)]); err != nil {
+					sc.put(buf)
+					return carry, fmt.Errorf("%s: %w", src.Name, err)
+				}
 			}
 			// Blank lines are no records; skip them to find the first one.
 			for start < len(data) && (data[start] == '\n' || data[start] == '\r') {
@@ -83,18 +111,18 @@ func (sc *scanner) readSource(ctx context.Context, idx int, src Source, seq *int
 			}
 			end := recordEnd(data[start:], format)
 			if end < 0 && !eof {
-				if len(data) >= maxRecord {
-					sc.pool <- buf
-					return carry, &RecordError{File: src.Name, Line: line, Err: ErrTooLong}
+				if int64(len(data)-start) > sc.maxRecord {
+					sc.put(buf)
+					return carry, sc.tooLong(src.Name, line, format)
 				}
 				carry = append(carry[:0], data[start:]...)
-				sc.pool <- buf
+				sc.put(buf)
 				continue
 			}
 			first = false
 			hdr, skip, err := sc.layout(format, src.Name, data[start:], end, eof)
 			if err != nil {
-				sc.pool <- buf
+				sc.put(buf)
 				return carry, err
 			}
 			lay = hdr
@@ -107,26 +135,57 @@ func (sc *scanner) readSource(ctx context.Context, idx int, src Source, seq *int
 		if !eof {
 			cut = start + lastBoundary(data[start:], format)
 			if cut == start {
-				if len(data) >= maxRecord {
-					sc.pool <- buf
-					return carry, &RecordError{File: src.Name, Line: line, Err: ErrTooLong}
+				if int64(len(data)-start) > sc.maxRecord {
+					sc.put(buf)
+					return carry, sc.tooLong(src.Name, line, format)
 				}
 				carry = append(carry[:0], data[start:]...)
-				sc.pool <- buf
+				sc.put(buf)
 				continue
 			}
 		}
-		c := &chunk{seq: *seq, src: idx, format: format, lay: lay, line: line, data: data[start:cut], buf: buf}
+		c := &chunk{seq: *seq, src: idx, format: format, lay: lay, line: line, data: data[start:cut], buf: buf, big: big}
+		big = false // the worker that parses c gives sc.big back
 		*seq++
 		line += int64(bytes.Count(c.data, []byte{'\n'}))
+		if cap(carry) > chunkBytes {
+			carry = nil // a long record's room is given back with its chunk
+		}
 		carry = append(carry[:0], data[cut:]...)
 		select {
 		case sc.chunks <- c:
 		case <-ctx.Done():
+			sc.put(c.buf)
+			if c.big {
+				<-sc.big
+			}
 			return carry, ctx.Err()
 		}
 	}
 	return carry, nil
+}
+
+// textCheckBytes is how much of the start of each source is checked to be
+// text (input.CheckText) before it is parsed.
+const textCheckBytes = 64 << 10
+
+// tooLong is the error of a record, starting at line, that is longer than
+// sc.maxRecord.
+func (sc *scanner) tooLong(name string, line int64, format Format) error {
+	err := fmt.Errorf("%w of %s (raise it with %s)", ErrTooLong, input.Size(sc.maxRecord), sc.limitFlag)
+	if format == CSV {
+		err = fmt.Errorf("%w (in CSV, a quote that is never closed makes the rest of the file one record)", err)
+	}
+	return &RecordError{File: name, Line: line, Err: err}
+}
+
+// put gives a read buffer back to the pool; one longer than a chunk is
+// dropped, so that the room of a long record is not kept.
+func (sc *scanner) put(buf []byte) {
+	if cap(buf) > chunkBytes {
+		buf = nil
+	}
+	sc.pool <- buf
 }
 
 // bufferSize is the size of the read buffers for a source of the given

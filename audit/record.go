@@ -32,7 +32,7 @@ var (
 	ErrInvalidUTF8  = errors.New("invalid UTF-8")
 	ErrBadCount     = errors.New("count is not a non-negative integer")
 	ErrBadQuote     = errors.New("malformed quoting")
-	ErrTooLong      = errors.New("record longer than 256 MiB")
+	ErrTooLong      = errors.New("record longer than the limit")
 )
 
 // fieldError is a parse error in one named field; the scanner adds the

@@ -85,6 +85,9 @@ type RunStats struct {
 	SpilledBytes int64 // bytes written to temporary files
 	SpillRuns    int64
 	Passes       int
+	// StaleSpillsRemoved counts the spill directories of killed runs that
+	// this run removed (see removeStaleSpills).
+	StaleSpillsRemoved int
 }
 
 const maxShownAnswers = 10

@@ -57,9 +57,12 @@ func runCount(ctx context.Context, cfg *Config, sources []Source) (*Result, erro
 		if cfg.MemBytes < min {
 			return nil, fmt.Errorf("memory budget %d bytes is below the %d bytes that %d workers need", cfg.MemBytes, min, cfg.Workers)
 		}
-		budget = cfg.MemBytes - (min - 2*numShards*minSlots*(slotBytes+4))
+		_, _, reserve := cfg.recordLimit()
+		budget = cfg.MemBytes - (min - 2*numShards*minSlots*(slotBytes+4)) - reserve
 		sp = &spiller{parent: cfg.TempDir}
 		defer sp.remove()
+		// Failing to remove another run's leftovers is not this run's error.
+		sp.stale, _ = removeStaleSpills(cfg.TempDir)
 	}
 	t := newTables(budget, sp, cfg.Group != "")
 	defer t.release()
@@ -120,6 +123,7 @@ func runCount(ctx context.Context, cfg *Config, sources []Source) (*Result, erro
 	res.Run = RunStats{Workers: cfg.Workers, MemBytes: max(budget, 0), Passes: 1}
 	if sp != nil {
 		res.Run.SpilledBytes, res.Run.SpillRuns = sp.bytes.Load(), sp.runs.Load()
+		res.Run.StaleSpillsRemoved = sp.stale
 	}
 	if res.ConflictingPrompts > 0 && cfg.ShowConflicts > 0 {
 		if err := collectConflicts(ctx, cfg, sources, ts.conflicts, res); err != nil {

@@ -10,7 +10,6 @@ import (
 
 const (
 	chunkBytes  = 1 << 20
-	maxRecord   = 256 << 20
 	batchLen    = 64
 	keepSkipped = 5
 )
@@ -26,6 +25,7 @@ type chunk struct {
 	line   int64 // line number of the first record
 	data   []byte
 	buf    []byte // to give back to the pool
+	big    bool   // buf is longer than a chunk, and the chunk holds scanner.big
 }
 
 // recordSink receives the records of a pass, one worker at a time.
@@ -44,6 +44,16 @@ type scanner struct {
 
 	pool   chan []byte
 	chunks chan *chunk
+
+	// maxRecord is the longest record read, and limitFlag the flag that
+	// raises it (Config.recordLimit). big is a semaphore of one: a buffer
+	// longer than a chunk, for a long record, is held by the reader while
+	// it fills it and then by the worker that parses it, one at a time
+	// across all workers, so that long records cost at most one record's
+	// room whatever their number and the number of workers.
+	maxRecord int64
+	limitFlag string
+	big       chan struct{}
 
 	mu      sync.Mutex
 	failed  bool
@@ -82,7 +92,9 @@ func newScanner(cfg *Config, sources []Source, sink recordSink) *scanner {
 		sink:    sink,
 		pool:    make(chan []byte, 2*n+2),
 		chunks:  make(chan *chunk, n),
+		big:     make(chan struct{}, 1),
 	}
+	sc.maxRecord, sc.limitFlag, _ = cfg.recordLimit()
 	for range cap(sc.pool) {
 		sc.pool <- nil // buffers are allocated on first use
 	}
@@ -155,13 +167,21 @@ func (w *worker) loop(ctx context.Context) error {
 			skip = sc.fatal != nil || (sc.failed && c.seq > sc.failSeq)
 			sc.mu.Unlock()
 		}
+		var err error
 		if !skip {
-			if err := w.chunk(c); err != nil {
-				sc.pool <- c.buf
-				return err
-			}
+			err = w.chunk(c)
 		}
-		sc.pool <- c.buf
+		sc.put(c.buf)
+		if c.big {
+			// A long record's parse left room its size in the parsers:
+			// give it back with the buffer, and then the semaphore.
+			clear(w.parsers)
+			w.key = nil
+			<-sc.big
+		}
+		if err != nil {
+			return err
+		}
 	}
 	return sc.sink.flush(w)
 }

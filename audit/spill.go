@@ -31,7 +31,9 @@ type spiller struct {
 	parent string // where to make it; "" for the system default
 	mu     sync.Mutex
 	dir    string
+	lock   *os.File // holds the directory's lock (see makeSpillDir)
 	files  []*os.File
+	stale  int          // stale spill directories removed (removeStaleSpills)
 	bytes  atomic.Int64 // bytes written to spill files
 	runs   atomic.Int64
 }
@@ -49,11 +51,11 @@ func (sp *spiller) create(name string) (*os.File, error) {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
 	if sp.dir == "" {
-		d, err := os.MkdirTemp(sp.parent, "hallu-audit-*")
+		d, lock, err := makeSpillDir(sp.parent)
 		if err != nil {
 			return nil, fmt.Errorf("spill: %w", err)
 		}
-		sp.dir = d
+		sp.dir, sp.lock = d, lock
 	}
 	f, err := os.Create(filepath.Join(sp.dir, name))
 	if err != nil {
@@ -73,7 +75,9 @@ func (sp *spiller) remove() error {
 	for _, f := range sp.files {
 		f.Close() // finishShard closed most already; the error says nothing new
 	}
-	return os.RemoveAll(sp.dir)
+	err := os.RemoveAll(sp.dir)
+	sp.lock.Close() // after the removal: until then the directory is live
+	return err
 }
 
 // spill writes shard s's entries as a new run and empties it. The caller

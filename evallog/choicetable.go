@@ -230,13 +230,16 @@ func quoteList(names []string) string {
 // readChoiceCSV reads the CSV table; emit receives each question (nil) or
 // its error.
 func readChoiceCSV(r io.Reader, name string, t ChoiceTable, mc *MultipleChoice, emit func(*Error) error) error {
-	cr := csv.NewReader(r)
+	var l Limits
+	lim := &recordLimiter{r: r, max: l.line(), err: l.lineError()}
+	cr := csv.NewReader(lim)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
 		return fmt.Errorf("%s: reading the header: %w", name, err)
 	}
+	lim.start = cr.InputOffset()
 	header = append([]string(nil), header...)
 	cols := map[string][]int{}
 	for _, c := range []struct{ key, spec string }{{"scores", t.Scores}, {"texts", t.Texts}, {"gold", t.Gold}, {"question", t.Question}, {"id", t.ID}} {
@@ -273,6 +276,7 @@ func readChoiceCSV(r io.Reader, name string, t ChoiceTable, mc *MultipleChoice, 
 			}
 			return fmt.Errorf("%s: %w", name, err)
 		}
+		lim.start = cr.InputOffset()
 		line, _ := cr.FieldPos(0)
 		row++
 		bad := func(col int, err error) error {
@@ -324,7 +328,7 @@ func readChoiceCSV(r io.Reader, name string, t ChoiceTable, mc *MultipleChoice, 
 // readChoiceJSONL reads the JSONL table.
 func readChoiceJSONL(r io.Reader, name string, t ChoiceTable, mc *MultipleChoice, emit func(*Error) error) error {
 	row := 0
-	return eachLine(r, name, func(line int, raw []byte) error {
+	return (Limits{}).eachLine(r, name, func(line int, raw []byte) error {
 		row++
 		var obj map[string]jsontext.Value
 		var keys []string

@@ -300,7 +300,8 @@ func (b *sampleBuilder) setJSON(f int, v jsontext.Value, str func(jsontext.Value
 // JSON list or ";"-separated.
 func readCSV(r io.Reader, name string, opt Options, st *Stats, fn func(*score.Sample) error) error {
 	m := opt.Map.orDefault()
-	cr := csv.NewReader(r)
+	lim := &recordLimiter{r: r, max: opt.Limits.line(), err: opt.Limits.lineError()}
+	cr := csv.NewReader(lim)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
@@ -318,6 +319,8 @@ func readCSV(r io.Reader, name string, opt Options, st *Stats, fn func(*score.Sa
 	if col[fResponse] < 0 && col[fGrade] < 0 {
 		return fmt.Errorf("%s: header %q has neither a %q nor a %q column; map them with --map", name, header, m.Response, m.Grade)
 	}
+	lim.start = cr.InputOffset()
+	last := 1 // the line of the last record read
 	b := &sampleBuilder{opt: opt}
 	for {
 		rec, err := cr.Read()
@@ -330,15 +333,17 @@ func readCSV(r io.Reader, name string, opt Options, st *Stats, fn func(*score.Sa
 			if errors.As(err, &pe) {
 				line = pe.Line
 			}
-			if pe == nil { // an I/O error, not a bad record
-				return fmt.Errorf("%s: %w", name, err)
+			if pe == nil { // an I/O error or a record too long, not a bad record
+				return fmt.Errorf("%s: the record after line %d: %w", name, last, err)
 			}
 			if e := st.bad(opt.SkipBad, &Error{File: name, Line: line, Err: err}); e != nil {
 				return e
 			}
 			continue // encoding/csv resumes at the next record
 		}
+		lim.start = cr.InputOffset()
 		line, _ := cr.FieldPos(0)
+		last = line
 		b.reset()
 		if f, err := b.setCSV(rec, &col); err != nil {
 			if e := st.bad(opt.SkipBad, &Error{File: name, Line: line, Field: m.names()[f], Err: err}); e != nil {

@@ -106,7 +106,7 @@ func ReadHELMChoices(r io.Reader, name string, sc HELMScore, skipBad bool, fn fu
 	default:
 		return st, fmt.Errorf("unknown HELM score %q (want sum, per-token or calibrated)", sc)
 	}
-	b, err := io.ReadAll(r)
+	b, err := (Limits{}).readAll(r, "HELM file")
 	if err != nil {
 		return st, fmt.Errorf("%s: %w", name, err)
 	}

@@ -70,7 +70,7 @@ type inspectOutput struct {
 // "correct"/"incorrect"/"not_attempted" (inspect_evals' SimpleQA scorer)
 // by its key whose value is 1. A sample with an error is invalid.
 func readInspect(r io.Reader, name string, opt Options, st *Stats, fn func(*score.Sample) error) error {
-	b, err := io.ReadAll(r)
+	b, err := opt.Limits.readAll(r, "Inspect log")
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
@@ -118,11 +118,11 @@ func (ir *inspectReader) header(log *inspectLog) {
 }
 
 func (ir *inspectReader) readZip(b []byte) error {
-	entries, err := zipEntries(b)
+	entries, err := ir.opt.Limits.zipEntries(b)
 	if err != nil {
 		var n int
-		if entries, n = zipLocalEntries(b); n == 0 {
-			return fmt.Errorf("%s: .eval ZIP: %w", ir.name, err)
+		if entries, n = ir.opt.Limits.zipLocalEntries(b); n == 0 {
+			return fmt.Errorf("%s: .eval ZIP truncated or damaged, and no member could be recovered: %w", ir.name, err)
 		}
 		ir.st.note("ZIP central directory missing or damaged (%v), as a crashed run leaves it: read %d entries from their local headers", err, n)
 	}

@@ -1,9 +1,7 @@
 package evallog
 
 import (
-	"bufio"
 	"bytes"
-	"fmt"
 	"io"
 	"runtime"
 	"sync"
@@ -43,8 +41,7 @@ func readJSONL(r io.Reader, name string, opt Options, st *Stats, fn func(*score.
 	go func() { // the reader: cuts the input into batches of lines
 		defer close(ordered)
 		defer close(work)
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 0, 64<<10), 256<<20)
+		sc := opt.Limits.newScanner(r)
 		b := newLineBatch()
 		line := 0
 		send := func() bool {
@@ -77,7 +74,7 @@ func readJSONL(r io.Reader, name string, opt Options, st *Stats, fn func(*score.
 			}
 		}
 		if err := sc.Err(); err != nil {
-			readErr = fmt.Errorf("%s: line %d: %w", name, line+1, err)
+			readErr = opt.Limits.scanError(name, line+1, err)
 		}
 		if len(b.ends) > 0 {
 			send()

@@ -20,7 +20,7 @@ import (
 func readLitCab(r io.Reader, name string, opt Options, st *Stats, fn func(*score.Sample) error) error {
 	var s score.Sample
 	var conf float64
-	return eachLine(r, name, func(line int, raw []byte) error {
+	return opt.Limits.eachLine(r, name, func(line int, raw []byte) error {
 		var rec struct {
 			Question   string         `json:"question"`
 			Answer     jsontext.Value `json:"answer"`

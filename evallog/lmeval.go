@@ -49,6 +49,7 @@ type lmLog struct {
 	duplicates   int
 	firstBad     *Error // the first record skipped (skipBad)
 	seen         map[string]bool
+	lim          Limits
 	parse        func(rec *lmSample, id string, src score.Source) (field string, err error)
 	emit         func() error
 }
@@ -64,13 +65,13 @@ func (l *lmLog) read(r *bufio.Reader) error {
 	if t := bytes.TrimLeft(head, " \t\r\n\ufeff"); len(t) > 0 && t[0] == '[' {
 		return l.readArray(r)
 	}
-	return eachLine(r, l.name, func(line int, raw []byte) error {
+	return l.lim.eachLine(r, l.name, func(line int, raw []byte) error {
 		return l.record(raw, score.Source{File: l.name, Line: line})
 	})
 }
 
 func (l *lmLog) readArray(r io.Reader) error {
-	b, err := io.ReadAll(r)
+	b, err := l.lim.readAll(r, "JSON array")
 	if err != nil {
 		return fmt.Errorf("%s: %w", l.name, err)
 	}
@@ -186,6 +187,7 @@ func readLMEval(r *bufio.Reader, name string, opt Options, st *Stats, fn func(*s
 		ls.norm = NormLength
 	}
 	l := newLMLog(name, opt.LMEvalFilter, opt.SkipBad, st)
+	l.lim = opt.Limits
 	l.parse = ls.parse
 	l.emit = func() error { return fn(&ls.s) }
 	err := l.read(r)

@@ -32,7 +32,7 @@ type LMEvalResults struct {
 // ReadLMEvalResults reads a results JSON. It tolerates the bare NaN and
 // Infinity tokens Python writes.
 func ReadLMEvalResults(r io.Reader, name string) (*LMEvalResults, error) {
-	b, err := io.ReadAll(r)
+	b, err := Limits{}.readAll(r, "results file")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

@@ -42,7 +42,7 @@ type V03Stats struct {
 // is skipped and counted.
 func ReadLMEvalV03(r io.Reader, name string, skipBad bool, fn func(*MultipleChoice) error) (V03Stats, error) {
 	var st V03Stats
-	b, err := io.ReadAll(r)
+	b, err := (Limits{}).readAll(r, "lm-eval 0.3 file")
 	if err != nil {
 		return st, fmt.Errorf("%s: %w", name, err)
 	}

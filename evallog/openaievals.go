@@ -1,7 +1,6 @@
 package evallog
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"fmt"
@@ -49,8 +48,7 @@ var modelGradedFact = map[string]score.Outcome{"A": score.Correct, "B": score.Co
 // choice under the "fact" spec (A/B/C/E correct, D wrong). A sample with
 // no grading event is invalid ("no grade event").
 func readOpenAIEvals(r io.Reader, name string, opt Options, st *Stats, fn func(*score.Sample) error) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), 256<<20)
+	sc := opt.Limits.newScanner(r)
 	var order []string
 	samples := map[string]*oaiSample{}
 	model, spec := "", ""
@@ -119,7 +117,7 @@ func readOpenAIEvals(r io.Reader, name string, opt Options, st *Stats, fn func(*
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: line %d: %w", name, line+1, err)
+		return opt.Limits.scanError(name, line+1, err)
 	}
 	if _, ok := st.Provenance["openai_evals_final_report"]; !ok {
 		st.note("no final_report line: the run did not finish")

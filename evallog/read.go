@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/hallu-dev/hallu/internal/input"
 	"github.com/hallu-dev/hallu/score"
 	"github.com/hallu-dev/hallu/score/grade"
 )
@@ -70,6 +71,8 @@ type Options struct {
 	// means grade.DefaultDetector().
 	Abstention *grade.Detector
 
+	// Limits bounds the memory a log may take (zero: the defaults).
+	Limits Limits
 	// GradeValues reads the grade column's values it names (lower-cased,
 	// trimmed) as the outcomes given, before the usual reading (see
 	// ParseGradeValues): e.g. "yes" → wrong in a column "hallucinated".
@@ -93,7 +96,7 @@ func Read(r io.Reader, name string, opt Options, fn func(*score.Sample) error) (
 		f = Run
 	}
 	if f == Auto {
-		head, err := br.Peek(64 << 10)
+		head, err := br.Peek(detectBytes)
 		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 			return Stats{}, fmt.Errorf("%s: %w", name, err)
 		}
@@ -102,7 +105,22 @@ func Read(r io.Reader, name string, opt Options, fn func(*score.Sample) error) (
 			return Stats{}, fmt.Errorf("%s: %w", name, err)
 		}
 	}
+	if f == CSV {
+		head, _ := br.Peek(detectBytes)
+		if err := input.CheckText(head); err != nil {
+			return Stats{}, fmt.Errorf("%s: %w", name, err)
+		}
+	}
 	st := Stats{Format: f}
+	// Every sample costs the caller memory (score keeps about 24 bytes of
+	// each): a small compressed file can hold hundreds of millions.
+	inner, samples, limit := fn, int64(0), opt.Limits.samples()
+	fn = func(s *score.Sample) error {
+		if samples++; samples > limit {
+			return fmt.Errorf("%s: %w", s.Source, &input.LimitError{Limit: limit, Unit: "samples", Flag: "--max-samples"})
+		}
+		return inner(s)
+	}
 	var (
 		err  error
 		c    census
@@ -147,6 +165,10 @@ func Read(r io.Reader, name string, opt Options, fn func(*score.Sample) error) (
 	return st, err
 }
 
+// detectBytes is how much of a log Read looks at to detect its format and
+// to check that a CSV log is text.
+const detectBytes = 64 << 10
+
 // Detect guesses the format of a log from its first bytes:
 //
 //	PK\x03\x04                                  inspect (.eval ZIP)
@@ -176,7 +198,10 @@ func Detect(head []byte) (Format, error) {
 		}
 		return "", errors.New("a JSON array that is not an lm-eval samples file; give --format")
 	case '{':
-		line, _, _ := bytes.Cut(trim, []byte("\n"))
+		line, _, whole := bytes.Cut(trim, []byte("\n"))
+		if !whole && len(head) >= detectBytes {
+			return "", fmt.Errorf("the first line is longer than the %d KiB read to detect the format; give --format", detectBytes>>10)
+		}
 		line = bytes.TrimSpace(line)
 		if fixed, ok := replaceNonFinite(line, false); ok {
 			line = fixed

@@ -38,7 +38,9 @@ type SimpleQAItem struct {
 // is a Python-literal dict ({'topic': …, 'answer_type': …, 'urls': […]}),
 // not JSON, and is parsed as such.
 func ReadSimpleQATest(r io.Reader, name string) (*SimpleQATestSet, error) {
-	cr := csv.NewReader(bufio.NewReader(r))
+	var l Limits
+	lim := &recordLimiter{r: r, max: l.line(), err: l.lineError()}
+	cr := csv.NewReader(lim)
 	header, err := cr.Read()
 	if err != nil {
 		return nil, fmt.Errorf("%s: header: %w", name, err)
@@ -53,15 +55,19 @@ func ReadSimpleQATest(r io.Reader, name string) (*SimpleQATestSet, error) {
 		}
 	}
 	ts := &SimpleQATestSet{Name: name, byID: map[string]int{}, byQ: map[string]int{}}
+	lim.start = cr.InputOffset()
+	last := 1 // the line of the last record read
 	for row := 0; ; row++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, fmt.Errorf("%s: after line %d: %w", name, last, err)
 		}
+		lim.start = cr.InputOffset()
 		line, _ := cr.FieldPos(0)
+		last = line
 		it := SimpleQAItem{ID: strconv.Itoa(row), Problem: rec[col["problem"]], Answer: rec[col["answer"]]}
 		if i, ok := col["original_index"]; ok {
 			it.ID = strings.TrimSpace(rec[i])

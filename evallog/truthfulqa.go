@@ -28,7 +28,7 @@ func readTruthfulQA(r io.Reader, name string, opt Options, st *Stats, fn func(*s
 		det = grade.DefaultDetector()
 	}
 	abstained := 0
-	err := eachLine(r, name, func(line int, raw []byte) error {
+	err := opt.Limits.eachLine(r, name, func(line int, raw []byte) error {
 		var rec struct {
 			Prompt     *string `json:"prompt"`
 			Completion *string `json:"completion"`

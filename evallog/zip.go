@@ -6,12 +6,14 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"hash/crc32"
-	"io"
+
+	"github.com/hallu-dev/hallu/internal/input"
 )
 
 // zipEntries indexes a ZIP archive by member name; each entry reads and
-// decompresses its member when called.
-func zipEntries(b []byte) (map[string]func() ([]byte, error), error) {
+// decompresses its member when called, up to the document limit: a member
+// of a few kilobytes can inflate to gigabytes.
+func (l Limits) zipEntries(b []byte) (map[string]func() ([]byte, error), error) {
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		return nil, err
@@ -19,12 +21,18 @@ func zipEntries(b []byte) (map[string]func() ([]byte, error), error) {
 	out := map[string]func() ([]byte, error){}
 	for _, f := range zr.File {
 		out[f.Name] = func() ([]byte, error) {
+			what := "ZIP member " + f.Name + " (decompressed)"
+			// archive/zip fails a member that inflates past its declared
+			// size, so a declared size over the limit is refused unread.
+			if f.UncompressedSize64 > uint64(l.doc()) {
+				return nil, &input.LimitError{What: what, Limit: l.doc(), Flag: "--max-doc"}
+			}
 			rc, err := f.Open()
 			if err != nil {
 				return nil, err
 			}
 			defer rc.Close()
-			return io.ReadAll(rc) // checks the CRC at EOF
+			return l.readAll(rc, what) // checks the size and CRC at EOF
 		}
 	}
 	return out, nil
@@ -36,7 +44,7 @@ func zipEntries(b []byte) (map[string]func() ([]byte, error), error) {
 // start (APPNOTE.TXT §4.3.7). It stops at the first header it cannot
 // read; members whose data is cut short or fails its CRC are left out. It
 // returns the members and how many it recovered.
-func zipLocalEntries(b []byte) (map[string]func() ([]byte, error), int) {
+func (l Limits) zipLocalEntries(b []byte) (map[string]func() ([]byte, error), int) {
 	out := map[string]func() ([]byte, error){}
 	for off := 0; off+30 <= len(b); {
 		h := b[off:]
@@ -62,7 +70,7 @@ func zipLocalEntries(b []byte) (map[string]func() ([]byte, error), int) {
 			content = data
 		case zip.Deflate:
 			var err error
-			if content, err = io.ReadAll(flate.NewReader(bytes.NewReader(data))); err != nil {
+			if content, err = l.readAll(flate.NewReader(bytes.NewReader(data)), "ZIP member "+name+" (decompressed)"); err != nil {
 				continue
 			}
 		default:

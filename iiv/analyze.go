@@ -13,6 +13,12 @@ import (
 // One goroutine parses while the caller's accumulates, so that on two cores
 // reading overlaps the arithmetic.
 func Analyze[T Scalar[T]](ctx context.Context, r io.Reader, tolerance float64, thresholds ...T) (Result[T], error) {
+	return AnalyzeReader(ctx, NewReader[T](r), tolerance, thresholds...)
+}
+
+// AnalyzeReader is Analyze reading from rd, for callers that set its
+// MaxLine.
+func AnalyzeReader[T Scalar[T]](ctx context.Context, rd *Reader[T], tolerance float64, thresholds ...T) (Result[T], error) {
 	full := make(chan *batch[T], 2)
 	free := make(chan *batch[T], 3)
 	for range cap(free) {
@@ -20,7 +26,7 @@ func Analyze[T Scalar[T]](ctx context.Context, r io.Reader, tolerance float64, t
 	}
 	stop := make(chan struct{})
 	defer close(stop)
-	go parse(NewReader[T](r), full, free, stop)
+	go parse(rd, full, free, stop)
 
 	acc := Accumulator[T]{Tolerance: tolerance}
 	for b := range full {

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -58,6 +60,59 @@ func FuzzReader(f *testing.F) {
 			if float64(row.Phat) != math.Exp(v) {
 				t.Fatalf("%q: phat %v from logprob %v", line, float64(row.Phat), v)
 			}
+		}
+	})
+}
+
+// FuzzReaderMaxLine checks Reader.MaxLine: under a small limit the reader
+// reads exactly what it reads without one, or stops at the first line
+// longer than the limit with ErrLineTooLong naming that line.
+func FuzzReaderMaxLine(f *testing.F) {
+	f.Add([]byte("{\"context\":\"c\",\"response\":\"r\",\"label\":\"valid\",\"phat\":1}\n\n{\"context\":\"c\",\"response\":\"a long response\",\"label\":\"error\",\"phat\":0}\r\n"), uint8(60))
+	f.Fuzz(func(t *testing.T, in []byte, limit uint8) {
+		type out struct {
+			rows []Row[Float]
+			err  error
+		}
+		read := func(max int) out {
+			rd := NewReader[Float](bytes.NewReader(in))
+			rd.MaxLine = max
+			var o out
+			for {
+				row, err := rd.Read()
+				if err != nil {
+					if err != io.EOF {
+						o.err = err
+					}
+					return o
+				}
+				o.rows = append(o.rows, row)
+			}
+		}
+		max := int(limit) + 1
+		all, lim := read(0), read(max)
+		// The first line longer than the limit, if any.
+		long := 0
+		for i, l := range bytes.SplitAfter(in, []byte("\n")) {
+			if len(bytes.TrimRight(l, "\r\n")) > max {
+				long = i + 1
+				break
+			}
+		}
+		if long == 0 {
+			if len(all.rows) != len(lim.rows) || (all.err == nil) != (lim.err == nil) {
+				t.Fatalf("no line over %d bytes, yet %d rows (%v) with the limit, %d (%v) without", max, len(lim.rows), lim.err, len(all.rows), all.err)
+			}
+			return
+		}
+		if lim.err != nil && errors.Is(lim.err, ErrLineTooLong) {
+			if want := fmt.Sprintf("line %d: ", long); !strings.HasPrefix(lim.err.Error(), want) {
+				t.Fatalf("error %q, want it to name line %d", lim.err, long)
+			}
+			return
+		}
+		if lim.err == nil || all.err == nil || len(lim.rows) != len(all.rows) {
+			t.Fatalf("line %d is over %d bytes, yet the limited reader gave %d rows and %v", long, max, len(lim.rows), lim.err)
 		}
 	})
 }

@@ -24,13 +24,26 @@ import (
 //
 // The reader is a small hand-written scanner for this flat shape: it reads
 // millions of rows per second, which a general JSON decoder does not.
+//
+// A line longer than MaxLine bytes is an error wrapping ErrLineTooLong:
+// the reader holds one line at a time, so its memory stays bounded
+// whatever the input (a small zstd file can expand to a single 4 GB line).
 type Reader[T Scalar[T]] struct {
+	// MaxLine is the longest line read, in bytes; 0 means DefaultMaxLine.
+	MaxLine int
+
 	br   *bufio.Reader
 	line int
 	ctx  string // the last context Read returned, reused while unchanged
 	row  rawRow[T]
 	s    scanner
 }
+
+// DefaultMaxLine is the default of Reader.MaxLine.
+const DefaultMaxLine = 64 << 20
+
+// ErrLineTooLong is the error of a line longer than Reader.MaxLine.
+var ErrLineTooLong = errors.New("line longer than the limit")
 
 // NewReader returns a Reader reading from r.
 func NewReader[T Scalar[T]](r io.Reader) *Reader[T] {
@@ -66,13 +79,12 @@ func (rd *Reader[T]) next() (*rawRow[T], error) {
 	for {
 		line, err := rd.br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
-			// A line longer than the buffer: gather it whole.
-			buf := append([]byte(nil), line...)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				line, err = rd.br.ReadSlice('\n')
-				buf = append(buf, line...)
+			if line, err = rd.long(line); line == nil {
+				return nil, err
 			}
-			line = buf
+		}
+		if len(line) > rd.maxLine() && len(bytes.TrimRight(line, "\r\n")) > rd.maxLine() {
+			return nil, rd.tooLong()
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			return nil, err
@@ -93,6 +105,50 @@ func (rd *Reader[T]) next() (*rawRow[T], error) {
 		rd.row.Line = rd.line
 		return &rd.row, nil
 	}
+}
+
+// long gathers a line longer than the read buffer, whose first part is
+// head, up to the limit: in pieces, joined once its length is known, so
+// that a line costs little more than twice its length at the peak. It
+// returns a nil line with the error that stops reading.
+func (rd *Reader[T]) long(head []byte) ([]byte, error) {
+	limit := rd.maxLine()
+	pieces := [][]byte{bytes.Clone(head)}
+	n := len(head)
+	var err error = bufio.ErrBufferFull
+	for errors.Is(err, bufio.ErrBufferFull) {
+		if n > limit {
+			return nil, rd.tooLong()
+		}
+		var part []byte
+		part, err = rd.br.ReadSlice('\n')
+		pieces = append(pieces, bytes.Clone(part))
+		n += len(part)
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return bytes.Join(pieces, nil), err
+}
+
+func (rd *Reader[T]) maxLine() int {
+	if rd.MaxLine > 0 {
+		return rd.MaxLine
+	}
+	return DefaultMaxLine
+}
+
+// tooLong is the error of the next line, longer than the limit.
+func (rd *Reader[T]) tooLong() error {
+	return fmt.Errorf("line %d: %w of %s", rd.line+1, ErrLineTooLong, sizeString(rd.maxLine()))
+}
+
+// sizeString writes a byte count in MiB when it is a whole number of them.
+func sizeString(n int) string {
+	if n%(1<<20) == 0 {
+		return strconv.Itoa(n>>20) + "MiB"
+	}
+	return strconv.Itoa(n) + " bytes"
 }
 
 // fieldError names the field a parse error is about.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,7 @@ type auditOptions struct {
 	answers                []string
 	skipBad                bool
 	mem                    string
+	maxRecord              int64
 	tmp                    string
 	workers, showConflicts int
 	json, quiet            bool
@@ -79,7 +81,9 @@ func newAuditCmd() *cobra.Command {
 	f.StringArrayVar(&o.answers, "answers", nil, "plausible answers per prompt |R_c|: `K` for all, or GROUP=K (repeatable)")
 	f.Float64Var(&o.delta, "delta", 0, "the model's calibration error δ in Theorem 2's floor")
 	f.BoolVar(&o.skipBad, "skip-bad", false, "skip malformed records, counting them, instead of stopping")
-	f.StringVar(&o.mem, "mem", "", "memory budget for counting, e.g. 2G (default half the RAM); beyond it, spill to --tmp")
+	f.StringVar(&o.mem, "mem", "", "memory budget of the count (tables, buffers, long records), e.g. 2G (default half the RAM); beyond it, spill to --tmp")
+	o.maxRecord = audit.DefaultMaxRecord
+	f.Var(sizeFlag{&o.maxRecord}, "max-record", "longest record (a line, or a CSV record) read, e.g. 256MiB; a small --mem lowers it (see docs/limits.md)")
 	f.StringVar(&o.tmp, "tmp", "", "`DIR` for spill files (default the system's temporary directory)")
 	f.IntVar(&o.workers, "workers", 0, "parsing goroutines (default the number of CPUs)")
 	f.IntVar(&o.showConflicts, "show-conflicts", 5, "conflicting prompts to show with their answers (a second pass over the input); 0 for none")
@@ -110,6 +114,9 @@ func runAudit(ctx context.Context, o auditOptions, args []string, stdout, stderr
 		stop := showProgress(stderr, cfg.Progress)
 		defer stop()
 	}
+	// The budget bounds what the count keeps; the collector must also give
+	// garbage back before the heap outgrows it.
+	debug.SetMemoryLimit(cfg.MemBytes)
 	res, err := audit.Run(ctx, cfg, sources)
 	if err != nil {
 		return err
@@ -186,10 +193,11 @@ func (o auditOptions) config() (audit.Config, error) {
 			return cfg, usagef("--mem %q: %v", mem, err)
 		}
 		if v < audit.MinMem(cfg.Workers) {
-			return cfg, usagef("--mem %s is below the %d MiB that %d workers need", mem, audit.MinMem(cfg.Workers)>>20, cfg.Workers)
+			return cfg, usagef("--mem %s is below the %s that %d workers need (fewer --workers need less)", mem, input.Size(audit.MinMem(cfg.Workers)), cfg.Workers)
 		}
 		cfg.MemBytes = v
 	}
+	cfg.MaxRecord = o.maxRecord
 	if err := cfg.Validate(); err != nil { // every option comes from a flag
 		return cfg, usageError{err}
 	}

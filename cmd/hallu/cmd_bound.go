@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/hallu-dev/hallu/iiv"
 	"github.com/hallu-dev/hallu/internal/input"
@@ -17,6 +19,7 @@ type boundOptions struct {
 	thresholds []string
 	tolerance  float64
 	html       string
+	maxLine    int64
 	from       fromOptions
 }
 
@@ -75,6 +78,8 @@ it. The endpoint is checked before the first scoring request.`,
 	f.StringSliceVar(&opts.thresholds, "threshold", nil, "also analyse the classifier p̂ > `Z` (repeatable, or comma-separated)")
 	f.StringVar(&opts.html, "html", "", "also write a self-contained HTML report to `FILE`")
 	f.Float64Var(&opts.tolerance, "tol", iiv.DefaultTolerance, "how far probabilities may sum from 1 before the instance is rejected")
+	opts.maxLine = iiv.DefaultMaxLine
+	f.Var(sizeFlag{&opts.maxLine}, "max-line", "longest line of the instance read, e.g. 256MiB (see docs/limits.md)")
 	opts.from.register(cmd)
 	return cmd
 }
@@ -103,7 +108,12 @@ func analyzeAndPrint[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, pat
 		return err
 	}
 	defer in.Close()
-	res, err := iiv.Analyze(ctx, in, opts.tolerance, zs...)
+	rd := iiv.NewReader[T](in)
+	rd.MaxLine = int(min(opts.maxLine, math.MaxInt))
+	res, err := iiv.AnalyzeReader(ctx, rd, opts.tolerance, zs...)
+	if errors.Is(err, iiv.ErrLineTooLong) {
+		return fmt.Errorf("%s: %w (raise it with --max-line)", path, err)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}

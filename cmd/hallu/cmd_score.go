@@ -70,6 +70,7 @@ type scoreOptions struct {
 	GradeValues    string
 	Agree          agreeOptions
 	Judge          judgeOptions
+	Limits         evallog.Limits
 }
 
 func newScoreCmd() *cobra.Command {
@@ -111,6 +112,10 @@ func newScoreCmd() *cobra.Command {
 	f.BoolVar(&o.AllowRepeats, "allow-repeats", false, "hallu, jsonl and csv logs: count records that repeat a (model, id, target) as further samples (epochs) instead of failing")
 	addAgreeFlags(f, &o.Agree)
 	addJudgeFlags(cmd, &o.Judge)
+	o.Limits = evallog.Limits{MaxLine: input.DefaultMaxLine, MaxDocument: input.DefaultMaxDocument, MaxSamples: input.DefaultMaxSamples}
+	f.Var(sizeFlag{&o.Limits.MaxLine}, "max-line", "longest line (or CSV record) of a log read (see docs/limits.md)")
+	f.Var(sizeFlag{&o.Limits.MaxDocument}, "max-doc", "largest log read whole (Inspect, lm-eval array, each .eval member decompressed)")
+	f.Var(countFlag{&o.Limits.MaxSamples}, "max-samples", "most samples read from one log")
 	return cmd
 }
 
@@ -211,7 +216,8 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 	}
 	ropt := evallog.Options{Format: format, Map: cmap, Model: o.Model, SkipBad: o.SkipBad,
 		LMEvalFilter: o.LMEvalFilter, LMEvalMetric: o.LMEvalMetric, LengthNormalized: o.LengthNorm,
-		InspectScorer: o.InspectScorer, Abstention: detector, GradeValues: gradeValues}
+		InspectScorer: o.InspectScorer, Abstention: detector, GradeValues: gradeValues,
+		Limits: o.Limits}
 	if o.SimpleQATest != "" {
 		f, err := input.Open(o.SimpleQATest)
 		if err != nil {
@@ -438,7 +444,7 @@ func scoreInput(ctx context.Context, path string, ropt evallog.Options, resultsP
 		return ir, nil, err
 	}
 	if _, err := io.Copy(io.Discard, f); err != nil { // hash the whole file
-		return ir, nil, err
+		return ir, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	for k, v := range prov {
 		if st.Provenance == nil {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/hallu-dev/hallu/internal/input"
 )
 
 // countFlag is an int64 flag that also accepts scientific notation (1e6),
@@ -31,3 +33,25 @@ func (c countFlag) Set(s string) error {
 }
 
 func (countFlag) Type() string { return "count" }
+
+// sizeFlag is a byte-count flag written like 64MiB, 512K or 1.5G (binary
+// multiples), as the readers' limits are given.
+type sizeFlag struct{ p *int64 }
+
+func (s sizeFlag) String() string {
+	if s.p == nil {
+		return "0"
+	}
+	return input.Size(*s.p)
+}
+
+func (s sizeFlag) Set(v string) error {
+	n, err := parseBytes(v)
+	if err != nil {
+		return err
+	}
+	*s.p = n
+	return nil
+}
+
+func (sizeFlag) Type() string { return "size" }

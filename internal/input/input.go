@@ -1,6 +1,10 @@
 // Package input opens hallu's input files: plain, gzip or zstd (detected by
 // their magic bytes, not their names), or standard input for "-", and hashes
 // the raw bytes as they are read so that reports can name each input's sha256.
+// A UTF-8 byte order mark at the start of the decompressed text is dropped
+// here, once, for every reader. The package also holds what the readers
+// share to keep memory bounded on any input: the default limits and the
+// error that names a limit and the flag that raises it (see limits.go).
 package input
 
 import (
@@ -91,17 +95,74 @@ func Wrap(name string, r io.Reader, hash bool) (*File, error) {
 	default:
 		f.r = br
 	}
+	f.r = &bomSkipper{r: f.r}
 	return f, nil
 }
 
 // Read reads decompressed bytes. A truncated or corrupt compressed stream is
-// an error (io.ErrUnexpectedEOF or the codec's), never a silent end of input.
+// an error, never a silent end of input: a *TruncatedError for a stream cut
+// short, the codec's error otherwise. Errors do not repeat the file's name,
+// which the caller's message gives with the line or record.
 func (f *File) Read(p []byte) (int, error) {
 	n, err := f.r.Read(p)
-	if err != nil && !errors.Is(err, io.EOF) {
-		err = fmt.Errorf("%s: %w", f.Name, err)
+	if err != nil && !errors.Is(err, io.EOF) && f.Compression != "" {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			err = &TruncatedError{Compression: f.Compression, Err: err}
+		} else {
+			err = fmt.Errorf("corrupt %s data: %w", f.Compression, err)
+		}
 	}
 	return n, err
+}
+
+// A TruncatedError is a compressed input that ends before its compressed
+// stream does: a download or copy cut short.
+type TruncatedError struct {
+	Compression string // "gzip", "zstd" or "zip"
+	Err         error  // io.ErrUnexpectedEOF or the codec's error
+}
+
+func (e *TruncatedError) Error() string {
+	return fmt.Sprintf("truncated: the %s data ends before its end (the file was cut short; fetch or copy it again)", e.Compression)
+}
+
+func (e *TruncatedError) Unwrap() error { return e.Err }
+
+// bom is the UTF-8 byte order mark, which some editors and Windows tools
+// put at the start of text files.
+var bom = []byte("\xef\xbb\xbf")
+
+// bomSkipper drops a UTF-8 byte order mark at the start of r.
+type bomSkipper struct {
+	r    io.Reader
+	head []byte // bytes read ahead that are not a BOM, to give back first
+	err  error  // the error that ended the read-ahead, after head
+	done bool   // the start has been examined
+}
+
+func (b *bomSkipper) Read(p []byte) (int, error) {
+	if !b.done {
+		b.done = true
+		var buf [3]byte
+		n := 0
+		for n < len(buf) && b.err == nil {
+			var m int
+			m, b.err = b.r.Read(buf[n:])
+			n += m
+		}
+		if !bytes.Equal(buf[:n], bom) {
+			b.head = append([]byte(nil), buf[:n]...)
+		}
+	}
+	if len(b.head) > 0 {
+		n := copy(p, b.head)
+		b.head = b.head[n:]
+		return n, nil
+	}
+	if b.err != nil {
+		return 0, b.err
+	}
+	return b.r.Read(p)
 }
 
 // Input reports the path and sha256 of the raw (compressed) bytes read so
