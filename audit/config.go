@@ -70,7 +70,7 @@ type Config struct {
 
 	Gamma float64 // 1 − confidence level of the intervals, in (0, 1); default 0.01
 
-	// Theorem 2 (paper.md §3.5) needs |R_c|, the number of plausible
+	// Theorem 2 (arXiv:2509.04664) needs |R_c|, the number of plausible
 	// responses of each prompt (|E_c| = |R_c| − 1). Answers applies to every
 	// group not in GroupAnswers; 0 means unknown (no floor is computed).
 	Answers      int64

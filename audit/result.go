@@ -44,7 +44,7 @@ type Stats struct {
 	Bounds
 }
 
-// Bounds are Theorem 2's bounds (paper.md §3.5) for the records' N and sr,
+// Bounds are Theorem 2's bounds (arXiv:2509.04664) for the records' N and sr,
 // given the number of plausible responses per prompt; all null when that
 // number is unknown or there are no records. Values are as the theorem
 // states them: a floor ≤ 0 says nothing.

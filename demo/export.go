@@ -4,12 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/hallu-dev/hallu/ngram/corpus"
-	"github.com/hallu-dev/hallu/report"
 )
 
 // ExportedFile is one file Export wrote.
@@ -70,7 +70,7 @@ func exportOne(dir string, e exportable) (ExportedFile, error) {
 	defer r.Close()
 	h := sha256.New()
 	var n int64
-	err = report.WriteFile(path, func(f *os.File) error {
+	err = atomicfile.Write(path, func(f *os.File) error {
 		var err error
 		n, err = io.Copy(io.MultiWriter(f, h), r)
 		if err != nil {

@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/atomicfile"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/hallu-dev/hallu/evallog"
-	"github.com/hallu-dev/hallu/report"
 	"github.com/hallu-dev/hallu/score"
 )
 
@@ -81,7 +81,7 @@ func OpenRunFile(path string, retryInvalid bool) (_ *RunFile, err error) {
 		return nil, err
 	}
 	if rewrite {
-		if err := report.WriteFile(path, func(f *os.File) error { _, err := f.Write(data); return err }); err != nil {
+		if err := atomicfile.Write(path, func(f *os.File) error { _, err := f.Write(data); return err }); err != nil {
 			return nil, err
 		}
 	}

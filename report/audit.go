@@ -1,59 +1,17 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 
-	"github.com/hallu-dev/hallu/missingmass"
+	"github.com/hallu-dev/hallu/audit"
 )
-
-// auditStats is what the audit page shows of a set of records, read from
-// hallu audit's JSON schema (package audit's Stats). Package report cannot
-// import package audit, whose tests reach report through internal/input;
-// the schema is stable (keys are only ever added), so the page reads that.
-type auditStats struct {
-	Records            int64                  `json:"records"`
-	Abstained          int64                  `json:"abstained"`
-	Prompts            int64                  `json:"prompts"`
-	AnsweredPrompts    int64                  `json:"answered_prompts"`
-	Singletons         int64                  `json:"singletons"`
-	SingletonRate      float64                `json:"singleton_rate"`
-	MissingMassLow     float64                `json:"missing_mass_low"`
-	MissingMassHigh    float64                `json:"missing_mass_high"`
-	Estimate           float64                `json:"chao1"`
-	ConflictingPrompts int64                  `json:"conflicting_prompts"`
-	FreqOfFreq         missingmass.FreqOfFreq `json:"freq_of_freq"`
-	MinWrong           *int64                 `json:"min_wrong_answers"`
-	Floor99            *float64               `json:"floor_99"`
-	Upper99            *float64               `json:"upper_99"`
-	Floor              *float64               `json:"floor"`
-}
-
-// auditResult is the part of package audit's Result the page shows.
-type auditResult struct {
-	auditStats
-	Groups []struct {
-		Group string `json:"group"`
-		auditStats
-	} `json:"groups"`
-	Skipped int64 `json:"skipped"`
-}
 
 // AuditSections renders an audit of a fact corpus (Definition 2, Lemma 1,
 // Theorem 2 of Kalai et al. 2025): the singleton rate and Theorem 2's
-// floor, and the frequency-of-frequencies table on log–log axes. result is
-// a *audit.Result (or anything that marshals to hallu audit's JSON
-// result); gamma is the audit's γ (intervals hold with probability 1 − γ).
-func AuditSections(name string, result any, gamma float64) ([]Section, error) {
-	b, err := json.Marshal(result)
-	if err != nil {
-		return nil, fmt.Errorf("audit page: %w", err)
-	}
-	var res auditResult
-	if err := json.Unmarshal(b, &res); err != nil {
-		return nil, fmt.Errorf("audit page: %w", err)
-	}
-	s := res.auditStats
+// floor, and the frequency-of-frequencies table on log–log axes. gamma is
+// the audit's γ (intervals hold with probability 1 − γ).
+func AuditSections(name string, res *audit.Result, gamma float64) ([]Section, error) {
+	s := res.Stats
 	level := fmt.Sprintf("%g%%", 100*(1-gamma))
 	t := Table{Header: []string{"quantity", "value"}}
 	t.AddRow("records N (abstentions included)", s.Records)
@@ -114,7 +72,7 @@ func AuditSections(name string, result any, gamma float64) ([]Section, error) {
 }
 
 // auditVerdict states the singleton rate and Theorem 2's floor in a sentence.
-func auditVerdict(s auditStats) string {
+func auditVerdict(s audit.Stats) string {
 	head := fmt.Sprintf("%s of the %d records are facts seen exactly once (sr = %s).", percent(s.SingletonRate), s.Records, F(s.SingletonRate))
 	if s.Floor99 == nil {
 		return head + " Theorem 2's floor needs the number of plausible answers per prompt (--answers)."
@@ -127,8 +85,8 @@ func auditVerdict(s auditStats) string {
 }
 
 // AuditPage is the page of hallu audit --html.
-func AuditPage(name string, result any, gamma float64, provenance []string) (Page, error) {
-	sections, err := AuditSections(name, result, gamma)
+func AuditPage(name string, res *audit.Result, gamma float64, provenance []string) (Page, error) {
+	sections, err := AuditSections(name, res, gamma)
 	if err != nil {
 		return Page{}, err
 	}

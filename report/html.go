@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"html/template"
 	"io"
 	"time"
@@ -39,7 +40,7 @@ func (p Page) WriteHTML(w io.Writer) error {
 	return pageTemplate.Execute(w, struct {
 		Page
 		Version, Generated string
-	}{p, Version(), time.Now().UTC().Format(time.RFC3339)})
+	}{p, provenance.Version(), time.Now().UTC().Format(time.RFC3339)})
 }
 
 var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{

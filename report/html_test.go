@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/hallu-dev/hallu/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,7 +20,7 @@ func TestPageIsSelfContained(t *testing.T) {
 	tb.AddRow("<script>", 1.5)
 	p := Page{Title: "T & T", Sections: []Section{{Heading: "h", Figures: []Figure{{SVG: svg}}, Tables: []Table{tb}}}}
 	path := filepath.Join(t.TempDir(), "p.html")
-	if err := WriteFile(path, func(f *os.File) error { return p.WriteHTML(f) }); err != nil {
+	if err := atomicfile.Write(path, func(f *os.File) error { return p.WriteHTML(f) }); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(path)
@@ -37,25 +38,6 @@ func TestPageIsSelfContained(t *testing.T) {
 	}
 	if !strings.Contains(html, "<svg") {
 		t.Error("no inline SVG")
-	}
-}
-
-func TestWriteFileLeavesNoPartialFile(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "out.html")
-	os.WriteFile(path, []byte("old"), 0o644)
-	err := WriteFile(path, func(f *os.File) error {
-		f.WriteString("partial")
-		return os.ErrClosed
-	})
-	if err == nil {
-		t.Fatal("WriteFile returned nil for a failed write")
-	}
-	if b, _ := os.ReadFile(path); string(b) != "old" {
-		t.Errorf("file = %q after a failed write, want the old content", b)
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-		t.Errorf("temporary files left behind: %v", entries)
 	}
 }
 

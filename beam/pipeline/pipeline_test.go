@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -20,7 +21,6 @@ import (
 	"github.com/hallu-dev/hallu/audit"
 	"github.com/hallu-dev/hallu/beam/pipeline"
 	"github.com/hallu-dev/hallu/internal/input"
-	"github.com/hallu-dev/hallu/report"
 )
 
 // TestMain runs the pipelines on Prism, the Go SDK's local runner, unless
@@ -90,12 +90,12 @@ func runHallu(t *testing.T, cfg audit.Config, patterns ...string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inputs := make([]report.Input, len(paths))
+	inputs := make([]provenance.Input, len(paths))
 	for i, f := range opened {
 		inputs[i] = f.Input()
 	}
 	var b bytes.Buffer
-	if err := report.WriteJSON(&b, report.NewEnvelope("audit", cfg.Parameters(), res, inputs...)); err != nil {
+	if err := provenance.WriteJSON(&b, provenance.NewEnvelope("audit", cfg.Parameters(), res, inputs...)); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -217,7 +217,7 @@ func TestGeneratedShards(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var env struct {
-				Inputs []report.Input
+				Inputs []provenance.Input
 				Result audit.Result
 			}
 			if err := json.Unmarshal(checkSame(t, tc.cfg, glob), &env); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -13,7 +14,6 @@ import (
 
 	"github.com/hallu-dev/hallu/audit"
 	"github.com/hallu-dev/hallu/internal/input"
-	"github.com/hallu-dev/hallu/report"
 )
 
 // Metrics the pipeline reports (namespace Namespace): the records read, each
@@ -68,7 +68,7 @@ func matchInputs(s beam.Scope, patterns []string) beam.PCollection {
 // (one element per file, so its size does not matter).
 type fileSummary struct {
 	Order   int                     `json:"order"`
-	Input   report.Input            `json:"input"`
+	Input   provenance.Input        `json:"input"`
 	Skipped int64                   `json:"skipped"`
 	Skips   []skip                  `json:"skips"`
 	Groups  map[string]groupRecords `json:"groups"`

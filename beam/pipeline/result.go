@@ -5,11 +5,11 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"slices"
 
 	"github.com/hallu-dev/hallu/audit"
 	"github.com/hallu-dev/hallu/missingmass"
-	"github.com/hallu-dev/hallu/report"
 )
 
 // resultFn assembles the audit from the side inputs, once the counting is
@@ -81,7 +81,7 @@ func assemble(cfg audit.Config, tallies func(*string, *int64) bool, files func(*
 		}
 		return cmp.Compare(a.Input.Path, b.Input.Path)
 	})
-	var inputs []report.Input
+	var inputs []provenance.Input
 	var skipped int64
 	var examples []string
 	for _, s := range sums {
@@ -115,7 +115,7 @@ func assemble(cfg audit.Config, tallies func(*string, *int64) bool, files func(*
 		return nil, err
 	}
 	var b bytes.Buffer
-	if err := report.WriteJSON(&b, report.NewEnvelope("audit", cfg.Parameters(), res, inputs...)); err != nil {
+	if err := provenance.WriteJSON(&b, provenance.NewEnvelope("audit", cfg.Parameters(), res, inputs...)); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/atomicfile"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"os"
 	"path/filepath"
@@ -121,8 +123,8 @@ func runAudit(ctx context.Context, o auditOptions, args []string, stdout, stderr
 	if err != nil {
 		return err
 	}
-	inputs := func() []report.Input {
-		in := make([]report.Input, len(paths))
+	inputs := func() []provenance.Input {
+		in := make([]provenance.Input, len(paths))
 		for i, f := range *opened {
 			in[i] = f.Input()
 		}
@@ -131,7 +133,7 @@ func runAudit(ctx context.Context, o auditOptions, args []string, stdout, stderr
 	// The result first: after a long count, a file that cannot be written
 	// must not cost the user the result.
 	if o.json {
-		err = report.WriteJSON(stdout, report.NewEnvelope("audit", cfg.Parameters(), res, inputs()...))
+		err = provenance.WriteJSON(stdout, provenance.NewEnvelope("audit", cfg.Parameters(), res, inputs()...))
 	} else {
 		err = renderAudit(stdout, o, cfg, res)
 	}
@@ -145,7 +147,7 @@ func runAudit(ctx context.Context, o auditOptions, args []string, stdout, stderr
 	}
 	if o.html != "" {
 		return writePage(o.html, func() (report.Page, error) {
-			return report.AuditPage(inputsName(paths), res, cfg.Gamma, provenance(cfg.Parameters(), inputs()...))
+			return report.AuditPage(inputsName(paths), res, cfg.Gamma, pageProvenance(cfg.Parameters(), inputs()...))
 		})
 	}
 	return nil
@@ -288,7 +290,7 @@ func writeFreqCSV(path string, res *audit.Result) error {
 	for _, c := range res.FreqOfFreq {
 		fmt.Fprintf(&b, "%d,%d\n", c.J, c.F)
 	}
-	return report.WriteFile(path, func(f *os.File) error {
+	return atomicfile.Write(path, func(f *os.File) error {
 		_, err := f.WriteString(b.String())
 		return err
 	})

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 
 	"github.com/hallu-dev/hallu/report"
@@ -34,7 +35,7 @@ language model grades and wrong bluffs are sometimes scored as correct.`,
 
 func runBenchmarks(opts benchmarksOptions, w io.Writer) error {
 	if opts.JSON {
-		return report.WriteJSON(w, report.NewEnvelope("benchmarks", nil, map[string]any{"benchmarks": score.Table2}))
+		return provenance.WriteJSON(w, provenance.NewEnvelope("benchmarks", nil, map[string]any{"benchmarks": score.Table2}))
 	}
 	t := report.Table{
 		Title:  "Table 2 (arXiv:2509.04664): how leading benchmarks grade, and whether \"I don't know\" earns credit",

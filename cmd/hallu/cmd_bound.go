@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"math"
 
@@ -131,7 +132,7 @@ func analyzeAndPrint[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, pat
 		return report.WriteBoundText(stdout, path, b)
 	}
 	params := map[string]any{"exact": opts.exact, "thresholds": opts.thresholds, "tolerance": opts.tolerance}
-	return report.WriteJSON(stdout, report.NewEnvelope("bound", params, b, in.Input()))
+	return provenance.WriteJSON(stdout, provenance.NewEnvelope("bound", params, b, in.Input()))
 }
 
 // parseThresholds reads the --threshold values.

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/atomicfile"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"os"
 	"path/filepath"
@@ -61,7 +63,7 @@ func (o *fromOptions) register(cmd *cobra.Command) {
 // about how.
 type builtInstance[T iiv.Scalar[T]] struct {
 	rows   []iiv.Row[T]
-	inputs []report.Input
+	inputs []provenance.Input
 	notes  []string
 	params map[string]any
 }
@@ -83,7 +85,7 @@ func boundFrom[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, path stri
 		return err
 	}
 	if opts.from.writeInstance != "" {
-		if err := report.WriteFile(opts.from.writeInstance, func(f *os.File) error { return iiv.Write(f, inst.rows) }); err != nil {
+		if err := atomicfile.Write(opts.from.writeInstance, func(f *os.File) error { return iiv.Write(f, inst.rows) }); err != nil {
 			return err
 		}
 	}
@@ -125,7 +127,7 @@ func boundFrom[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, path stri
 	for k, v := range inst.params {
 		params[k] = v
 	}
-	return report.WriteJSON(stdout, report.NewEnvelope("bound", params, b, inst.inputs...))
+	return provenance.WriteJSON(stdout, provenance.NewEnvelope("bound", params, b, inst.inputs...))
 }
 
 // buildInstance reads path as o.source says and, for candidate sets,
@@ -254,7 +256,7 @@ func lmevalNormNote(n evallog.Norm) string {
 }
 
 // readCandidateSets reads the candidate sets of a candidate-type source.
-func readCandidateSets(path string, o fromOptions, inputs *[]report.Input) ([]instances.CandidateSet, instances.ConvertStats, error) {
+func readCandidateSets(path string, o fromOptions, inputs *[]provenance.Input) ([]instances.CandidateSet, instances.ConvertStats, error) {
 	var sets []instances.CandidateSet
 	var st instances.ConvertStats
 	var err error
@@ -296,7 +298,7 @@ func readCandidateSets(path string, o fromOptions, inputs *[]report.Input) ([]in
 // readCoDEx reads a CoDEx-S directory: relations_en.json (or
 // relations.json), the true triples of train, valid and test, and the
 // split's negatives.
-func readCoDEx(dir, split string, inputs *[]report.Input) ([]instances.CandidateSet, instances.ConvertStats, error) {
+func readCoDEx(dir, split string, inputs *[]provenance.Input) ([]instances.CandidateSet, instances.ConvertStats, error) {
 	if split != "test" && split != "valid" {
 		return nil, instances.ConvertStats{}, usagef("--codex-split %q: want test or valid", split)
 	}
@@ -350,7 +352,7 @@ func readCoDEx(dir, split string, inputs *[]report.Input) ([]instances.Candidate
 
 // readInput opens path, calls read with it, reads it to the end (so its
 // sha256 covers the whole file) and appends it to inputs.
-func readInput(path string, inputs *[]report.Input, read func(io.Reader) error) error {
+func readInput(path string, inputs *[]provenance.Input, read func(io.Reader) error) error {
 	f, err := input.Open(path)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"os"
 	"path/filepath"
@@ -158,7 +159,7 @@ func isDir(path string) bool {
 
 // readQuestions reads the questions of path (a HELM run directory means
 // its scenario_state.json), appending the input to inputs.
-func (q *questionFlags) readQuestions(path string, inputs *[]report.Input) ([]instances.Question, instances.QuestionStats, string, error) {
+func (q *questionFlags) readQuestions(path string, inputs *[]provenance.Input) ([]instances.Question, instances.QuestionStats, string, error) {
 	format := q.detectFormat(path)
 	src, err := q.source(format)
 	if err != nil {
@@ -220,7 +221,7 @@ func runCompare(ctx context.Context, stdout io.Writer, paths []string, o compare
 		return usagef("--names gives %d names for %d files", len(names), len(paths))
 	}
 	var models []instances.Model
-	var inputs []report.Input
+	var inputs []provenance.Input
 	var notes []string
 	index := map[string]int{}
 	files := map[string]int{} // files read so far, by model name
@@ -267,13 +268,13 @@ func runCompare(ctx context.Context, stdout io.Writer, paths []string, o compare
 		params["table"] = o.questions.tableParams()
 	}
 	if o.html != "" {
-		err := writePage(o.html, func() (report.Page, error) { return report.ComparePage(c, notes, provenance(params, inputs...)) })
+		err := writePage(o.html, func() (report.Page, error) { return report.ComparePage(c, notes, pageProvenance(params, inputs...)) })
 		if err != nil {
 			return err
 		}
 	}
 	if o.json {
-		return report.WriteJSON(stdout, report.NewEnvelope("compare", params, c, inputs...))
+		return provenance.WriteJSON(stdout, provenance.NewEnvelope("compare", params, c, inputs...))
 	}
 	return report.WriteCompareText(stdout, c, notes)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"strconv"
 	"strings"
@@ -169,7 +170,7 @@ func runDelta(ctx context.Context, o deltaOptions, stdout io.Writer) error {
 		if cfg.Seed != nil {
 			params["sample_seed"] = *cfg.Seed
 		}
-		err = report.WriteJSON(stdout, report.NewEnvelope("delta", params, res, inputs...))
+		err = provenance.WriteJSON(stdout, provenance.NewEnvelope("delta", params, res, inputs...))
 	} else {
 		err = renderDelta(stdout, &res)
 	}

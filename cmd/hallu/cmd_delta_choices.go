@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 
 	"github.com/hallu-dev/hallu/iiv"
@@ -37,7 +38,7 @@ type deltaChoicesResult struct {
 // endpoint by echo or by letter probabilities, through iiv's one
 // computation of δ, err_iiv and the bounds.
 func runDeltaChoices(ctx context.Context, o deltaOptions, tau float64, stdout io.Writer) error {
-	var inputs []report.Input
+	var inputs []provenance.Input
 	var sets []instances.CandidateSet
 	err := readInput(o.choices, &inputs, func(r io.Reader) (err error) {
 		switch o.choicesFormat {
@@ -90,7 +91,7 @@ func runDeltaChoices(ctx context.Context, o deltaOptions, tau float64, stdout io
 		params := map[string]any{"base_url": llm.RedactURL(o.baseURL), "model": o.model, "choices": o.choices, "choices_format": o.choicesFormat,
 			"threshold": tau, "limit": o.limit, "seed": o.seed, "method": scored.method, "labels": o.scoring.labels,
 			"top_logprobs": o.scoring.topLogprobs}
-		return report.WriteJSON(stdout, report.NewEnvelope("delta", params, out, inputs...))
+		return provenance.WriteJSON(stdout, provenance.NewEnvelope("delta", params, out, inputs...))
 	}
 	return renderDeltaChoices(stdout, &out)
 }

@@ -6,13 +6,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/atomicfile"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"os"
 
 	"github.com/hallu-dev/hallu/internal/input"
 	"github.com/hallu-dev/hallu/ngram"
 	"github.com/hallu-dev/hallu/ngram/corpus"
-	"github.com/hallu-dev/hallu/report"
 	"github.com/spf13/cobra"
 )
 
@@ -38,11 +39,11 @@ func newNgramCmd() *cobra.Command {
 
 // textSource describes one training text in reports.
 type textSource struct {
-	Input     report.Input `json:"input"`
-	Kind      string       `json:"kind"` // "text" or "brown"
-	Files     int          `json:"files,omitempty"`
-	Sentences int          `json:"sentences,omitempty"`
-	Skipped   []string     `json:"skipped,omitempty"` // archive members that are not corpus texts
+	Input     provenance.Input `json:"input"`
+	Kind      string           `json:"kind"` // "text" or "brown"
+	Files     int              `json:"files,omitempty"`
+	Sentences int              `json:"sentences,omitempty"`
+	Skipped   []string         `json:"skipped,omitempty"` // archive members that are not corpus texts
 }
 
 // addTexts adds each file to tr: plain text, or a Brown corpus tar archive,
@@ -52,7 +53,7 @@ func addTexts(tr *ngram.Trainer, paths []string) ([]textSource, error) {
 		if err := tr.AddText(corpus.MobyDick()); err != nil {
 			return nil, err
 		}
-		return []textSource{{Input: report.Input{Path: corpus.MobyDickName, SHA256: corpus.MobyDickSHA256}, Kind: "text"}}, nil
+		return []textSource{{Input: provenance.Input{Path: corpus.MobyDickName, SHA256: corpus.MobyDickSHA256}, Kind: "text"}}, nil
 	}
 	var out []textSource
 	for _, p := range paths {
@@ -92,35 +93,35 @@ func addText(tr *ngram.Trainer, path string) (textSource, error) {
 
 // loadModel reads the model file at path, or, when path is "", trains a
 // trigram on the built-in Moby-Dick.
-func loadModel(ctx context.Context, path string) (*ngram.Model, report.Input, error) {
+func loadModel(ctx context.Context, path string) (*ngram.Model, provenance.Input, error) {
 	if path == "" {
 		tr := ngram.NewTrainer()
 		if err := tr.AddText(corpus.MobyDick()); err != nil {
-			return nil, report.Input{}, err
+			return nil, provenance.Input{}, err
 		}
 		m, err := tr.Train(ctx, ngram.DefaultOrder)
-		return m, report.Input{Path: corpus.MobyDickName + " (trigram trained in memory)", SHA256: corpus.MobyDickSHA256}, err
+		return m, provenance.Input{Path: corpus.MobyDickName + " (trigram trained in memory)", SHA256: corpus.MobyDickSHA256}, err
 	}
 	f, err := input.Open(path)
 	if err != nil {
-		return nil, report.Input{}, err
+		return nil, provenance.Input{}, err
 	}
 	defer f.Close()
 	m, err := ngram.Load(f)
 	if err != nil {
-		return nil, report.Input{}, fmt.Errorf("%s: %w", path, err)
+		return nil, provenance.Input{}, fmt.Errorf("%s: %w", path, err)
 	}
 	if _, err := io.Copy(io.Discard, f); err != nil {
-		return nil, report.Input{}, err
+		return nil, provenance.Input{}, err
 	}
 	return m, f.Input(), nil
 }
 
-// writeFileAtomic writes path atomically with report.WriteFile and returns
+// writeFileAtomic writes path atomically with atomicfile.Write and returns
 // the sha256 and size of what was written.
-func writeFileAtomic(path string, write func(io.Writer) error) (report.Input, error) {
-	var in report.Input
-	err := report.WriteFile(path, func(f *os.File) error {
+func writeFileAtomic(path string, write func(io.Writer) error) (provenance.Input, error) {
+	var in provenance.Input
+	err := atomicfile.Write(path, func(f *os.File) error {
 		h := sha256.New()
 		bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<20)
 		if err := write(bw); err != nil {
@@ -133,7 +134,7 @@ func writeFileAtomic(path string, write func(io.Writer) error) (report.Input, er
 		if err != nil {
 			return err
 		}
-		in = report.Input{Path: path, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: st.Size()}
+		in = provenance.Input{Path: path, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: st.Size()}
 		return nil
 	})
 	return in, err

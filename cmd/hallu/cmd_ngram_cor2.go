@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"slices"
 
@@ -76,11 +77,11 @@ func runNgramCor2(ctx context.Context, opts ngramCor2Options, paths []string, st
 	if err != nil {
 		return err
 	}
-	inputs := make([]report.Input, len(texts))
+	inputs := make([]provenance.Input, len(texts))
 	for i, t := range texts {
 		inputs[i] = t.Input
 	}
-	var instance *report.Input
+	var instance *provenance.Input
 	if opts.WriteInstance != "" {
 		in, err := writeFileAtomic(opts.WriteInstance, results[0].WriteInstance)
 		if err != nil {
@@ -91,16 +92,16 @@ func runNgramCor2(ctx context.Context, opts ngramCor2Options, paths []string, st
 	params := map[string]any{"orders": opts.Orders, "repeat": opts.Repeat, "write_instance": opts.WriteInstance}
 	if opts.HTML != "" {
 		err := writePage(opts.HTML, func() (report.Page, error) {
-			return report.Cor2Page(textNames(texts), opts.Repeat, results, provenance(params, inputs...))
+			return report.Cor2Page(textNames(texts), opts.Repeat, results, pageProvenance(params, inputs...))
 		})
 		if err != nil {
 			return err
 		}
 	}
 	if opts.JSON {
-		return report.WriteJSON(stdout, report.NewEnvelope("ngram cor2", params, struct {
+		return provenance.WriteJSON(stdout, provenance.NewEnvelope("ngram cor2", params, struct {
 			Results  []ngram.Cor2Result `json:"results"`
-			Instance *report.Input      `json:"instance,omitempty"`
+			Instance *provenance.Input  `json:"instance,omitempty"`
 		}{results, instance}, inputs...))
 	}
 	t := report.Table{

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 
 	"github.com/hallu-dev/hallu/internal/input"
@@ -18,12 +19,12 @@ type ngramPerplexityOptions struct {
 
 // ngramPerplexityRow is the perplexity of one held-out file.
 type ngramPerplexityRow struct {
-	Input        report.Input `json:"input"`
-	Tokens       int          `json:"tokens"`
-	OOV          int          `json:"oov"`
-	LogProb      float64      `json:"logprob"`
-	Perplexity   float64      `json:"perplexity"`
-	PerplexityIV float64      `json:"perplexity_without_oov"`
+	Input        provenance.Input `json:"input"`
+	Tokens       int              `json:"tokens"`
+	OOV          int              `json:"oov"`
+	LogProb      float64          `json:"logprob"`
+	Perplexity   float64          `json:"perplexity"`
+	PerplexityIV float64          `json:"perplexity_without_oov"`
 }
 
 func newNgramPerplexityCmd() *cobra.Command {
@@ -60,11 +61,11 @@ func runNgramPerplexity(ctx context.Context, opts ngramPerplexityOptions, paths 
 		rows = append(rows, row)
 	}
 	if opts.JSON {
-		inputs := []report.Input{model}
+		inputs := []provenance.Input{model}
 		for _, r := range rows {
 			inputs = append(inputs, r.Input)
 		}
-		return report.WriteJSON(stdout, report.NewEnvelope("ngram perplexity", map[string]any{"model": model.Path}, rows, inputs...))
+		return provenance.WriteJSON(stdout, provenance.NewEnvelope("ngram perplexity", map[string]any{"model": model.Path}, rows, inputs...))
 	}
 	t := report.Table{
 		Title:  fmt.Sprintf("model %s: order %d, vocabulary %d", model.Path, m.Order(), m.VocabSize()),

@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"strings"
 	"unicode"
 
 	"github.com/hallu-dev/hallu/ngram"
-	"github.com/hallu-dev/hallu/report"
 	"github.com/spf13/cobra"
 )
 
@@ -97,7 +97,7 @@ func runNgramSample(ctx context.Context, opts ngramSampleOptions, stdout io.Writ
 	if opts.JSON {
 		params := map[string]any{"model": model.Path, "prompt": opts.Prompt, "n": opts.N, "max_tokens": opts.MaxTokens,
 			"temperature": opts.Temperature, "top_p": opts.TopP, "seed": opts.Seed}
-		return report.WriteJSON(stdout, report.NewEnvelope("ngram sample", params, samples, model))
+		return provenance.WriteJSON(stdout, provenance.NewEnvelope("ngram sample", params, samples, model))
 	}
 	for _, smp := range samples {
 		if _, err := fmt.Fprintf(stdout, "%s%s\n", opts.Prompt, smp.Text); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"math"
 
@@ -49,7 +50,7 @@ func runNgramScore(ctx context.Context, opts ngramScoreOptions, stdout io.Writer
 	sc := m.Score(opts.Context, opts.Response)
 	if opts.JSON {
 		params := map[string]any{"model": model.Path, "context": opts.Context, "response": opts.Response}
-		return report.WriteJSON(stdout, report.NewEnvelope("ngram score", params, sc, model))
+		return provenance.WriteJSON(stdout, provenance.NewEnvelope("ngram score", params, sc, model))
 	}
 	t := report.Table{
 		Title:  fmt.Sprintf("ln p̂(response | context) = %s  (p̂ = %s), model %s", report.F(sc.LogProb), report.F(math.Exp(sc.LogProb)), model.Path),

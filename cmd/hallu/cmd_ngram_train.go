@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 
 	"github.com/hallu-dev/hallu/ngram"
@@ -18,7 +19,7 @@ type ngramTrainOptions struct {
 
 // ngramTrainResult describes a trained model.
 type ngramTrainResult struct {
-	Model     report.Input     `json:"model"`
+	Model     provenance.Input `json:"model"`
 	Order     int              `json:"order"`
 	Tokens    int              `json:"tokens"`
 	Vocab     int              `json:"vocab"`
@@ -72,11 +73,11 @@ func runNgramTrain(ctx context.Context, opts ngramTrainOptions, paths []string, 
 	res := ngramTrainResult{Model: file, Order: m.Order(), Tokens: m.TrainingTokens(), Vocab: m.VocabSize(),
 		NGrams: m.NGrams(), Discounts: m.Discounts(), Texts: texts}
 	if opts.JSON {
-		inputs := make([]report.Input, len(texts))
+		inputs := make([]provenance.Input, len(texts))
 		for i, t := range texts {
 			inputs[i] = t.Input
 		}
-		return report.WriteJSON(stdout, report.NewEnvelope("ngram train", map[string]any{"order": opts.Order, "out": opts.Out}, res, inputs...))
+		return provenance.WriteJSON(stdout, provenance.NewEnvelope("ngram train", map[string]any{"order": opts.Order, "out": opts.Out}, res, inputs...))
 	}
 	t := report.Table{
 		Title:  fmt.Sprintf("%s: order %d, %d training tokens, vocabulary %d, %d bytes", file.Path, res.Order, res.Tokens, res.Vocab, file.Bytes),

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"strings"
 
@@ -119,7 +120,7 @@ func runProbe(ctx context.Context, o probeOptions, stdout io.Writer) error {
 	}
 	if o.json {
 		params := map[string]any{"base_url": llm.RedactURL(o.baseURL), "model": res.Model}
-		return report.WriteJSON(stdout, report.NewEnvelope("probe", params, res))
+		return provenance.WriteJSON(stdout, provenance.NewEnvelope("probe", params, res))
 	}
 	return renderProbe(stdout, &res)
 }

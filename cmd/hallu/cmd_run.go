@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"time"
 
@@ -114,7 +115,7 @@ func newRunCmd() *cobra.Command {
 
 // loadQuestions reads --dataset and returns the questions and the input
 // record of the file (none for the built-in set).
-func loadQuestions(dataset string) ([]harness.Question, []report.Input, error) {
+func loadQuestions(dataset string) ([]harness.Question, []provenance.Input, error) {
 	if dataset == harness.SimpleQAName {
 		qs, err := harness.SimpleQA()
 		return qs, nil, err
@@ -131,7 +132,7 @@ func loadQuestions(dataset string) ([]harness.Question, []report.Input, error) {
 	if _, err := io.Copy(io.Discard, f); err != nil { // hash the whole file
 		return nil, nil, err
 	}
-	return qs, []report.Input{f.Input()}, nil
+	return qs, []provenance.Input{f.Input()}, nil
 }
 
 // newClient builds the llm client for base with the shared flags.
@@ -149,7 +150,7 @@ func newClient(base, keyEnv string, cache *llm.Cache, c clientOptions) (*llm.Cli
 	}
 	client, err := llm.New(llm.Config{BaseURL: base, APIKey: key, Concurrency: c.concurrency,
 		RequestsPerSecond: c.rps, Timeout: c.timeout, MaxRetries: retries, Cache: cache,
-		UserAgent: "hallu/" + report.Version()})
+		UserAgent: "hallu/" + provenance.Version()})
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
@@ -276,7 +277,7 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 	}
 
 	sum := runSummary{Run: res, Requests: client.Stats(), Seconds: elapsed.Seconds(), RunFile: o.out}
-	runIn, err := report.HashFile(o.out)
+	runIn, err := provenance.HashFile(o.out)
 	if err != nil {
 		return err
 	}
@@ -292,7 +293,7 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 		if cfg.Seed != nil {
 			params["sample_seed"] = *cfg.Seed
 		}
-		return report.WriteJSON(stdout, report.NewEnvelope("run", params, sum, append(inputs, runIn)...))
+		return provenance.WriteJSON(stdout, provenance.NewEnvelope("run", params, sum, append(inputs, runIn)...))
 	}
 	return renderRun(stdout, &sum)
 }

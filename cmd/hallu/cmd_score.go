@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 
 	"path/filepath"
@@ -194,7 +195,7 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 		}
 	}
 	detector := grade.DefaultDetector()
-	var inputs []report.Input
+	var inputs []provenance.Input
 	if o.AbstainPhrases != "" {
 		f, err := input.Open(o.AbstainPhrases)
 		if err != nil {
@@ -279,13 +280,13 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 		"grade_values": o.GradeValues, "allow_repeats": o.AllowRepeats,
 	}
 	if o.HTML != "" {
-		err := writePage(o.HTML, func() (report.Page, error) { return report.ScorePage(res.Report, provenance(params, inputs...)) })
+		err := writePage(o.HTML, func() (report.Page, error) { return report.ScorePage(res.Report, pageProvenance(params, inputs...)) })
 		if err != nil {
 			return err
 		}
 	}
 	if o.JSON {
-		err = report.WriteJSON(w, report.NewEnvelope("score", params, res, inputs...))
+		err = provenance.WriteJSON(w, provenance.NewEnvelope("score", params, res, inputs...))
 	} else {
 		err = renderScore(w, &res)
 	}
@@ -386,9 +387,9 @@ func modelSamples(res *scoreResult, m string) int {
 }
 
 // scoreInput reads one log into d, grading as it goes.
-func scoreInput(ctx context.Context, path string, ropt evallog.Options, resultsPath string, resolver *grade.Resolver, d *score.Dataset, inv *invalidCensus) (inputReport, []report.Input, error) {
+func scoreInput(ctx context.Context, path string, ropt evallog.Options, resultsPath string, resolver *grade.Resolver, d *score.Dataset, inv *invalidCensus) (inputReport, []provenance.Input, error) {
 	ir := inputReport{Path: path}
-	var inputs []report.Input
+	var inputs []provenance.Input
 	ropt.DefaultModel = modelFromPath(path)
 	prov := map[string]string{}
 	if ropt.Format == evallog.LMEval || ropt.Format == evallog.Auto {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"iter"
 	"sort"
@@ -47,7 +48,7 @@ type agreeResult struct {
 
 // runAgree grades every sample of the logs with resolver's grader and
 // compares the result with the reference column, by model and in all.
-func runAgree(ctx context.Context, o scoreOptions, args []string, ropt evallog.Options, resolver *grade.Resolver, inputs []report.Input, w io.Writer) error {
+func runAgree(ctx context.Context, o scoreOptions, args []string, ropt evallog.Options, resolver *grade.Resolver, inputs []provenance.Input, w io.Writer) error {
 	a := o.Agree
 	params := map[string]any{"format": o.Format, "map": o.Map, "model": o.Model, "skip_bad": o.SkipBad,
 		"abstain_phrases": cmp.Or(o.AbstainPhrases, "built-in"), "exact": o.Exact, "num_tol": o.NumTol,
@@ -141,14 +142,14 @@ func runAgree(ctx context.Context, o scoreOptions, args []string, ropt evallog.O
 	heading := fmt.Sprintf("Agreement of hallu's grading (%s) with the reference column %q (%s)", res.Grader, a.Reference, a.RefMap)
 	if o.HTML != "" {
 		err := writePage(o.HTML, func() (report.Page, error) {
-			return report.AgreementPage(heading, res.Groups, provenance(params, inputs...)), nil
+			return report.AgreementPage(heading, res.Groups, pageProvenance(params, inputs...)), nil
 		})
 		if err != nil {
 			return err
 		}
 	}
 	if o.JSON {
-		return report.WriteJSON(w, report.NewEnvelope("score", params, res, inputs...))
+		return provenance.WriteJSON(w, provenance.NewEnvelope("score", params, res, inputs...))
 	}
 	return report.RenderAgreement(w, heading, res.Groups)
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/atomicfile"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"math"
 	"os"
@@ -132,7 +134,7 @@ func runSim(ctx context.Context, stdout, stderr io.Writer, opts simOptions) erro
 	}
 	if opts.html != "" {
 		err := writePage(opts.html, func() (report.Page, error) {
-			return report.SimPage(e, sim, provenance(simParams(opts, e), inputs...))
+			return report.SimPage(e, sim, pageProvenance(simParams(opts, e), inputs...))
 		})
 		if err != nil {
 			return err
@@ -141,7 +143,7 @@ func runSim(ctx context.Context, stdout, stderr io.Writer, opts simOptions) erro
 	render := func(w io.Writer) error {
 		switch {
 		case opts.json:
-			return report.WriteJSON(w, report.NewEnvelope("sim", simParams(opts, e), simResultJSON(e, sim), inputs...))
+			return provenance.WriteJSON(w, provenance.NewEnvelope("sim", simParams(opts, e), simResultJSON(e, sim), inputs...))
 		case opts.csv && opts.perRun:
 			return writeSimRunsCSV(w, sim)
 		case opts.csv:
@@ -152,14 +154,14 @@ func runSim(ctx context.Context, stdout, stderr io.Writer, opts simOptions) erro
 	if opts.out == "" {
 		return render(stdout)
 	}
-	return report.WriteFile(opts.out, func(f *os.File) error { return render(f) })
+	return atomicfile.Write(opts.out, func(f *os.File) error { return render(f) })
 }
 
 // simExperiment turns the flags into a facts.Experiment, reading the
 // profile file if μ names one.
-func simExperiment(opts simOptions) (facts.Experiment, []report.Input, error) {
+func simExperiment(opts simOptions) (facts.Experiment, []provenance.Input, error) {
 	var e facts.Experiment
-	var inputs []report.Input
+	var inputs []provenance.Input
 	var err error
 	if opts.promptsSet || !strings.HasPrefix(opts.mu, "profile:") {
 		if e.World.Prompts, err = parseCount(opts.prompts); err != nil {

@@ -2,8 +2,8 @@ package main
 
 import (
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/provenance"
 
-	"github.com/hallu-dev/hallu/report"
 	"github.com/spf13/cobra"
 )
 
@@ -15,7 +15,7 @@ func newVersionCmd() *cobra.Command {
 			"the work tree had uncommitted changes, as the go command recorded them in the binary; it says so when none was recorded.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintln(cmd.OutOrStdout(), "hallu", report.ReadBuild().Long())
+			_, err := fmt.Fprintln(cmd.OutOrStdout(), "hallu", provenance.ReadBuild().Long())
 			return err
 		},
 	}

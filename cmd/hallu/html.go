@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/atomicfile"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"os"
 
 	"github.com/hallu-dev/hallu/report"
@@ -14,11 +16,11 @@ func writePage(path string, build func() (report.Page, error)) error {
 	if err != nil {
 		return err
 	}
-	return report.WriteFile(path, func(f *os.File) error { return page.WriteHTML(f) })
+	return atomicfile.Write(path, func(f *os.File) error { return page.WriteHTML(f) })
 }
 
 // provenance lists inputs and parameters for a page's footer.
-func provenance(params map[string]any, inputs ...report.Input) []string {
+func pageProvenance(params map[string]any, inputs ...provenance.Input) []string {
 	var p []string
 	for _, in := range inputs {
 		p = append(p, fmt.Sprintf("input %s (%d bytes, sha256 %s)", in.Path, in.Bytes, in.SHA256))

@@ -12,10 +12,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"os"
 
-	"github.com/hallu-dev/hallu/report"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 )
@@ -31,7 +31,7 @@ type File struct {
 	Compression string // "", "gzip" or "zstd"
 
 	r      io.Reader
-	hash   *report.HashingReader
+	hash   *provenance.HashingReader
 	closer []func() error
 }
 
@@ -66,7 +66,7 @@ func Wrap(name string, r io.Reader, hash bool) (*File, error) {
 		f.closer = append(f.closer, c.Close)
 	}
 	if hash {
-		f.hash = report.NewHashingReader(name, raw)
+		f.hash = provenance.NewHashingReader(name, raw)
 		raw = f.hash
 	}
 	br := bufio.NewReaderSize(raw, 1<<20)
@@ -168,9 +168,9 @@ func (b *bomSkipper) Read(p []byte) (int, error) {
 // Input reports the path and sha256 of the raw (compressed) bytes read so
 // far; after reading to EOF it describes the whole file. A File opened by
 // OpenUnhashed reports only its path.
-func (f *File) Input() report.Input {
+func (f *File) Input() provenance.Input {
 	if f.hash == nil {
-		return report.Input{Path: f.Name}
+		return provenance.Input{Path: f.Name}
 	}
 	return f.hash.Input()
 }

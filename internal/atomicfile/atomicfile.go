@@ -1,4 +1,6 @@
-package report
+// Package atomicfile writes files that are either complete or absent: an
+// error or an interrupt never leaves a partial file behind.
+package atomicfile
 
 import (
 	"errors"
@@ -7,13 +9,13 @@ import (
 	"path/filepath"
 )
 
-// WriteFile writes a file atomically: write renders into a temporary file in
+// Write writes a file atomically: write renders into a temporary file in
 // the same directory, which replaces path only once it is complete and
 // synced. An error or an interrupt never leaves a partial file at path.
 //
 // Errors name path, never the temporary file, whose name means nothing to
 // the user.
-func WriteFile(path string, write func(f *os.File) error) (err error) {
+func Write(path string, write func(f *os.File) error) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, withoutPath(err, ""))

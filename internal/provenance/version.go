@@ -1,11 +1,11 @@
-package report
+package provenance
 
 import (
 	"runtime/debug"
 	"strings"
 )
 
-// version is set at link time with -ldflags "-X github.com/hallu-dev/hallu/report.version=v1.2.3".
+// version is set at link time with -ldflags "-X github.com/hallu-dev/hallu/internal/provenance.version=v1.2.3".
 var version string
 
 // Build is what a hallu binary records of its own build.

@@ -1,4 +1,4 @@
-package report
+package provenance
 
 import (
 	"crypto/sha256"
