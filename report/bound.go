@@ -171,13 +171,13 @@ func BoundPage(name string, b Bound, provenance []string) (Page, error) {
 	}
 	return Page{
 		Title:      "hallu bound: " + name,
-		Subtitle:   fmt.Sprintf("%s, %d rows: the reduction from generation to Is-It-Valid classification (Kalai et al. 2025, §3.1–3.2, 3.3.2).", plural(b.Contexts, "context"), b.Rows),
+		Subtitle:   fmt.Sprintf("%s, %d rows: the reduction from generation to Is-It-Valid classification (Kalai et al. 2025, Sections 3.1–3.2 and 3.3.2).", plural(b.Contexts, "context"), b.Rows),
 		Sections:   sections,
 		Provenance: provenance,
 	}, nil
 }
 
-// BoundSections renders b (Theorem 1, §3.1–3.2 of Kalai et al. 2025): the
+// BoundSections renders b (Theorem 1, Sections 3.1–3.2 of Kalai et al. 2025): the
 // table of quantities and the δ_z curve.
 func BoundSections(b Bound) ([]Section, error) {
 	main := Table{Header: []string{"quantity", "value"}}

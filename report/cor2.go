@@ -55,7 +55,7 @@ func Cor2Page(text string, repeat int, results []ngram.Cor2Result, provenance []
 	}
 	return Page{
 		Title:      "hallu ngram cor2",
-		Subtitle:   "Corollary 2 on real text: \"She/He lost it and was completely out of …\" (Kalai et al. 2025, §3.3.2).",
+		Subtitle:   "Corollary 2 on real text: \"She/He lost it and was completely out of …\" (Kalai et al. 2025, Section 3.3.2).",
 		Sections:   sections,
 		Provenance: provenance,
 	}, nil
