@@ -4,11 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/hallu-dev/hallu/internal/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
 
+	"github.com/hallu-dev/hallu/internal/atomicfile"
 	"github.com/hallu-dev/hallu/ngram/corpus"
 )
 

@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/hallu-dev/hallu/internal/atomicfile"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/hallu-dev/hallu/evallog"
+	"github.com/hallu-dev/hallu/internal/atomicfile"
 	"github.com/hallu-dev/hallu/score"
 )
 

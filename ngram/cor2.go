@@ -3,9 +3,10 @@ package ngram
 import (
 	"context"
 	"fmt"
-	"github.com/hallu-dev/hallu/iiv"
 	"io"
 	"math"
+
+	"github.com/hallu-dev/hallu/iiv"
 )
 
 // The two prompts and responses of Corollary 2 (arXiv:2509.04664), and the two

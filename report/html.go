@@ -1,10 +1,11 @@
 package report
 
 import (
-	"github.com/hallu-dev/hallu/internal/provenance"
 	"html/template"
 	"io"
 	"time"
+
+	"github.com/hallu-dev/hallu/internal/provenance"
 )
 
 // Page is a self-contained HTML report: no scripts, no external requests,

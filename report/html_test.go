@@ -1,12 +1,13 @@
 package report
 
 import (
-	"github.com/hallu-dev/hallu/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hallu-dev/hallu/internal/atomicfile"
 )
 
 // TestPageIsSelfContained: the page loads nothing from the network: no

@@ -4,16 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/fileio"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local" // local files; the command adds gs:// and s3://
-
 	"github.com/hallu-dev/hallu/audit"
 	"github.com/hallu-dev/hallu/internal/input"
+	"github.com/hallu-dev/hallu/internal/provenance"
 )
 
 // Metrics the pipeline reports (namespace Namespace): the records read, each

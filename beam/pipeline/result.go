@@ -5,10 +5,10 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"github.com/hallu-dev/hallu/internal/provenance"
 	"slices"
 
 	"github.com/hallu-dev/hallu/audit"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/missingmass"
 )
 

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/hallu-dev/hallu/internal/atomicfile"
-	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,7 +13,9 @@ import (
 	"time"
 
 	"github.com/hallu-dev/hallu/audit"
+	"github.com/hallu-dev/hallu/internal/atomicfile"
 	"github.com/hallu-dev/hallu/internal/input"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/spf13/cobra"
 )

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/hallu-dev/hallu/score"
 	"github.com/spf13/cobra"

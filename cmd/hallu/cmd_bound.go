@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"math"
 
 	"github.com/hallu-dev/hallu/iiv"
 	"github.com/hallu-dev/hallu/internal/input"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/spf13/cobra"
 )

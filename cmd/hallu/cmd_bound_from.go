@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/hallu-dev/hallu/internal/atomicfile"
-	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,7 +12,9 @@ import (
 	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/iiv"
 	"github.com/hallu-dev/hallu/instances"
+	"github.com/hallu-dev/hallu/internal/atomicfile"
 	"github.com/hallu-dev/hallu/internal/input"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/llm"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/spf13/cobra"

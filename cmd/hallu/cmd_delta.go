@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"strconv"
 	"strings"
 
 	"github.com/hallu-dev/hallu/harness"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/llm"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/hallu-dev/hallu/score"

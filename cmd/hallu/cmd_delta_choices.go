@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 
 	"github.com/hallu-dev/hallu/iiv"
 	"github.com/hallu-dev/hallu/instances"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/llm"
 	"github.com/hallu-dev/hallu/report"
 )

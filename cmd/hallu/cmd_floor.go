@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
-	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/missingmass"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/spf13/cobra"

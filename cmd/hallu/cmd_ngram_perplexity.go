@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 
 	"github.com/hallu-dev/hallu/internal/input"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/ngram"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/spf13/cobra"

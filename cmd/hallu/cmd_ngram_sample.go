@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"strings"
 	"unicode"
 
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/ngram"
 	"github.com/spf13/cobra"
 )

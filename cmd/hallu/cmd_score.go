@@ -4,9 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
-
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/internal/input"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/hallu-dev/hallu/score"
 	"github.com/hallu-dev/hallu/score/grade"

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"iter"
 	"sort"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/internal/input"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/hallu-dev/hallu/score"
 	"github.com/hallu-dev/hallu/score/grade"

@@ -2,8 +2,8 @@ package main
 
 import (
 	"fmt"
-	"github.com/hallu-dev/hallu/internal/provenance"
 
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/spf13/cobra"
 )
 

@@ -2,10 +2,10 @@ package main
 
 import (
 	"fmt"
-	"github.com/hallu-dev/hallu/internal/atomicfile"
-	"github.com/hallu-dev/hallu/internal/provenance"
 	"os"
 
+	"github.com/hallu-dev/hallu/internal/atomicfile"
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/report"
 )
 

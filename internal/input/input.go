@@ -12,10 +12,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/hallu-dev/hallu/internal/provenance"
 	"io"
 	"os"
 
+	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 )
