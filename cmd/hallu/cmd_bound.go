@@ -119,20 +119,17 @@ func analyzeAndPrint[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, pat
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	b := report.NewBound(res)
-	if opts.html != "" {
-		in := in.Input()
-		err := writePage(opts.html, func() (report.Page, error) {
-			return report.BoundPage(path, b, []string{fmt.Sprintf("input %s (sha256 %s)", in.Path, in.SHA256)})
-		})
-		if err != nil {
-			return err
+	input := in.Input()
+	page := func() (report.Page, error) {
+		return report.BoundPage(path, b, []string{fmt.Sprintf("input %s (sha256 %s)", input.Path, input.SHA256)})
+	}
+	return writeResult(opts.html, page, func() error {
+		if !opts.json {
+			return report.WriteBoundText(stdout, path, b)
 		}
-	}
-	if !opts.json {
-		return report.WriteBoundText(stdout, path, b)
-	}
-	params := map[string]any{"exact": opts.exact, "thresholds": opts.thresholds, "tolerance": opts.tolerance}
-	return provenance.WriteJSON(stdout, provenance.NewEnvelope("bound", params, b, in.Input()))
+		params := map[string]any{"exact": opts.exact, "thresholds": opts.thresholds, "tolerance": opts.tolerance}
+		return provenance.WriteJSON(stdout, provenance.NewEnvelope("bound", params, b, input))
+	})
 }
 
 // parseThresholds reads the --threshold values.

@@ -101,33 +101,32 @@ func boundFrom[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, path stri
 	}
 	b := report.NewBound(res)
 	name := fmt.Sprintf("%s (from %s)", path, opts.from.source)
-	if opts.html != "" {
+	page := func() (report.Page, error) {
 		var prov []string
 		for _, in := range inst.inputs {
 			prov = append(prov, fmt.Sprintf("input %s (sha256 %s)", in.Path, in.SHA256))
 		}
-		err := writePage(opts.html, func() (report.Page, error) { return report.BoundPage(name, b, append(prov, inst.notes...)) })
-		if err != nil {
-			return err
-		}
+		return report.BoundPage(name, b, append(prov, inst.notes...))
 	}
-	if !opts.json {
-		if err := report.WriteBoundText(stdout, name, b); err != nil {
-			return err
-		}
-		for _, n := range inst.notes {
-			if _, err := fmt.Fprintf(stdout, "Note: %s\n", n); err != nil {
+	return writeResult(opts.html, page, func() error {
+		if !opts.json {
+			if err := report.WriteBoundText(stdout, name, b); err != nil {
 				return err
 			}
+			for _, n := range inst.notes {
+				if _, err := fmt.Fprintf(stdout, "Note: %s\n", n); err != nil {
+					return err
+				}
+			}
+			return nil
 		}
-		return nil
-	}
-	params := map[string]any{"exact": opts.exact, "thresholds": opts.thresholds, "tolerance": opts.tolerance,
-		"from": opts.from.source, "notes": inst.notes}
-	for k, v := range inst.params {
-		params[k] = v
-	}
-	return provenance.WriteJSON(stdout, provenance.NewEnvelope("bound", params, b, inst.inputs...))
+		params := map[string]any{"exact": opts.exact, "thresholds": opts.thresholds, "tolerance": opts.tolerance,
+			"from": opts.from.source, "notes": inst.notes}
+		for k, v := range inst.params {
+			params[k] = v
+		}
+		return provenance.WriteJSON(stdout, provenance.NewEnvelope("bound", params, b, inst.inputs...))
+	})
 }
 
 // buildInstance reads path as o.source says and, for candidate sets,

@@ -267,16 +267,12 @@ func runCompare(ctx context.Context, stdout io.Writer, paths []string, o compare
 	if o.questions.table.Scores != "" {
 		params["table"] = o.questions.tableParams()
 	}
-	if o.html != "" {
-		err := writePage(o.html, func() (report.Page, error) { return report.ComparePage(c, notes, pageProvenance(params, inputs...)) })
-		if err != nil {
-			return err
+	return writeResult(o.html, func() (report.Page, error) { return report.ComparePage(c, notes, pageProvenance(params, inputs...)) }, func() error {
+		if o.json {
+			return provenance.WriteJSON(stdout, provenance.NewEnvelope("compare", params, c, inputs...))
 		}
-	}
-	if o.json {
-		return provenance.WriteJSON(stdout, provenance.NewEnvelope("compare", params, c, inputs...))
-	}
-	return report.WriteCompareText(stdout, c, notes)
+		return report.WriteCompareText(stdout, c, notes)
+	})
 }
 
 // defaultNames names each file's model by its base name without

@@ -71,13 +71,10 @@ func runFloor(_ context.Context, stdout io.Writer, opts floorOptions) error {
 	}
 	params := map[string]any{"n": opts.t.N, "sr": opts.t.SR, "min_errors": opts.t.MinE, "max_errors": opts.t.MaxE,
 		"delta": opts.t.Delta, "gamma": opts.gamma, "kv_mis": opts.kvMis, "kv_fact_ratio": ratio}
-	if opts.html != "" {
-		if err := writePage(opts.html, func() (report.Page, error) { return report.FloorPage(fl, pageProvenance(params)) }); err != nil {
-			return err
+	return writeResult(opts.html, func() (report.Page, error) { return report.FloorPage(fl, pageProvenance(params)) }, func() error {
+		if !opts.json {
+			return report.WriteFloorText(stdout, fl)
 		}
-	}
-	if !opts.json {
-		return report.WriteFloorText(stdout, fl)
-	}
-	return provenance.WriteJSON(stdout, provenance.NewEnvelope("floor", params, fl))
+		return provenance.WriteJSON(stdout, provenance.NewEnvelope("floor", params, fl))
+	})
 }

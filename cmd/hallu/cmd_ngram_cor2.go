@@ -90,14 +90,14 @@ func runNgramCor2(ctx context.Context, opts ngramCor2Options, paths []string, st
 		instance = &in
 	}
 	params := map[string]any{"orders": opts.Orders, "repeat": opts.Repeat, "write_instance": opts.WriteInstance}
-	if opts.HTML != "" {
-		err := writePage(opts.HTML, func() (report.Page, error) {
-			return report.Cor2Page(textNames(texts), opts.Repeat, results, pageProvenance(params, inputs...))
-		})
-		if err != nil {
-			return err
-		}
+	page := func() (report.Page, error) {
+		return report.Cor2Page(textNames(texts), opts.Repeat, results, pageProvenance(params, inputs...))
 	}
+	return writeResult(opts.HTML, page, func() error { return writeCor2(stdout, opts, texts, params, inputs, results, instance) })
+}
+
+// writeCor2 writes Corollary 2's results as text or JSON.
+func writeCor2(stdout io.Writer, opts ngramCor2Options, texts []textSource, params map[string]any, inputs []provenance.Input, results []ngram.Cor2Result, instance *provenance.Input) error {
 	if opts.JSON {
 		return provenance.WriteJSON(stdout, provenance.NewEnvelope("ngram cor2", params, struct {
 			Results  []ngram.Cor2Result `json:"results"`

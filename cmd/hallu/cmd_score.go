@@ -278,17 +278,13 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 		"inspect_scorer": o.InspectScorer, "simpleqa_test": o.SimpleQATest, "judge": judgeProvenance(o.Judge),
 		"grade_values": o.GradeValues, "allow_repeats": o.AllowRepeats,
 	}
-	if o.HTML != "" {
-		err := writePage(o.HTML, func() (report.Page, error) { return report.ScorePage(res.Report, pageProvenance(params, inputs...)) })
-		if err != nil {
-			return err
-		}
-	}
-	if o.JSON {
-		err = provenance.WriteJSON(w, provenance.NewEnvelope("score", params, res, inputs...))
-	} else {
-		err = renderScore(w, &res)
-	}
+	err = writeResult(o.HTML, func() (report.Page, error) { return report.ScorePage(res.Report, pageProvenance(params, inputs...)) },
+		func() error {
+			if o.JSON {
+				return provenance.WriteJSON(w, provenance.NewEnvelope("score", params, res, inputs...))
+			}
+			return renderScore(w, &res)
+		})
 	if err != nil {
 		return err
 	}

@@ -140,18 +140,15 @@ func runAgree(ctx context.Context, o scoreOptions, args []string, ropt evallog.O
 	}
 	params["reference"], params["ref_map"], params["show"], params["grader"] = a.Reference, a.RefMap, a.Show, res.Grader
 	heading := fmt.Sprintf("Agreement of hallu's grading (%s) with the reference column %q (%s)", res.Grader, a.Reference, a.RefMap)
-	if o.HTML != "" {
-		err := writePage(o.HTML, func() (report.Page, error) {
-			return report.AgreementPage(heading, res.Groups, pageProvenance(params, inputs...)), nil
-		})
-		if err != nil {
-			return err
+	page := func() (report.Page, error) {
+		return report.AgreementPage(heading, res.Groups, pageProvenance(params, inputs...)), nil
+	}
+	return writeResult(o.HTML, page, func() error {
+		if o.JSON {
+			return provenance.WriteJSON(w, provenance.NewEnvelope("score", params, res, inputs...))
 		}
-	}
-	if o.JSON {
-		return provenance.WriteJSON(w, provenance.NewEnvelope("score", params, res, inputs...))
-	}
-	return report.RenderAgreement(w, heading, res.Groups)
+		return report.RenderAgreement(w, heading, res.Groups)
+	})
 }
 
 func firstReason(a *score.Agreement) string {

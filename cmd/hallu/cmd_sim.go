@@ -132,13 +132,8 @@ func runSim(ctx context.Context, stdout, stderr io.Writer, opts simOptions) erro
 	if err != nil {
 		return err
 	}
-	if opts.html != "" {
-		err := writePage(opts.html, func() (report.Page, error) {
-			return report.SimPage(e, sim, pageProvenance(simParams(opts, e), inputs...))
-		})
-		if err != nil {
-			return err
-		}
+	page := func() (report.Page, error) {
+		return report.SimPage(e, sim, pageProvenance(simParams(opts, e), inputs...))
 	}
 	render := func(w io.Writer) error {
 		switch {
@@ -151,10 +146,12 @@ func runSim(ctx context.Context, stdout, stderr io.Writer, opts simOptions) erro
 		}
 		return writeSimText(w, e, sim)
 	}
-	if opts.out == "" {
-		return render(stdout)
-	}
-	return atomicfile.Write(opts.out, func(f *os.File) error { return render(f) })
+	return writeResult(opts.html, page, func() error {
+		if opts.out == "" {
+			return render(stdout)
+		}
+		return atomicfile.Write(opts.out, func(f *os.File) error { return render(f) })
+	})
 }
 
 // simExperiment turns the flags into a facts.Experiment, reading the

@@ -19,7 +19,20 @@ func writePage(path string, build func() (report.Page, error)) error {
 	return atomicfile.Write(path, func(f *os.File) error { return page.WriteHTML(f) })
 }
 
-// provenance lists inputs and parameters for a page's footer.
+// writeResult writes the result (text or JSON) first and the --html page
+// after it, so that a page that cannot be written never costs the user a
+// result that took long to compute.
+func writeResult(html string, page func() (report.Page, error), result func() error) error {
+	if err := result(); err != nil {
+		return err
+	}
+	if html == "" {
+		return nil
+	}
+	return writePage(html, page)
+}
+
+// pageProvenance lists inputs and parameters for a page's footer.
 func pageProvenance(params map[string]any, inputs ...provenance.Input) []string {
 	var p []string
 	for _, in := range inputs {
