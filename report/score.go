@@ -259,7 +259,11 @@ func comparisons(cs []score.Comparison) Table {
 	t := Table{Title: "Paired bootstrap on shared questions (A − B points per question)",
 		Header: []string{"t", "A", "B", "shared", "mean difference", "95% interval", "P(A better)"}}
 	for _, c := range cs {
-		t.AddRow(c.T, c.A, c.B, c.Shared, fmt.Sprintf("%+.4f", c.MeanDiff), fmt.Sprintf("[%+.4f, %+.4f]", c.CI.Lo, c.CI.Hi), fmt.Sprintf("%.3f", c.PABetter))
+		interval, better := "-", "-" // no resamples (--bootstrap 0): nothing to show
+		if c.Replicates > 0 {
+			interval, better = fmt.Sprintf("[%+.4f, %+.4f]", c.CI.Lo, c.CI.Hi), fmt.Sprintf("%.3f", c.PABetter)
+		}
+		t.AddRow(c.T, c.A, c.B, c.Shared, fmt.Sprintf("%+.4f", c.MeanDiff), interval, better)
 	}
 	return t
 }
