@@ -130,6 +130,11 @@ func secondSignal() <-chan struct{} {
 // when not nil, is called with the address once the server accepts
 // connections.
 func runServe(ctx context.Context, opts serveOptions, logger *slog.Logger, listening func(addr string), force <-chan struct{}) error {
+	if _, port, err := net.SplitHostPort(opts.Addr); err != nil {
+		return usagef("serve: --addr %q: %v (want HOST:PORT, e.g. 127.0.0.1:8080)", opts.Addr, err)
+	} else if _, err := net.LookupPort("tcp", port); err != nil {
+		return usagef("serve: --addr %q: %v", opts.Addr, err)
+	}
 	m, model, err := loadModel(ctx, opts.Model)
 	if err != nil {
 		return err

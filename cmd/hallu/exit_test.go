@@ -128,6 +128,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{name: "misspelt command", args: []string{"scre"}, code: exitUsage, stderr: []string{`did you mean "score"?`}},
 		{name: "unknown subcommand", args: []string{"ngram", "bogus"}, code: exitUsage, stderr: []string{`unknown command "bogus" for "hallu ngram"`}},
 		{name: "argument to version", args: []string{"version", "x"}, code: exitUsage},
+		{name: "serve with an address that is not HOST:PORT", args: []string{"serve", "--addr", "nope"}, code: exitUsage, stderr: []string{"--addr \"nope\"", "want HOST:PORT"}},
 		{name: "unknown flag", args: []string{"score", "--bogus", pair}, code: exitUsage, stderr: []string{"unknown flag: --bogus"}},
 		{name: "audit --kind bogus", args: []string{"audit", "--kind", "bogus", corpus}, code: exitUsage, stderr: []string{`unknown input kind "bogus"`}},
 		{name: "score --format parquet", args: []string{"score", "--format", "parquet", pair}, code: exitUsage, stderr: []string{`--format "parquet": want one of`}},
