@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"unicode/utf8"
 )
 
 // DefaultTolerance is how far a context's valid p may sum from 1, and its p̂
@@ -104,7 +105,7 @@ func add[T Scalar[T], S text](acc *Accumulator[T], context, response S, n Row[T]
 		acc.context = string(context)
 		h := maphash.String(acc.seed, acc.context)
 		if _, dup := acc.seenCtx[h]; dup {
-			return fmt.Errorf("line %d: field context: context %q appears again after other contexts; rows of a context must be contiguous", n.Line, acc.context)
+			return fmt.Errorf("line %d: field context: context %q appears again after other contexts; rows of a context must be contiguous", n.Line, clip(acc.context))
 		}
 		acc.seenCtx[h] = struct{}{}
 		acc.responses = acc.responses[:0]
@@ -166,7 +167,7 @@ func (acc *Accumulator[T]) checkResponse(line int) error {
 }
 
 func (acc *Accumulator[T]) dupError(line int, response []byte) error {
-	return fmt.Errorf("line %d: field response: response %q appears twice in context %q", line, response, acc.context)
+	return fmt.Errorf("line %d: field response: response %q appears twice in context %q", line, clip(string(response)), clip(acc.context))
 }
 
 func (acc *Accumulator[T]) checkRow(r Row[T]) error {
@@ -199,7 +200,23 @@ type contextAt struct {
 	line int
 }
 
-func (c contextAt) String() string { return fmt.Sprintf("context %q (line %d)", c.name, c.line) }
+func (c contextAt) String() string { return fmt.Sprintf("context %q (line %d)", clip(c.name), c.line) }
+
+// maxQuoted is the most bytes of a context or response an error quotes.
+const maxQuoted = 200
+
+// clip shortens s for an error message, at a rune boundary, so that a
+// huge context never makes a huge message.
+func clip(s string) string {
+	if len(s) <= maxQuoted {
+		return s
+	}
+	n := maxQuoted
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", s[:n], len(s))
+}
 
 // flush closes the current context: validates it and adds its rows' contributions.
 func (acc *Accumulator[T]) flush() error {
