@@ -100,13 +100,11 @@ func (c *Config) resolve(format Format, name string, header []string, ncols int)
 		case format == JSONL:
 			col.name = spec
 		default:
-			if header != nil {
-				for i, h := range header {
-					if h == spec {
-						col.index = i
-						l.maxIndex = max(l.maxIndex, i)
-						return col, nil
-					}
+			for i, h := range header {
+				if h == spec {
+					col.index = i
+					l.maxIndex = max(l.maxIndex, i)
+					return col, nil
 				}
 			}
 			n, err := strconv.Atoi(spec)

@@ -22,12 +22,11 @@ func TestMain(m *testing.M) { proptest.Main(m, 1000) }
 // p(w|h) evaluated by the recursive formula with sums over the whole
 // vocabulary. It shares nothing with the trie but the training stream.
 type refModel struct {
-	n     int
-	V     int
-	raw   map[string]int
-	left  map[string]map[WordID]bool
-	disc  [][3]float64 // per order: D1, D2, D3+
-	known map[string]bool
+	n    int
+	V    int
+	raw  map[string]int
+	left map[string]map[WordID]bool
+	disc [][3]float64 // per order: D1, D2, D3+
 }
 
 func key(g []WordID) string {

@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"sort"
 	"strings"
 	"syscall"
@@ -382,17 +381,12 @@ func tail(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// goCommand is the go command that runs this test.
+// goCommand is the go command on PATH, else the one in the go env's GOROOT.
 func goCommand() string {
-	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); fileExists(p) {
+	if p, err := exec.LookPath("go"); err == nil {
 		return p
 	}
-	return "go"
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
+	return filepath.Join(os.Getenv("GOROOT"), "bin", "go")
 }
 
 // repoFiles lists the files of a fresh clone: git's tracked files when root
