@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"slices"
 )
@@ -207,11 +208,13 @@ func Evaluate(d *Dataset, cfg Config) (*Report, error) {
 		}
 	}
 
-	// Paired bootstrap between every pair of models, per group pair.
-	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed2))
+	// Paired bootstrap between every pair of models, per group pair. Each
+	// pair of models draws from its own stream, so that adding a model
+	// changes no other pair's interval.
 	for i := 0; i < len(models); i++ {
 		for j := i + 1; j < len(models); j++ {
 			a, b := models[i], models[j]
+			rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed2^pairStream(a, b)))
 			type pair struct{ ga, gb *group }
 			var order []pair
 			ts := map[pair][]float64{}
@@ -237,6 +240,16 @@ func Evaluate(d *Dataset, cfg Config) (*Report, error) {
 	}
 	slices.SortStableFunc(rep.Comparisons, func(x, y Comparison) int { return cmp.Compare(x.T, y.T) })
 	return rep, nil
+}
+
+// pairStream names the random stream of the bootstrap between models a and
+// b: FNV-1a of their names.
+func pairStream(a, b string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(a))
+	h.Write([]byte{0})
+	h.Write([]byte(b))
+	return h.Sum64()
 }
 
 // scoredAt reports whether group g has a Results row at t.

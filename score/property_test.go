@@ -242,3 +242,51 @@ func TestScoreIntervalInRange(t *testing.T) {
 		}
 	})
 }
+
+// TestBootstrapPairsIndependent: each pair of models has its own random
+// stream, so adding a third model changes neither the interval nor P(A
+// better) between the first two.
+func TestBootstrapPairsIndependent(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(2, 60).Draw(t, "n")
+		third := rapid.SampledFrom([]string{"0", "aa", "c", "zz"}).Draw(t, "third")
+		var two, three Dataset
+		for i := range n {
+			for _, m := range []string{third, "a", "b"} { // the third model is met first
+				s := Sample{ID: fmt.Sprint(i), Model: m, Outcome: genOutcome.Draw(t, "o")}
+				if m != third {
+					s2 := s
+					if err := two.Add(&s2); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := three.Add(&s); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		cfg := Config{Bootstrap: 100, Seed: 7, Targets: []float64{0, 0.75}}
+		r2, err := Evaluate(&two, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r3, err := Evaluate(&three, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range r2.Comparisons {
+			found := false
+			for _, d := range r3.Comparisons {
+				if d.A == c.A && d.B == c.B && d.T == c.T {
+					found = true
+					if d.CI != c.CI || d.PABetter != c.PABetter {
+						t.Fatalf("t=%v %s−%s: %+v with two models, %+v with %q added", c.T, c.A, c.B, c, d, third)
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("t=%v %s−%s missing once %q is added", c.T, c.A, c.B, third)
+			}
+		}
+	})
+}
