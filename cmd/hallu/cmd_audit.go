@@ -340,28 +340,14 @@ func isTerminal(w io.Writer) bool {
 
 // showProgress redraws a status line on w until the returned stop is called.
 func showProgress(w io.Writer, p *audit.Progress) (stop func()) {
-	done := make(chan struct{})
-	finished := make(chan struct{})
 	start := time.Now()
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				fmt.Fprint(w, "\r\033[K")
-				return
-			case <-t.C:
-				el := time.Since(start).Seconds()
-				b, r, total := p.Bytes.Load(), p.Records.Load(), p.Total.Load()
-				line := fmt.Sprintf("\rpass %d  %.1f MB  %.1fM records  %.1fM rec/s", p.Pass.Load(), float64(b)/1e6, float64(r)/1e6, float64(r)/1e6/el)
-				if total > 0 && b > 0 && p.Pass.Load() == 1 {
-					line += fmt.Sprintf("  %.0f%%  ETA %s", 100*float64(b)/float64(total), time.Duration(el*float64(total-b)/float64(b)*float64(time.Second)).Round(time.Second))
-				}
-				fmt.Fprint(w, line+"\033[K")
-			}
+	return statusLine(w, 250*time.Millisecond, false, func() string {
+		el := time.Since(start).Seconds()
+		b, r, total := p.Bytes.Load(), p.Records.Load(), p.Total.Load()
+		line := fmt.Sprintf("pass %d  %.1f MB  %.1fM records  %.1fM rec/s", p.Pass.Load(), float64(b)/1e6, float64(r)/1e6, float64(r)/1e6/el)
+		if total > 0 && b > 0 && p.Pass.Load() == 1 {
+			line += fmt.Sprintf("  %.0f%%  ETA %s", 100*float64(b)/float64(total), time.Duration(el*float64(total-b)/float64(b)*float64(time.Second)).Round(time.Second))
 		}
-	}()
-	return func() { close(done); <-finished }
+		return line
+	})
 }

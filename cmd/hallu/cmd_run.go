@@ -341,23 +341,7 @@ func renderRun(w io.Writer, s *runSummary) error {
 // showRunProgress redraws one status line on w five times a second until
 // the returned function is called.
 func showRunProgress(w io.Writer, p *harness.Progress, c *llm.Client, start time.Time) (stop func()) {
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		tick := time.NewTicker(200 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-tick.C:
-				fmt.Fprint(w, "\r"+progressLine(p, c.Stats(), time.Since(start))+"\x1b[K")
-			case <-done:
-				fmt.Fprint(w, "\r"+progressLine(p, c.Stats(), time.Since(start))+"\x1b[K\n")
-				return
-			}
-		}
-	}()
-	return func() { close(done); <-finished }
+	return statusLine(w, 200*time.Millisecond, true, func() string { return progressLine(p, c.Stats(), time.Since(start)) })
 }
 
 // progressLine formats the progress of a run.

@@ -192,20 +192,7 @@ func judgeProgress(w io.Writer, st *judgeStats) (stop func()) {
 	if !isTerminal(w) {
 		return func() {}
 	}
-	done, finished := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				fmt.Fprint(w, "\r\033[K")
-				return
-			case <-t.C:
-				fmt.Fprintf(w, "\rjudged %d of %d samples read (%d failed, %d unparseable)\033[K", st.done.Load(), st.asked.Load(), st.failed.Load(), st.unparsed.Load())
-			}
-		}
-	}()
-	return func() { close(done); <-finished }
+	return statusLine(w, 250*time.Millisecond, false, func() string {
+		return fmt.Sprintf("judged %d of %d samples read (%d failed, %d unparseable)", st.done.Load(), st.asked.Load(), st.failed.Load(), st.unparsed.Load())
+	})
 }
