@@ -37,7 +37,7 @@ import (
 // docNeeds are the things a block may need that the test does not have.
 var docNeeds = map[string]bool{
 	"endpoint":    true, // a hosted or remote model endpoint
-	"shared-data": true, // the team's ../shared/data folder
+	"data":        true, // public datasets downloaded first (docs/data.md)
 	"cluster":     true, // a Flink or Spark cluster, Dataflow, Docker
 	"network":     true, // a download from the internet
 	"toolchain":   true, // builds and tests with the go command (.ci/run runs them)
