@@ -70,10 +70,28 @@ type ChoiceTable struct {
 
 // ChoiceTableStats counts what ReadChoiceTable read and left out.
 type ChoiceTableStats struct {
-	Format       string `json:"format"` // "csv" or "jsonl"
-	Samples      int    `json:"samples"`
+	Format  string `json:"format"` // "csv" or "jsonl"
+	Samples int    `json:"samples"`
+	Skips
+}
+
+// Skips counts the records a reader skipped (SkipBad) and keeps the first.
+type Skips struct {
 	Skipped      int    `json:"skipped_bad"`
 	FirstSkipped *Error `json:"-"`
+}
+
+// skip returns e when bad records are not to be skipped; otherwise it counts
+// e, keeps it if it is the first, and returns nil.
+func (s *Skips) skip(e *Error, skipBad bool) error {
+	if !skipBad {
+		return e
+	}
+	s.Skipped++
+	if s.FirstSkipped == nil {
+		s.FirstSkipped = e
+	}
+	return nil
 }
 
 // ReadChoiceTable reads a CSV file (with a header row) or JSONL file
@@ -109,14 +127,7 @@ func ReadChoiceTable(r io.Reader, name string, t ChoiceTable, fn func(*MultipleC
 	var mc MultipleChoice
 	emit := func(e *Error) error {
 		if e != nil {
-			if !t.SkipBad {
-				return e
-			}
-			st.Skipped++
-			if st.FirstSkipped == nil {
-				st.FirstSkipped = e
-			}
-			return nil
+			return st.skip(e, t.SkipBad)
 		}
 		st.Samples++
 		return fn(&mc)

@@ -33,10 +33,9 @@ const (
 type HELMStats struct {
 	Method    string `json:"method"`
 	Instances int    `json:"instances"`
-	Skipped   int    `json:"skipped_bad"`
+	Skips
 	// OtherTrials counts request states of train trials other than 0.
-	OtherTrials  int    `json:"other_trials"`
-	FirstSkipped *Error `json:"-"`
+	OtherTrials int `json:"other_trials"`
 }
 
 type helmState struct {
@@ -156,13 +155,8 @@ func ReadHELMChoices(r io.Reader, name string, sc HELMScore, skipBad bool, fn fu
 		}
 		entry := "request_states[" + strconv.Itoa(idx[0]) + "]"
 		if err != nil {
-			e := &Error{File: name, Entry: entry, Field: field, Err: err}
-			if !skipBad {
-				return st, e
-			}
-			st.Skipped++
-			if st.FirstSkipped == nil {
-				st.FirstSkipped = e
+			if err := st.skip(&Error{File: name, Entry: entry, Field: field, Err: err}, skipBad); err != nil {
+				return st, err
 			}
 			continue
 		}

@@ -15,9 +15,8 @@ import (
 
 // V03Stats counts what ReadLMEvalV03 read and left out.
 type V03Stats struct {
-	Samples      int    `json:"samples"`
-	Skipped      int    `json:"skipped_bad"`
-	FirstSkipped *Error `json:"-"`
+	Samples int `json:"samples"`
+	Skips
 	// AccDisagree counts samples whose own acc ("True"/"False") is not
 	// whether the gold choice has the largest log-likelihood.
 	AccDisagree int `json:"acc_disagree"`
@@ -57,13 +56,8 @@ func ReadLMEvalV03(r io.Reader, name string, skipBad bool, fn func(*MultipleChoi
 		entry := "[" + strconv.Itoa(i) + "]"
 		field, acc, err := parseV03(raw, &mc)
 		if err != nil {
-			e := &Error{File: name, Entry: entry, Field: field, Err: err}
-			if !skipBad {
-				return st, e
-			}
-			st.Skipped++
-			if st.FirstSkipped == nil {
-				st.FirstSkipped = e
+			if err := st.skip(&Error{File: name, Entry: entry, Field: field, Err: err}, skipBad); err != nil {
+				return st, err
 			}
 			continue
 		}
