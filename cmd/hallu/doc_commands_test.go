@@ -36,11 +36,11 @@ import (
 
 // docNeeds are the things a block may need that the test does not have.
 var docNeeds = map[string]bool{
-	"endpoint":    true, // a hosted or remote model endpoint
-	"data":        true, // public datasets downloaded first (docs/data.md)
-	"cluster":     true, // a Flink or Spark cluster, Dataflow, Docker
-	"network":     true, // a download from the internet
-	"toolchain":   true, // builds and tests with the go command (.ci/run runs them)
+	"endpoint":  true, // a hosted or remote model endpoint
+	"data":      true, // public datasets downloaded first (docs/data.md)
+	"cluster":   true, // a Flink or Spark cluster, Dataflow, Docker
+	"network":   true, // a download from the internet
+	"toolchain": true, // builds and tests with the go command (.ci/run runs them)
 }
 
 // docUpdate, when set in the environment, makes TestDocCommands rewrite
