@@ -56,7 +56,7 @@ func TestDocBlocks(t *testing.T) {
 		"{}\n"+ // 12
 		"```\n"+ // 13
 		"```sh\n"+ // 14
-		"# needs: shared-data\n"+ // 15
+		"# needs: data\n"+ // 15
 		"ls ../shared\n"+ // 16
 		"```", "\n")
 	blocks, err := docBlocks("p.md", page)
@@ -74,8 +74,8 @@ func TestDocBlocks(t *testing.T) {
 		c[0].line != 6 || c[0].outFrom != 7 || c[0].outTo != 9 || c[1].cmd != "true" || len(c[1].want) != 0 {
 		t.Errorf("console block: %+v", c)
 	}
-	if blocks[2].needs != "shared-data" {
-		t.Errorf("needs = %q, want shared-data", blocks[2].needs)
+	if blocks[2].needs != "data" {
+		t.Errorf("needs = %q, want data", blocks[2].needs)
 	}
 	script, order := docScript(blocks)
 	if len(order) != 3 || strings.Contains(script, "../shared") {
