@@ -77,7 +77,7 @@ func (m *Matcher) Grade(response string, golds []string) (score.Outcome, string)
 // Correct or Wrong.
 func (m *Matcher) match(response string, rt []string, golds []string) (score.Outcome, string) {
 	rn := strings.Join(rt, " ")
-	var rnums []float64
+	var rnums []number
 	var rdates []date
 	numsRead, datesRead := false, false
 	ra := withoutAffixes(rt)
@@ -104,19 +104,26 @@ func (m *Matcher) match(response string, rt []string, golds []string) (score.Out
 			}
 			if seq, ok := numericSequenceGold(g); ok {
 				if !numsRead {
-					rnums, numsRead = numbers(response), true
+					rnums, numsRead = numberSpans(response), true
 				}
 				if containsNumbers(rnums, seq, m.NumTol) {
 					return score.Correct, "numbers match gold " + quote(g)
+				}
+				if lo, hi, ok := quantityRange(g); ok {
+					for _, n := range rnums {
+						if n.v >= lo && n.v <= hi {
+							return score.Correct, "number within the range of gold " + quote(g)
+						}
+					}
 				}
 				continue
 			}
 			if ng, ok := parseNumericGold(g, m.NumTol); ok {
 				if !numsRead {
-					rnums, numsRead = numbers(response), true
+					rnums, numsRead = numberSpans(response), true
 				}
-				for _, v := range rnums {
-					if v >= ng.lo && v <= ng.hi {
+				for _, n := range rnums {
+					if ng.matches(n) {
 						return score.Correct, "number matches gold " + quote(g) + " to its precision"
 					}
 				}

@@ -17,24 +17,44 @@ import (
 // only does not make the answer different; nor does a state written out
 // against its postal abbreviation.
 
-// affixes are words that may stand before or after a name without changing
-// whom or what it names: honorifics and titles, generational suffixes, and
-// company or club forms. They are dropped at the edges of a gold answer and
-// anywhere in a response.
-var affixes = map[string]bool{
-	"dr": true, "doctor": true, "mr": true, "mrs": true, "ms": true, "miss": true, "mx": true,
-	"prof": true, "professor": true, "sir": true, "dame": true, "lord": true, "lady": true,
-	"rev": true, "reverend": true, "fr": true, "st": true, "saint": true, "hon": true,
-	"president": true, "king": true, "queen": true, "prince": true, "princess": true,
-	"emperor": true, "empress": true, "pope": true, "general": true, "gen": true,
-	"captain": true, "capt": true, "colonel": true, "col": true, "lt": true, "sgt": true,
-	"senator": true, "sen": true, "governor": true, "gov": true, "judge": true, "justice": true,
-	"bishop": true, "cardinal": true, "rabbi": true, "imam": true, "sheikh": true,
-	"jr": true, "sr": true, "phd": true, "md": true,
-	"fc": true, "afc": true, "cf": true, "sc": true, "ac": true, "fk": true, "bk": true,
-	"inc": true, "incorporated": true, "ltd": true, "limited": true, "llc": true, "plc": true,
-	"corp": true, "corporation": true, "co": true, "company": true, "gmbh": true, "ag": true,
-	"sa": true, "bv": true, "nv": true, "spa": true, "srl": true, "pty": true,
+// titles are honorifics and titles: they stand before a name ("Dr.
+// Elizabeth Dennis", "King Dinis"), so a gold answer sheds them only at its
+// start ("District Judge" keeps "judge").
+var titles = set("dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame",
+	"lord", "lady", "rev", "reverend", "fr", "st", "saint", "hon", "president", "king", "queen",
+	"prince", "princess", "emperor", "empress", "pope", "general", "gen", "captain", "capt",
+	"colonel", "col", "lt", "sgt", "senator", "sen", "governor", "gov", "judge", "justice",
+	"bishop", "cardinal", "rabbi", "imam", "sheikh")
+
+// suffixes follow a name: generational and academic suffixes and company
+// forms ("Apple Inc."); a gold answer sheds them only at its end.
+var suffixes = set("jr", "sr", "phd", "md", "inc", "incorporated", "ltd", "limited", "llc", "plc",
+	"corp", "corporation", "co", "company", "gmbh", "ag", "sa", "bv", "nv", "spa", "srl", "pty")
+
+// clubForms stand before or after a club's name ("FC Barcelona", "Arsenal
+// FC").
+var clubForms = set("fc", "afc", "cf", "sc", "ac", "fk", "bk")
+
+// affixes are the words of titles, suffixes and clubForms: a response is
+// searched for a gold without them wherever they stand.
+var affixes = union(titles, suffixes, clubForms)
+
+func set(ws ...string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[w] = true
+	}
+	return m
+}
+
+func union(ms ...map[string]bool) map[string]bool {
+	u := map[string]bool{}
+	for _, m := range ms {
+		for w := range m {
+			u[w] = true
+		}
+	}
+	return u
 }
 
 // qualifiers may open a gold answer without being part of it ("in the
@@ -42,17 +62,18 @@ var affixes = map[string]bool{
 var qualifiers = map[string]bool{
 	"in": true, "on": true, "at": true, "by": true, "to": true, "from": true, "during": true,
 	"around": true, "about": true, "approximately": true, "roughly": true, "nearly": true,
-	"almost": true, "circa": true, "c": true, "ca": true, "typically": true, "usually": true,
-	"generally": true, "mostly": true,
+	"almost": true, "circa": true, "c": true, "ca": true, "some": true, "typically": true, "usually": true,
+	"generally": true, "mostly": true, "early": true, "late": true, "mid": true,
 }
 
-// core returns gold tokens without leading qualifiers and without affixes
-// at either end; it keeps at least one word.
+// core returns gold tokens without leading qualifiers, titles and club
+// forms, and without trailing suffixes and club forms; it keeps at least
+// one word.
 func core(gt []string) []string {
-	for len(gt) > 1 && (qualifiers[gt[0]] || affixes[gt[0]]) {
+	for len(gt) > 1 && (qualifiers[gt[0]] || titles[gt[0]] || clubForms[gt[0]]) {
 		gt = gt[1:]
 	}
-	for len(gt) > 1 && affixes[gt[len(gt)-1]] {
+	for len(gt) > 1 && (suffixes[gt[len(gt)-1]] || clubForms[gt[len(gt)-1]]) {
 		gt = gt[:len(gt)-1]
 	}
 	return gt

@@ -3,6 +3,7 @@ package grade
 import (
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,19 +20,37 @@ var scales = map[string]float64{"thousand": 1e3, "million": 1e6, "billion": 1e9,
 // "2 million") or in English words ("one thousand, nine hundred and
 // forty-seven").
 func numbers(s string) []float64 {
-	s = norm.NFKC.String(s)
 	var out []float64
+	for _, n := range numberSpans(s) {
+		out = append(out, n.v)
+	}
+	return out
+}
+
+// A number is a number read from text: its value and half a unit of its
+// last written digit ("2.4 billion": 0.05 billion; "1968": 0.5), the
+// precision its writer stated.
+type number struct{ v, half float64 }
+
+// numberSpans returns the numbers of s (see numbers) with their precision.
+func numberSpans(s string) []number {
+	s = norm.NFKC.String(s)
+	var out []number
 	for _, m := range numberRe.FindAllStringSubmatchIndex(s, -1) {
 		digits := strings.ReplaceAll(s[m[2]:m[3]], ",", "")
+		half := 0.5
 		if m[4] >= 0 {
 			digits += s[m[4]:m[5]]
+			half = 0.5 * math.Pow(10, -float64(m[5]-m[4]-1))
 		}
 		v, err := strconv.ParseFloat(digits, 64)
 		if err != nil {
 			continue
 		}
 		if m[6] >= 0 {
-			v *= scales[strings.ToLower(strings.TrimSpace(s[m[6]:m[7]]))]
+			scale := scales[strings.ToLower(strings.TrimSpace(s[m[6]:m[7]]))]
+			v *= scale
+			half = max(half*scale, precision(s[m[0]:m[1]]))
 		}
 		// A minus sign counts only where it cannot be a hyphen or a range
 		// dash ("1990-95", "COVID-19").
@@ -46,9 +65,12 @@ func numbers(s string) []float64 {
 				}
 			}
 		}
-		out = append(out, v)
+		out = append(out, number{v, half})
 	}
-	return append(out, wordNumbers(tokens(s))...)
+	for _, v := range wordNumbers(tokens(s)) {
+		out = append(out, number{v, 0.5})
+	}
+	return out
 }
 
 var (
@@ -90,30 +112,65 @@ func wordNumbers(ts []string) []float64 {
 	return out
 }
 
-// numericGold describes a gold answer that is a number: its value and the
-// interval a response's number must fall in.
+// numericGold describes a gold answer that is a number: the interval a
+// response's number must fall in and, for a gold that says it is
+// approximate ("around 2.45 billion"), its value.
 type numericGold struct {
 	lo, hi float64
+	approx bool
+	v      float64
+}
+
+// matches reports whether the response number n states the gold: it lies
+// in the gold's interval or, when the gold is approximate, the gold rounds
+// to n at n's own precision ("2.4 billion" for "around 2.45 billion").
+func (g numericGold) matches(n number) bool {
+	const eps = 1e-9 // decimal halves are not exact in binary
+	return n.v >= g.lo && n.v <= g.hi || g.approx && math.Abs(n.v-g.v) <= n.half*(1+eps)
 }
 
 // rangeRe finds SimpleQA Verified's "(acceptable range: anything between
 // 208 and 214)".
 var rangeRe = regexp.MustCompile(`(?i)\(?\s*acceptable range:?\s*(?:anything\s+)?between\s+(.+?)\s+and\s+([^)]+)\)?`)
 
+// approximate are the qualifiers by which a gold says its number is
+// approximate.
+var approximate = set("around", "about", "approximately", "roughly", "nearly", "almost", "circa", "c", "ca", "some")
+
+// bounds are the words by which a gold gives a bound rather than a value
+// ("more than 80"): the response's number must lie beyond it. open says
+// the bound itself is excluded.
+var bounds = []struct {
+	words []string
+	lower bool
+	open  bool
+}{
+	{[]string{"more", "than"}, true, true}, {[]string{"greater", "than"}, true, true},
+	{[]string{"over"}, true, true}, {[]string{"at", "least"}, true, false},
+	{[]string{"in", "excess", "of"}, true, true}, {[]string{"upwards", "of"}, true, true},
+	{[]string{"less", "than"}, false, true}, {[]string{"fewer", "than"}, false, true},
+	{[]string{"under"}, false, true}, {[]string{"below"}, false, true},
+	{[]string{"at", "most"}, false, false}, {[]string{"up", "to"}, false, false},
+}
+
 // parseNumericGold reports whether gold is a number and the interval that
 // matches it: the stated acceptable range if any, else value ± relTol·|value|.
 // A gold is a number when it is digits (with separators and an optional
 // sign, currency or percent sign) followed by at most two unit words ("168
-// acres", "5109 m", "12%"), or only English number words ("forty-seven").
+// acres", "5109 m", "12%"), or only English number words ("forty-seven"),
+// after leading qualifiers ("in", "late", "around": see qualifiers). A gold
+// opened by a bound ("more than 80", "at least 3 times") matches the
+// numbers beyond it.
 func parseNumericGold(gold string, relTol float64) (numericGold, bool) {
 	if m := rangeRe.FindStringSubmatchIndex(gold); m != nil {
 		lo, hi := numbers(gold[m[2]:m[3]]), numbers(gold[m[4]:m[5]])
 		if len(lo) > 0 && len(hi) > 0 && lo[0] <= hi[0] {
-			return numericGold{lo[0], hi[0]}, true
+			return numericGold{lo: lo[0], hi: hi[0]}, true
 		}
 		gold = gold[:m[0]]
 	}
 	g := strings.TrimSpace(norm.NFKC.String(gold))
+	g, approx, bound := qualified(g)
 	var v, prec float64
 	if m := numberRe.FindStringIndex(g); m != nil {
 		if strings.Trim(g[:m[0]], "$€£¥~≈−-+ ") != "" {
@@ -123,6 +180,7 @@ func parseNumericGold(gold string, relTol float64) (numericGold, bool) {
 		if len(rest) > 2 || strings.ContainsAny(g[m[1]:], "0123456789") {
 			return numericGold{}, false
 		}
+		approx = approx || strings.ContainsAny(g[:m[0]], "~≈")
 		v = numbers(g)[0]
 		prec = precision(g[m[0]:m[1]])
 	} else {
@@ -138,16 +196,50 @@ func parseNumericGold(gold string, relTol float64) (numericGold, bool) {
 		}
 		v = ws[0]
 	}
+	if bound >= 0 {
+		b := bounds[bound]
+		if b.lower {
+			if b.open {
+				v = math.Nextafter(v, math.Inf(1))
+			}
+			return numericGold{lo: v, hi: math.Inf(1)}, true
+		}
+		if b.open {
+			v = math.Nextafter(v, math.Inf(-1))
+		}
+		return numericGold{lo: math.Inf(-1), hi: v}, true
+	}
 	d := max(relTol*math.Abs(v), prec)
-	return numericGold{v - d, v + d}, true
+	return numericGold{lo: v - d, hi: v + d, approx: approx, v: v}, true
+}
+
+// qualified strips the leading qualifiers of gold (see qualifiers) and a
+// bound; approx reports an approximation qualifier, bound the index in
+// bounds of the bound (or -1).
+func qualified(gold string) (rest string, approx bool, bound int) {
+	for {
+		ws := strings.Fields(strings.ToLower(gold))
+		for i, b := range bounds {
+			if len(ws) > len(b.words) && slices.Equal(ws[:len(b.words)], b.words) {
+				return strings.Join(strings.Fields(gold)[len(b.words):], " "), approx, i
+			}
+		}
+		if len(ws) < 2 || !qualifiers[strings.TrimRight(ws[0], ".,:")] {
+			return gold, approx, -1
+		}
+		approx = approx || approximate[strings.TrimRight(ws[0], ".,:")]
+		_, gold, _ = strings.Cut(gold, " ")
+		gold = strings.TrimSpace(gold)
+	}
 }
 
 // seqWords may join the numbers of a numeric-sequence gold.
 var seqWords = map[string]bool{"to": true, "and": true, "or": true, "from": true, "between": true}
 
 // numericSequenceGold reports whether gold is two to four numbers joined
-// only by separators or the words of seqWords ("2008-2013", "1995 to
-// 1997", "3, 5 and 8"), and returns them.
+// only by separators or the words of seqWords, and at most two unit words
+// after them ("2008-2013", "1995 to 1997", "3, 5 and 8", "10–12 years"),
+// and returns them.
 func numericSequenceGold(gold string) ([]float64, bool) {
 	if rangeRe.MatchString(gold) {
 		return nil, false
@@ -156,8 +248,13 @@ func numericSequenceGold(gold string) ([]float64, bool) {
 	if len(ns) < 2 || len(ns) > 4 {
 		return nil, false
 	}
-	for _, t := range tokens(gold) {
-		if _, err := strconv.ParseFloat(t, 64); err != nil && !seqWords[t] {
+	ts := tokens(gold)
+	last := len(ts) - 1
+	for last >= 0 && len(ts)-1-last < 2 && !isDigits(ts[last]) {
+		last--
+	}
+	for _, t := range ts[:last+1] {
+		if !isDigits(t) && !seqWords[t] {
 			return nil, false
 		}
 	}
@@ -167,13 +264,37 @@ func numericSequenceGold(gold string) ([]float64, bool) {
 	return ns, true
 }
 
+func isDigits(t string) bool {
+	_, err := strconv.ParseFloat(t, 64)
+	return err == nil
+}
+
+// quantityRangeRe is a gold of two numbers joined by a dash or "to" and
+// at most two unit words after them ("10–12 years", "3 to 5.5 m").
+var quantityRangeRe = regexp.MustCompile(`^\s*(\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(\d+(?:\.\d+)?)(?:\s+\pL+\.?){0,2}\s*$`)
+
+// quantityRange reports whether gold is a range of quantities ("10–12
+// years"), which any number within it states, and returns its ends. A
+// span of years ("2008-2013", "1900 to 1946"), whose ends are both whole
+// numbers from 1000 to 2999, is not one: it asks for both ends.
+func quantityRange(gold string) (lo, hi float64, ok bool) {
+	m := quantityRangeRe.FindStringSubmatch(gold)
+	if m == nil {
+		return 0, 0, false
+	}
+	lo, _ = strconv.ParseFloat(m[1], 64)
+	hi, _ = strconv.ParseFloat(m[2], 64)
+	year := func(v float64) bool { return v == math.Trunc(v) && v >= 1000 && v <= 2999 }
+	return lo, hi, lo < hi && !(year(lo) && year(hi))
+}
+
 // containsNumbers reports whether seq occurs in order, contiguously, in
 // have (absolute values compared, within relative tolerance tol).
-func containsNumbers(have, seq []float64, tol float64) bool {
+func containsNumbers(have []number, seq []float64, tol float64) bool {
 outer:
 	for i := 0; i+len(seq) <= len(have); i++ {
 		for j, v := range seq {
-			if math.Abs(math.Abs(have[i+j])-v) > tol*v {
+			if math.Abs(math.Abs(have[i+j].v)-v) > tol*v {
 				continue outer
 			}
 		}
