@@ -47,6 +47,13 @@ type Matcher struct {
 //     Correct;
 //  4. anything else is Wrong.
 func (m *Matcher) Grade(response string, golds []string) (score.Outcome, string) {
+	return m.GradeQuestion("", response, golds)
+}
+
+// GradeQuestion is Grade for a response to question: the rules that read
+// the question (an acronym the question already writes is not an answer)
+// apply.
+func (m *Matcher) GradeQuestion(question, response string, golds []string) (score.Outcome, string) {
 	if strings.TrimSpace(response) == "" {
 		return score.Invalid, "empty response"
 	}
@@ -69,13 +76,13 @@ func (m *Matcher) Grade(response string, golds []string) (score.Outcome, string)
 	if len(golds) == 0 {
 		return score.Invalid, "no gold answer to grade against"
 	}
-	o, why := m.match(response, rt, golds)
+	o, why := m.match(question, response, rt, golds)
 	return o, hedged + why
 }
 
-// match grades the response (rt, its tokens to match) against golds:
-// Correct or Wrong.
-func (m *Matcher) match(response string, rt []string, golds []string) (score.Outcome, string) {
+// match grades the response (rt, its tokens to match) to question against
+// golds: Correct or Wrong.
+func (m *Matcher) match(question, response string, rt []string, golds []string) (score.Outcome, string) {
 	rn := strings.Join(rt, " ")
 	var rnums []number
 	var rdates []date
@@ -100,6 +107,9 @@ func (m *Matcher) match(response string, rt []string, golds []string) (score.Out
 					return o, why
 				} else if ok && hedged == "" {
 					hedged = why
+				}
+				if why, ok := acronymMatch(question, response, rt, g, gt); ok {
+					return score.Correct, why
 				}
 			}
 			if seq, ok := numericSequenceGold(g); ok {
@@ -202,9 +212,10 @@ func (m *Matcher) contains(rt, ra, rs []string, g string, gt []string) (score.Ou
 	return 0, "", false
 }
 
-// GradeSample grades s.Response against s.Golds; it never fails.
+// GradeSample grades s.Response to s.Question against s.Golds; it never
+// fails.
 func (m *Matcher) GradeSample(_ context.Context, s *score.Sample) (score.Outcome, string, error) {
-	o, why := m.Grade(s.Response, s.Golds)
+	o, why := m.GradeQuestion(s.Question, s.Response, s.Golds)
 	return o, why, nil
 }
 

@@ -260,7 +260,7 @@ func agreement(t *testing.T, name string, xs []labelled, m *Matcher) (map[string
 		dump = f
 	}
 	for _, x := range xs {
-		o, why := m.Grade(x.response, x.golds)
+		o, why := m.GradeQuestion(x.question, x.response, x.golds)
 		s := &score.Sample{Response: x.response, Golds: x.golds, Outcome: o, Reason: why}
 		if by[x.group] == nil {
 			by[x.group] = &score.Agreement{}
