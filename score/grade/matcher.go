@@ -93,6 +93,7 @@ func (m *Matcher) match(question, response string, rt []string, golds []string) 
 		rs = tokens(x)
 	}
 	hedged := ""
+	var asked map[string]bool // the question's words
 	for _, g0 := range golds {
 		for _, g := range alternatives(g0) {
 			gt := tokens(g)
@@ -110,6 +111,16 @@ func (m *Matcher) match(question, response string, rt []string, golds []string) 
 				}
 				if why, ok := acronymMatch(question, response, rt, g, gt); ok {
 					return score.Correct, why
+				}
+				if asked == nil {
+					asked = set(tokens(question)...)
+				}
+				for _, p := range keyParts(g, core(gt), asked) {
+					if correct, ok := partIn(ra, p); ok && correct {
+						return score.Correct, "names the thing gold " + quote(g) + " names, without its detail (\"" + strings.Join(p, " ") + "\")"
+					} else if ok && hedged == "" {
+						hedged = "names gold " + quote(g) + " beside another candidate"
+					}
 				}
 			}
 			if seq, ok := numericSequenceGold(g); ok {
