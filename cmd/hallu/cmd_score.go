@@ -53,6 +53,7 @@ type scoreOptions struct {
 	NoAbstain      bool
 	Regrade        bool
 	Exact          bool
+	Match          string
 	NumTol         float64
 	Bins           int
 	Coverage       float64
@@ -95,6 +96,7 @@ func newScoreCmd() *cobra.Command {
 	f.BoolVar(&o.NoAbstain, "no-abstain-detect", false, "keep the log's grades of abstentions as they are")
 	f.BoolVar(&o.Regrade, "regrade", false, "grade every sample by matching, ignoring the log's grades")
 	f.BoolVar(&o.Exact, "exact", false, "matching: require the whole normalised response to equal a gold answer")
+	f.StringVar(&o.Match, "match", "strict", "matching: strict (an answer states the gold's precision, as SimpleQA's grader asks) or lenient (also a coarser answer: a year for a full date, a century for a year, as NQ's human raters accept)")
 	f.Float64Var(&o.NumTol, "num-tol", 0, "matching: relative tolerance of numeric answers (0 = equal)")
 	f.IntVar(&o.Bins, "bins", 10, "calibration bins")
 	f.Float64Var(&o.Coverage, "coverage", 0.8, "coverage at which selective accuracy is reported")
@@ -187,6 +189,9 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 	if o.NumTol < 0 {
 		return usagef("--num-tol must be ≥ 0")
 	}
+	if o.Match != "strict" && o.Match != "lenient" {
+		return usagef("--match %q: want strict or lenient", o.Match)
+	}
 	var gradeValues map[string]score.Outcome
 	if o.GradeValues != "" {
 		if gradeValues, err = evallog.ParseGradeValues(o.GradeValues); err != nil {
@@ -208,7 +213,7 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 		inputs = append(inputs, f.Input())
 	}
 	resolver := &grade.Resolver{
-		Grader:  &grade.Matcher{NumTol: o.NumTol, Exact: o.Exact, Abstention: detector},
+		Grader:  &grade.Matcher{NumTol: o.NumTol, Exact: o.Exact, Coarse: o.Match == "lenient", Abstention: detector},
 		Regrade: o.Regrade,
 	}
 	if !o.NoAbstain {
@@ -271,7 +276,7 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 	params := map[string]any{
 		"format": o.Format, "map": o.Map, "model": o.Model, "targets": targets, "skip_bad": o.SkipBad,
 		"abstain_phrases": cmp.Or(o.AbstainPhrases, "built-in"), "abstain_detect": !o.NoAbstain,
-		"regrade": o.Regrade, "exact": o.Exact, "num_tol": o.NumTol, "bins": o.Bins,
+		"regrade": o.Regrade, "exact": o.Exact, "match": o.Match, "num_tol": o.NumTol, "bins": o.Bins,
 		"coverage": o.Coverage, "curve_step": o.CurveStep, "bootstrap": o.Bootstrap,
 		"seed": o.Seed, "seed2": o.Seed ^ 0x9e3779b97f4a7c15, "z": score.DefaultZ,
 		"lm_eval_filter": o.LMEvalFilter, "lm_eval_metric": o.LMEvalMetric, "length_norm": o.LengthNorm,

@@ -51,7 +51,7 @@ type agreeResult struct {
 func runAgree(ctx context.Context, o scoreOptions, args []string, ropt evallog.Options, resolver *grade.Resolver, inputs []provenance.Input, w io.Writer) error {
 	a := o.Agree
 	params := map[string]any{"format": o.Format, "map": o.Map, "model": o.Model, "skip_bad": o.SkipBad,
-		"abstain_phrases": cmp.Or(o.AbstainPhrases, "built-in"), "exact": o.Exact, "num_tol": o.NumTol,
+		"abstain_phrases": cmp.Or(o.AbstainPhrases, "built-in"), "exact": o.Exact, "match": o.Match, "num_tol": o.NumTol,
 		"simpleqa_test": o.SimpleQATest, "judge": judgeProvenance(o.Judge)}
 	if a.RefMap == "" {
 		return usagef("--reference needs --ref-map saying which labels mean correct, wrong and abstained, e.g. A=correct,B=wrong,C=abstained")

@@ -13,7 +13,7 @@ import (
 )
 
 func defaultScoreOptions() scoreOptions {
-	return scoreOptions{Format: "auto", Targets: "0,0.5,0.75,0.9", Bins: 10, Coverage: 0.8, CurveStep: 0.01, Bootstrap: 200, Seed: 1}
+	return scoreOptions{Format: "auto", Match: "strict", Targets: "0,0.5,0.75,0.9", Bins: 10, Coverage: 0.8, CurveStep: 0.01, Bootstrap: 200, Seed: 1}
 }
 
 // writeSimpleQAExample writes the published SimpleQA comparison (OpenAI's blog

@@ -27,6 +27,10 @@ type Matcher struct {
 	// Exact turns off containment: the normalised response must equal a
 	// normalised gold (numbers and dates still match inside text).
 	Exact bool
+	// Coarse accepts answers coarser than the gold, as NQ's human raters
+	// do and SimpleQA's grader does not: a year or a month and year for a
+	// full date, a century for a year (`hallu score --match lenient`).
+	Coarse bool
 	// Abstention, when set, recognises abstentions.
 	Abstention *Detector
 }
@@ -149,13 +153,33 @@ func (m *Matcher) match(question, response string, rt []string, golds []string) 
 					}
 				}
 			}
-			for _, gd := range dates(g) {
+			gds := dates(g)
+			for _, gd := range gds {
 				if !datesRead {
 					rdates, datesRead = dates(response), true
 				}
 				for _, rd := range rdates {
 					if gd.covers(rd) {
 						return score.Correct, "date matches gold " + quote(g)
+					}
+				}
+			}
+			if m.Coarse {
+				for _, y := range goldYears(g, gds) {
+					gd := date{Year: y}
+					for _, d := range gds {
+						if d.Year == y {
+							gd = d
+						}
+					}
+					if !numsRead {
+						rnums, numsRead = numberSpans(response), true
+					}
+					if !datesRead {
+						rdates, datesRead = dates(response), true
+					}
+					if why, ok := coarser(response, rnums, rdates, gd); ok {
+						return score.Correct, why + " " + quote(g) + " (lenient)"
 					}
 				}
 			}

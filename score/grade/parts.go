@@ -16,7 +16,8 @@ import (
 // end with and an answer leave out ("Mississippi River": "Mississippi").
 var kinds = set("project", "market", "river", "lake", "island", "islands", "mountain", "mountains",
 	"city", "county", "province", "park", "stadium", "arena", "university", "college", "language",
-	"people", "tribe", "band", "group", "team", "company")
+	"people", "tribe", "band", "group", "team", "company", "bay", "sea", "ocean", "gulf", "strait",
+	"valley", "desert", "forest", "glacier", "peninsula", "canal", "creek")
 
 // places are the prepositions after which a gold says where its thing is.
 var places = set("in", "at", "near")

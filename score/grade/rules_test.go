@@ -1,0 +1,161 @@
+package grade
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/hallu-dev/hallu/score"
+)
+
+// TestMatcherRules covers the rules added from reading NQ301's
+// disagreements with its human raters, each with cases that must match and
+// cases that must not.
+func TestMatcherRules(t *testing.T) {
+	m := &Matcher{Abstention: DefaultDetector()}
+	for _, tc := range []struct {
+		question, response, gold string
+		want                     score.Outcome
+	}{
+		// titles stand before a name, suffixes after it
+		{"", "District and Sessions judge", "District Judge", score.Wrong},
+		{"", "Judge Dredd", "Dredd", score.Correct},
+		{"", "Barcelona", "FC Barcelona", score.Correct},
+		// qualifiers of the gold
+		{"", "1968", "late 1968", score.Correct},
+		{"", "1967", "late 1968", score.Wrong},
+		// approximate golds, to the response's precision
+		{"", "2.4 billion years ago", "around 2.45 billion years ago", score.Correct},
+		{"", "2.3 billion years ago", "around 2.45 billion years ago", score.Wrong},
+		{"", "2.4 billion years ago", "2.45 billion years ago", score.Wrong}, // not approximate
+		// bounds
+		{"", "89", "more than 80", score.Correct},
+		{"", "80", "more than 80", score.Wrong},
+		{"", "80", "at least 80", score.Correct},
+		{"", "12 ships", "fewer than 10 ships", score.Wrong},
+		{"", "9 ships", "fewer than 10 ships", score.Correct},
+		// ranges of quantities, not spans of years
+		{"", "11.3 years", "10–12 years", score.Correct},
+		{"", "13 years", "10–12 years", score.Wrong},
+		{"", "2010", "2008-2013", score.Wrong},
+		{"", "3:30", "3:37", score.Wrong},
+		{"", "10 466", "10 423", score.Wrong},
+		// acronyms
+		{"", "your local Department of Motor Vehicles", "DMV", score.Correct},
+		{"", "the Department of Labor", "DMV", score.Wrong},
+		{"", "the USPS", "United States Postal Service", score.Correct},
+		{"", "India and Bangladesh", "IB", score.Wrong}, // two letters are too few
+		{"What does CYAN stand for?", "CYAN is an AI", "Caldera of Yellowstone Analytic Nexus", score.Wrong},
+		// key parts of a gold
+		{"", "Camping World Stadium", "Camping World Stadium in Orlando", score.Correct},
+		{"", "first published", "first published in 1890", score.Wrong},
+		{"", "the ARPANET", "the ARPANET project", score.Correct},
+		{"", "Hudson Bay", "Hudson River", score.Wrong},
+		{"a good that can be used in place of another good", "substitute", "substitute good", score.Correct},
+		{"what culture region is germany a part of", "Central Europe", "Central Germany", score.Wrong},
+		{"", "substitute", "substitute good", score.Wrong}, // the question does not ask for a good
+	} {
+		if got, why := m.GradeQuestion(tc.question, tc.response, []string{tc.gold}); got != tc.want {
+			t.Errorf("GradeQuestion(%q, %q, %q) = %v (%s), want %v", tc.question, tc.response, tc.gold, got, why, tc.want)
+		}
+	}
+}
+
+// TestCoarse checks the lenient rules (Matcher.Coarse) and that the
+// strict matcher does not apply them.
+func TestCoarse(t *testing.T) {
+	strict, lenient := &Matcher{}, &Matcher{Coarse: true}
+	for _, tc := range []struct {
+		response, gold string
+		lenient        score.Outcome
+	}{
+		{"1965", "1 August 1965", score.Correct},
+		{"August 1965", "1 August 1965", score.Correct},
+		{"in the 16th century", "1524", score.Correct},
+		{"in the 15th century", "1524", score.Wrong},
+		{"1966", "1 August 1965", score.Wrong},
+		{"on 3 May 1965", "1 August 1965", score.Wrong}, // the year, but a contradicting date
+		{"1965", "1965", score.Correct},
+	} {
+		if got, why := lenient.Grade(tc.response, []string{tc.gold}); got != tc.lenient {
+			t.Errorf("lenient Grade(%q, %q) = %v (%s), want %v", tc.response, tc.gold, got, why, tc.lenient)
+		}
+		if tc.response != tc.gold {
+			if got, why := strict.Grade(tc.response, []string{tc.gold}); got != score.Wrong {
+				t.Errorf("strict Grade(%q, %q) = %v (%s), want wrong", tc.response, tc.gold, got, why)
+			}
+		}
+	}
+}
+
+// TestBoundsProperty checks bound golds against exact rational comparison:
+// "more than N" / "at least N" / "fewer than N" / "at most N" match a
+// response number exactly when it lies beyond the bound.
+func TestBoundsProperty(t *testing.T) {
+	m := &Matcher{}
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 100000).Draw(t, "n")
+		r := rapid.IntRange(0, 100000).Draw(t, "r")
+		rc := rapid.IntRange(0, 99).Draw(t, "rc") // hundredths of the response
+		b := rapid.SampledFrom([]string{"more than", "at least", "fewer than", "at most"}).Draw(t, "bound")
+		resp := new(big.Rat).Add(big.NewRat(int64(r), 1), big.NewRat(int64(rc), 100))
+		cmp := resp.Cmp(big.NewRat(int64(n), 1))
+		want := map[string]bool{"more than": cmp > 0, "at least": cmp >= 0, "fewer than": cmp < 0, "at most": cmp <= 0}[b]
+		text := fmt.Sprintf("%d.%02d units", r, rc)
+		got, why := m.Grade(text, []string{fmt.Sprintf("%s %d units", b, n)})
+		if (got == score.Correct) != want {
+			t.Fatalf("%q against %q: %v (%s), want correct=%v", text, b+fmt.Sprint(" ", n), got, why, want)
+		}
+	})
+}
+
+// TestAcronymProperty: a multi-word name matches its spelled-out acronym
+// and the acronym matches the name, for any words of letters; changing the
+// acronym's first letter breaks the match.
+func TestAcronymProperty(t *testing.T) {
+	m := &Matcher{}
+	word := rapid.StringMatching(`[A-Z][a-z]{2,8}`)
+	rapid.Check(t, func(t *rapid.T) {
+		ws := rapid.SliceOfN(word, 3, 6).Draw(t, "words")
+		name := strings.Join(ws, " ")
+		var acr strings.Builder
+		for _, w := range ws {
+			acr.WriteByte(w[0])
+		}
+		if got, why := m.Grade("It is the "+name+".", []string{acr.String()}); got != score.Correct {
+			t.Fatalf("%q against %q: %v (%s)", name, acr.String(), got, why)
+		}
+		if got, why := m.Grade("It is "+acr.String()+".", []string{name}); got != score.Correct {
+			t.Fatalf("%q against %q: %v (%s)", acr.String(), name, got, why)
+		}
+		bad := string(rune((ws[0][0]-'A'+1)%26+'A')) + acr.String()[1:]
+		if got, why := m.Grade("It is the "+name+".", []string{bad}); got == score.Correct {
+			t.Fatalf("%q against %q: %v (%s), want wrong", name, bad, got, why)
+		}
+	})
+}
+
+// BenchmarkMatcher grades a mix of short and long responses against golds
+// of the classes above (names, numbers, dates, acronyms, key parts).
+func BenchmarkMatcher(b *testing.B) {
+	m := &Matcher{Abstention: DefaultDetector()}
+	cases := [][3]string{
+		{"", "The Washington Redskins are based out of Landover, Maryland.", "FedExField in Landover, Maryland"},
+		{"", "You can get a state-issued ID from your local Department of Motor Vehicles.", "DMV"},
+		{"", "around 2.4 billion years ago", "around 2.45 billion years ago"},
+		{"", "The Jacksonville Jaguars last won a playoff game on January 14, 2018, when they defeated the Pittsburgh Steelers 45-42.", "2017"},
+		{"", "George Barnes", "George Warren Barnes"},
+		{"a good that can be used in place of another good", "substitute", "substitute good"},
+		{"", "I'm not sure, but I think it's Paris.", "Lyon"},
+		{"", "11.3 years", "Median 10–12 years"},
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		c := cases[i%len(cases)]
+		m.GradeQuestion(c[0], c[1], []string{c[2]})
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "responses/s")
+}
