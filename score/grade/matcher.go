@@ -87,6 +87,7 @@ func (m *Matcher) GradeQuestion(question, response string, golds []string) (scor
 // match grades the response (rt, its tokens to match) to question against
 // golds: Correct or Wrong.
 func (m *Matcher) match(question, response string, rt []string, golds []string) (score.Outcome, string) {
+	rt = fold(rt)
 	rn := strings.Join(rt, " ")
 	var rnums []number
 	var rdates []date
@@ -94,13 +95,13 @@ func (m *Matcher) match(question, response string, rt []string, golds []string) 
 	ra := withoutAffixes(rt)
 	var rs []string // the response with US state abbreviations written out
 	if x, ok := expandStates(response); ok && !m.Exact {
-		rs = tokens(x)
+		rs = fold(tokens(x))
 	}
 	hedged := ""
 	var asked map[string]bool // the question's words
 	for _, g0 := range golds {
 		for _, g := range alternatives(g0) {
-			gt := tokens(g)
+			gt := fold(tokens(g))
 			if len(gt) == 0 {
 				continue
 			}
