@@ -184,30 +184,42 @@ func parseNumericGold(gold string, relTol float64) (numericGold, bool) {
 		v = numbers(g)[0]
 		prec = precision(g[m[0]:m[1]])
 	} else {
-		ts := tokens(g)
-		ws := wordNumbers(ts)
+		// Number words, then at most two unit words written in lower
+		// case ("four years"; "Three Dog Night" is a name).
+		fs := strings.Fields(g)
+		n := 0
+		for n < len(fs) && numberWord(tokens(fs[n])) {
+			n++
+		}
+		if n == 0 || len(fs)-n > 2 || strings.ToLower(strings.Join(fs[n:], " ")) != strings.Join(fs[n:], " ") {
+			return numericGold{}, false
+		}
+		ws := wordNumbers(tokens(strings.Join(fs[:n], " ")))
 		if len(ws) != 1 {
 			return numericGold{}, false
 		}
-		for _, w := range ts {
-			if _, ok := units[w]; !ok && w != "hundred" && w != "and" && scales[w] == 0 {
-				return numericGold{}, false
-			}
-		}
 		v = ws[0]
 	}
-	if bound >= 0 {
+	if bound >= 0 && v > 0 {
+		// A bound also names a magnitude: "more than 80" is not 914, and
+		// "fewer than 10" is not 2. A response number must lie beyond the
+		// bound and within a factor of two of it.
 		b := bounds[bound]
 		if b.lower {
+			lo := v
 			if b.open {
-				v = math.Nextafter(v, math.Inf(1))
+				lo = math.Nextafter(v, math.Inf(1))
 			}
-			return numericGold{lo: v, hi: math.Inf(1)}, true
+			return numericGold{lo: lo, hi: 2 * v}, true
 		}
+		hi := v
 		if b.open {
-			v = math.Nextafter(v, math.Inf(-1))
+			hi = math.Nextafter(v, math.Inf(-1))
 		}
-		return numericGold{lo: math.Inf(-1), hi: v}, true
+		return numericGold{lo: v / 2, hi: hi}, true
+	}
+	if bound >= 0 {
+		return numericGold{}, false
 	}
 	d := max(relTol*math.Abs(v), prec)
 	return numericGold{lo: v - d, hi: v + d, approx: approx, v: v}, true
@@ -231,6 +243,17 @@ func qualified(gold string) (rest string, approx bool, bound int) {
 		_, gold, _ = strings.Cut(gold, " ")
 		gold = strings.TrimSpace(gold)
 	}
+}
+
+// numberWord reports whether ts, the words of one field of text, are
+// English number words ("forty-seven": forty, seven).
+func numberWord(ts []string) bool {
+	for _, w := range ts {
+		if _, ok := units[w]; !ok && w != "hundred" && w != "and" && scales[w] == 0 {
+			return false
+		}
+	}
+	return len(ts) > 0
 }
 
 // seqWords may join the numbers of a numeric-sequence gold.

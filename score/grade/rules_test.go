@@ -37,6 +37,10 @@ func TestMatcherRules(t *testing.T) {
 		{"", "80", "at least 80", score.Correct},
 		{"", "12 ships", "fewer than 10 ships", score.Wrong},
 		{"", "9 ships", "fewer than 10 ships", score.Correct},
+		{"", "914", "more than 80", score.Wrong}, // another magnitude
+		{"", "4 years", "four years", score.Correct},
+		{"", "5 years", "four years", score.Wrong},
+		{"", "3", "Three Dog Night", score.Wrong},
 		// ranges of quantities, not spans of years
 		{"", "11.3 years", "10–12 years", score.Correct},
 		{"", "13 years", "10–12 years", score.Wrong},
@@ -93,17 +97,23 @@ func TestCoarse(t *testing.T) {
 
 // TestBoundsProperty checks bound golds against exact rational comparison:
 // "more than N" / "at least N" / "fewer than N" / "at most N" match a
-// response number exactly when it lies beyond the bound.
+// response number exactly when it lies beyond the bound and within a
+// factor of two of it.
 func TestBoundsProperty(t *testing.T) {
 	m := &Matcher{}
 	rapid.Check(t, func(t *rapid.T) {
-		n := rapid.IntRange(0, 100000).Draw(t, "n")
+		n := rapid.IntRange(1, 100000).Draw(t, "n")
 		r := rapid.IntRange(0, 100000).Draw(t, "r")
 		rc := rapid.IntRange(0, 99).Draw(t, "rc") // hundredths of the response
 		b := rapid.SampledFrom([]string{"more than", "at least", "fewer than", "at most"}).Draw(t, "bound")
 		resp := new(big.Rat).Add(big.NewRat(int64(r), 1), big.NewRat(int64(rc), 100))
 		cmp := resp.Cmp(big.NewRat(int64(n), 1))
 		want := map[string]bool{"more than": cmp > 0, "at least": cmp >= 0, "fewer than": cmp < 0, "at most": cmp <= 0}[b]
+		if b == "more than" || b == "at least" {
+			want = want && resp.Cmp(big.NewRat(int64(2*n), 1)) <= 0
+		} else {
+			want = want && resp.Cmp(big.NewRat(int64(n), 2)) >= 0
+		}
 		text := fmt.Sprintf("%d.%02d units", r, rc)
 		got, why := m.Grade(text, []string{fmt.Sprintf("%s %d units", b, n)})
 		if (got == score.Correct) != want {
