@@ -244,6 +244,12 @@ func (m *Matcher) contains(rt, ra, rs []string, g string, gt []string) (score.Ou
 		if len(ra) == 1 && ra[0] == c[len(c)-1] {
 			return score.Correct, "the surname of gold " + quote(g), true
 		}
+		if i, j, ok := typoIn(ra, c); ok {
+			if hedgedBetween(ra, i, j) {
+				return score.Wrong, "names gold " + quote(g) + " beside another candidate", true
+			}
+			return score.Correct, "names gold " + quote(g) + " with a typo", true
+		}
 	}
 	return 0, "", false
 }

@@ -306,3 +306,56 @@ func singular(w string) string {
 func hasLetter(w string) bool {
 	return strings.IndexFunc(w, unicode.IsLetter) >= 0
 }
+
+// typoIn reports whether the name gt (core tokens of a name gold, two or
+// more words) occurs in rt with a typo: every word equal but at most one,
+// and that one of five or more letters and one edit (an insertion,
+// deletion, substitution or transposition of neighbours) away ("Yevgenia
+// Medvedeva" for "Evgenia Medvedeva"). SimpleQA's grader does not punish
+// "typos in people's name if it's clearly the same name". It returns where
+// the match is.
+func typoIn(rt, gt []string) (int, int, bool) {
+	for i := 0; i+len(gt) <= len(rt); i++ {
+		typos := 0
+		for j, g := range gt {
+			r := rt[i+j]
+			if r == g {
+				continue
+			}
+			if typos++; typos > 1 || len(g) < 5 || len(r) < 5 || !oneEdit(r, g) {
+				typos = 2
+				break
+			}
+		}
+		if typos == 1 {
+			return i, i + len(gt), true
+		}
+	}
+	return 0, 0, false
+}
+
+// oneEdit reports whether a and b differ by one edit: an insertion,
+// deletion or substitution of a byte, or a transposition of two
+// neighbouring bytes.
+func oneEdit(a, b string) bool {
+	if a == b {
+		return false
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if len(a) == len(b) {
+		if a[i+1:] == b[i+1:] {
+			return true // substitution
+		}
+		return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	}
+	return a[i:] == b[i+1:] // insertion
+}

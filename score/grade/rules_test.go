@@ -169,3 +169,55 @@ func BenchmarkMatcher(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "responses/s")
 }
+
+func TestTypos(t *testing.T) {
+	m := &Matcher{}
+	for _, tc := range []struct {
+		response, gold string
+		want           score.Outcome
+	}{
+		{"Yevgenia Medvedeva", "Evgenia Medvedeva", score.Correct},
+		{"Doug Graner", "Doug Garner", score.Correct},           // neighbours transposed
+		{"Yevgenia Medvedev", "Evgenia Medvedeva", score.Wrong}, // two typos
+		{"Joan Smith", "John Smith", score.Wrong},               // a short name is not a typo
+		{"Paris", "Parid", score.Wrong},                         // not a person's name
+	} {
+		if got, why := m.Grade(tc.response, []string{tc.gold}); got != tc.want {
+			t.Errorf("Grade(%q, %q) = %v (%s), want %v", tc.response, tc.gold, got, why, tc.want)
+		}
+	}
+	// oneEdit against an independent edit distance, over random words.
+	rapid.Check(t, func(t *rapid.T) {
+		a := rapid.StringMatching(`[abc]{0,6}`).Draw(t, "a")
+		b := rapid.StringMatching(`[abc]{0,6}`).Draw(t, "b")
+		if want := a != b && osa(a, b) == 1; oneEdit(a, b) != want {
+			t.Fatalf("oneEdit(%q, %q) = %v, want %v", a, b, !want, want)
+		}
+	})
+}
+
+// osa is the optimal string alignment distance (Levenshtein with
+// transpositions of neighbours), by dynamic programming.
+func osa(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}
