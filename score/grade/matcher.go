@@ -120,7 +120,7 @@ func (m *Matcher) match(question, response string, rt []string, golds []string) 
 				if asked == nil {
 					asked = set(tokens(question)...)
 				}
-				for _, p := range keyParts(g, core(gt), asked) {
+				for _, p := range keyParts(g, core(gt), asked, m.Coarse) {
 					if correct, ok := partIn(ra, p); ok && correct {
 						return score.Correct, "names the thing gold " + quote(g) + " names, without its detail (\"" + strings.Join(p, " ") + "\")"
 					} else if ok && hedged == "" {
@@ -230,6 +230,9 @@ func (m *Matcher) contains(rt, ra, rs []string, g string, gt []string) (score.Ou
 		if o, why, ok := found(rs, cs, "contains gold "+quote(g)+" up to plurals"); ok {
 			return o, why, ok
 		}
+	}
+	if compoundIn(ra, c) {
+		return score.Correct, "contains gold " + quote(g) + " spaced differently", true
 	}
 	if n := len(ra); n > 0 && 2*n >= len(c) && n < len(c) && ra[n-1] == c[len(c)-1] && hasLetter(ra[n-1]) && indexSeq(c, ra) >= 0 {
 		return score.Correct, "the whole response is the head of gold " + quote(g), true

@@ -359,3 +359,26 @@ func oneEdit(a, b string) bool {
 	}
 	return a[i:] == b[i+1:] // insertion
 }
+
+// compoundIn reports whether the words gt occur in rt written with other
+// spacing: joined, split or hyphenated differently ("steam ship" for
+// "steamship", "FedEx Field" for "FedExField"). The joined gold must begin
+// and end at word boundaries of the joined response.
+func compoundIn(rt, gt []string) bool {
+	g := strings.Join(gt, "")
+	if len(gt) == 0 || len(g) < 6 {
+		return false
+	}
+	for i := range rt {
+		n := 0
+		for j := i; j < len(rt) && n < len(g); j++ {
+			if !strings.HasPrefix(g[n:], rt[j]) {
+				break
+			}
+			if n += len(rt[j]); n == len(g) {
+				return j > i || len(gt) > 1
+			}
+		}
+	}
+	return false
+}

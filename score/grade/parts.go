@@ -29,13 +29,19 @@ var places = set("in", "at", "near")
 // without a last word that is a common noun of the question, which need
 // not be repeated ("substitute good" for "a good that can be used in place
 // of another good").
-func keyParts(g string, c []string, asked map[string]bool) [][]string {
+//
+// With coarse set, the place after "in", "at" or "near" is a key part too:
+// a coarser answer ("Orlando" for "Camping World Stadium in Orlando").
+func keyParts(g string, c []string, asked map[string]bool, coarse bool) [][]string {
 	var out [][]string
 	ws := strings.Fields(g)
 	for i := 1; i < len(ws)-1; i++ {
 		if places[ws[i]] && startsUpper(ws[i+1]) {
 			if x := core(tokens(strings.Join(ws[:i], " "))); len(x) > 0 && len(x) < len(c) {
 				out = append(out, x)
+			}
+			if y := tokens(strings.Join(ws[i+1:], " ")); coarse && len(y) > 0 {
+				out = append(out, y)
 			}
 			break
 		}

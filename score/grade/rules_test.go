@@ -61,6 +61,11 @@ func TestMatcherRules(t *testing.T) {
 		{"a good that can be used in place of another good", "substitute", "substitute good", score.Correct},
 		{"what culture region is germany a part of", "Central Europe", "Central Germany", score.Wrong},
 		{"", "substitute", "substitute good", score.Wrong}, // the question does not ask for a good
+		// compounds spaced differently
+		{"", "Steam Ship", "Steamship", score.Correct},
+		{"", "FedEx Field", "FedExField", score.Correct},
+		{"", "steamships", "steam ship", score.Wrong},
+		{"", "Orlando, Florida", "Camping World Stadium in Orlando", score.Wrong}, // coarser: lenient only
 	} {
 		if got, why := m.GradeQuestion(tc.question, tc.response, []string{tc.gold}); got != tc.want {
 			t.Errorf("GradeQuestion(%q, %q, %q) = %v (%s), want %v", tc.question, tc.response, tc.gold, got, why, tc.want)
@@ -83,6 +88,7 @@ func TestCoarse(t *testing.T) {
 		{"1966", "1 August 1965", score.Wrong},
 		{"on 3 May 1965", "1 August 1965", score.Wrong}, // the year, but a contradicting date
 		{"1965", "1965", score.Correct},
+		{"Orlando, Florida", "Camping World Stadium in Orlando", score.Correct},
 	} {
 		if got, why := lenient.Grade(tc.response, []string{tc.gold}); got != tc.lenient {
 			t.Errorf("lenient Grade(%q, %q) = %v (%s), want %v", tc.response, tc.gold, got, why, tc.lenient)
