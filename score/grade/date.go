@@ -38,6 +38,9 @@ var (
 //
 // A bare year is a number and is compared as one (see numbers).
 func dates(s string) []date {
+	if !strings.ContainsAny(s, "0123456789") {
+		return nil // every form has a year in digits
+	}
 	var out []date
 	atoi := func(x string) int { n, _ := strconv.Atoi(x); return n }
 	valid := func(d date) bool { return d.Month >= 1 && d.Month <= 12 && d.Day >= 0 && d.Day <= 31 }

@@ -233,6 +233,9 @@ var stateRe = regexp.MustCompile(`(,\s*)([A-Z]{2})\b|\b([A-Z])\.([A-Z])\.`)
 // expandStates writes US postal abbreviations out ("Austin, TX" → "Austin,
 // Texas"); it reports whether it changed s.
 func expandStates(s string) (string, bool) {
+	if !capitalPair(s) {
+		return s, false
+	}
 	changed := false
 	out := stateRe.ReplaceAllStringFunc(s, func(m string) string {
 		sm := stateRe.FindStringSubmatch(m)
@@ -248,6 +251,18 @@ func expandStates(s string) (string, bool) {
 		return sm[1] + name
 	})
 	return out, changed
+}
+
+// capitalPair reports whether s has two capital letters in a row or a
+// capital letter followed by a period: what every postal abbreviation
+// stateRe finds has.
+func capitalPair(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' && ('A' <= s[i+1] && s[i+1] <= 'Z' || s[i+1] == '.') {
+			return true
+		}
+	}
+	return false
 }
 
 // hedgedBetween reports whether the words around a match at rt[i:j] offer

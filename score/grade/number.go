@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -34,7 +35,18 @@ type number struct{ v, half float64 }
 
 // numberSpans returns the numbers of s (see numbers) with their precision.
 func numberSpans(s string) []number {
-	s = norm.NFKC.String(s)
+	var out []number
+	if strings.IndexFunc(s, unicode.IsDigit) >= 0 {
+		out = digitNumbers(norm.NFKC.String(s))
+	}
+	for _, v := range wordNumbers(tokens(s)) {
+		out = append(out, number{v, 0.5})
+	}
+	return out
+}
+
+// digitNumbers returns the numbers written in digits in s (NFKC-folded).
+func digitNumbers(s string) []number {
 	var out []number
 	for _, m := range numberRe.FindAllStringSubmatchIndex(s, -1) {
 		digits := strings.ReplaceAll(s[m[2]:m[3]], ",", "")
@@ -66,9 +78,6 @@ func numberSpans(s string) []number {
 			}
 		}
 		out = append(out, number{v, half})
-	}
-	for _, v := range wordNumbers(tokens(s)) {
-		out = append(out, number{v, 0.5})
 	}
 	return out
 }
