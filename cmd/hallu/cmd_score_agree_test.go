@@ -62,6 +62,37 @@ func TestScoreAgreeNQ301(t *testing.T) {
 	}
 }
 
+// TestScoreAgreeMatch checks that --match lenient grades more of NQ301's
+// answers correct than strict, never fewer, and records the rule set.
+func TestScoreAgreeMatch(t *testing.T) {
+	correct := map[string]int{}
+	for _, match := range []string{"strict", "lenient"} {
+		o := defaultScoreOptions()
+		o.Format, o.Map, o.JSON, o.Match = "jsonl", "id=id,question=question,gold=golds,response=response", true, match
+		o.Agree = agreeOptions{Reference: "human", RefMap: "Yes=correct,No=wrong"}
+		var out strings.Builder
+		if err := runScore(context.Background(), o, []string{nq301}, &out); err != nil {
+			t.Fatal(err)
+		}
+		var env struct {
+			Parameters map[string]any
+			Result     agreeResult
+		}
+		if err := json.Unmarshal([]byte(out.String()), &env); err != nil {
+			t.Fatal(err)
+		}
+		if env.Parameters["match"] != match {
+			t.Errorf("parameters: match = %v, want %s", env.Parameters["match"], match)
+		}
+		for _, row := range env.Result.Groups[0].Matrix {
+			correct[match] += row["correct"]
+		}
+	}
+	if correct["lenient"] <= correct["strict"] {
+		t.Errorf("correct: lenient %d, strict %d", correct["lenient"], correct["strict"])
+	}
+}
+
 func TestParseLetter(t *testing.T) {
 	for in, want := range map[string]score.Outcome{"A": score.Correct, " b.\n": score.Wrong, "C": score.Abstained,
 		"A or B": score.Invalid, "": score.Invalid, "The answer is A": score.Invalid, "D": score.Invalid} {

@@ -128,6 +128,7 @@ func TestScoreBadInput(t *testing.T) {
 		{"target text", func(o *scoreOptions) { o.Targets = "half" }, []string{bad}, true, "not a number"},
 		{"format", func(o *scoreOptions) { o.Format = "xml" }, []string{bad}, true, "--format"},
 		{"map", func(o *scoreOptions) { o.Map = "colour=x" }, []string{bad}, true, "unknown field"},
+		{"match", func(o *scoreOptions) { o.Match = "loose" }, []string{bad}, true, "--match"},
 		{"missing file", nil, []string{filepath.Join(dir, "nope.jsonl")}, false, "no such file"},
 		{"bad record", nil, []string{bad}, false, "bad.jsonl:2: field confidence: 7 is not a probability"},
 		{"no samples", func(o *scoreOptions) { o.Format = "hallu" }, []string{empty}, false, "no samples"},
