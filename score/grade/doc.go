@@ -3,11 +3,15 @@
 //
 // Matcher grades by normalised matching against the gold answer and its
 // aliases (case, punctuation, articles, whitespace and accents ignored;
-// titles, honorifics, company and club suffixes, middle names and US state
-// abbreviations on one side only; bracketed and listed gold alternatives;
-// numbers to the gold's last significant figure or SimpleQA Verified's
-// "acceptable range"; dates in common formats compared field by field),
-// following the rules of SimpleQA's grader (Wei et al. 2024), and by a
+// titles, honorifics, company and club suffixes, middle names, a typo in a
+// person's name, acronyms and US state abbreviations on one side only;
+// bracketed and listed gold alternatives; numbers to the gold's last
+// significant figure, SimpleQA Verified's "acceptable range", a gold's
+// bound or range; numbers and ordinals written out; dates in common formats
+// compared field by field; the thing a gold names without where it is or
+// what kind of thing it is), following the rules of SimpleQA's grader (Wei
+// et al. 2024) and, with Coarse, the conventions of NQ's human raters
+// (Kamalloo et al. 2023) for answers coarser than the gold; and by a
 // Detector of abstentions, whose patterns ship as one phrase file per
 // language. Every grade carries the reason that decided it. Grader is the
 // seam for other graders: an LLM judge (harness.Judge, harness.LetterJudge)
