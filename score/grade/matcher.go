@@ -231,6 +231,14 @@ func (m *Matcher) contains(rt, ra, rs []string, g string, gt []string) (score.Ou
 			return o, why, ok
 		}
 	}
+	if descriptive(g) {
+		if i, j, ok := spreadIn(singulars(ra), singulars(c)); ok {
+			if hedgedBetween(ra, i, j) {
+				return score.Wrong, "names gold " + quote(g) + " beside another candidate", true
+			}
+			return score.Correct, "contains the words of gold " + quote(g) + " in order, with qualifiers between", true
+		}
+	}
 	if compoundIn(ra, c) {
 		return score.Correct, "contains gold " + quote(g) + " spaced differently", true
 	}

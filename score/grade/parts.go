@@ -74,3 +74,40 @@ func partIn(ra, p []string) (correct, ok bool) {
 	}
 	return !hedgedBetween(ra, i, j), true
 }
+
+// descriptive reports whether gold is a description rather than a name: two
+// or more words, all written in lower case ("local authorities", "collect
+// menstrual flow").
+func descriptive(gold string) bool {
+	ws := strings.Fields(gold)
+	if len(ws) < 2 {
+		return false
+	}
+	for _, w := range ws {
+		if strings.ToLower(w) != w || !hasLetter(w) {
+			return false
+		}
+	}
+	return true
+}
+
+// spreadIn reports whether the words of p occur in order in rt with at
+// most two other words between them in all ("local licensing authority"
+// for "local authority"), and returns where.
+func spreadIn(rt, p []string) (int, int, bool) {
+	for i, w := range rt {
+		if w != p[0] {
+			continue
+		}
+		k, j := 1, i+1
+		for ; j < len(rt) && k < len(p) && j-i-k <= 2; j++ {
+			if rt[j] == p[k] {
+				k++
+			}
+		}
+		if k == len(p) && j-i-len(p) <= 2 {
+			return i, j, true
+		}
+	}
+	return 0, 0, false
+}

@@ -61,6 +61,10 @@ func TestMatcherRules(t *testing.T) {
 		{"a good that can be used in place of another good", "substitute", "substitute good", score.Correct},
 		{"what culture region is germany a part of", "Central Europe", "Central Germany", score.Wrong},
 		{"", "substitute", "substitute good", score.Wrong}, // the question does not ask for a good
+		// a description's words in order, qualifiers between
+		{"", "the local licensing authority", "local authorities", score.Correct},
+		{"", "local councils or regional authorities", "local authorities", score.Wrong},
+		{"", "local government of the state authorities", "local authorities", score.Wrong}, // too far apart
 		// compounds spaced differently
 		{"", "Steam Ship", "Steamship", score.Correct},
 		{"", "FedEx Field", "FedExField", score.Correct},
@@ -69,6 +73,15 @@ func TestMatcherRules(t *testing.T) {
 	} {
 		if got, why := m.GradeQuestion(tc.question, tc.response, []string{tc.gold}); got != tc.want {
 			t.Errorf("GradeQuestion(%q, %q, %q) = %v (%s), want %v", tc.question, tc.response, tc.gold, got, why, tc.want)
+		}
+	}
+}
+
+func TestDescriptive(t *testing.T) {
+	for gold, want := range map[string]bool{"local authorities": true, "collect menstrual flow": true,
+		"New York": false, "authorities": false, "in 1990 games": false, "Local authorities": false} {
+		if got := descriptive(gold); got != want {
+			t.Errorf("descriptive(%q) = %v, want %v", gold, got, want)
 		}
 	}
 }
