@@ -179,7 +179,7 @@ func (m *Matcher) match(question, response string, rt []string, golds []string) 
 					if !datesRead {
 						rdates, datesRead = dates(response), true
 					}
-					if why, ok := coarser(response, rnums, rdates, gd); ok {
+					if why, ok := coarser(question, response, rnums, rdates, gd); ok {
 						return score.Correct, why + " " + quote(g) + " (lenient)"
 					}
 				}

@@ -98,12 +98,16 @@ func TestCoarse(t *testing.T) {
 		{"August 1965", "1 August 1965", score.Correct},
 		{"in the 16th century", "1524", score.Correct},
 		{"in the 15th century", "1524", score.Wrong},
+		{"in the early 16th century", "1524", score.Correct},
+		{"in the late 16th century", "1524", score.Wrong},
+		{"the late 19th century", "1900", score.Wrong}, // 1900 is commonly the 20th century's
+		{"the 20th century", "1900", score.Correct},
 		{"1966", "1 August 1965", score.Wrong},
 		{"on 3 May 1965", "1 August 1965", score.Wrong}, // the year, but a contradicting date
 		{"1965", "1965", score.Correct},
 		{"Orlando, Florida", "Camping World Stadium in Orlando", score.Correct},
 	} {
-		if got, why := lenient.Grade(tc.response, []string{tc.gold}); got != tc.lenient {
+		if got, why := lenient.GradeQuestion("When did it end?", tc.response, []string{tc.gold}); got != tc.lenient {
 			t.Errorf("lenient Grade(%q, %q) = %v (%s), want %v", tc.response, tc.gold, got, why, tc.lenient)
 		}
 		if tc.response != tc.gold {
@@ -111,6 +115,18 @@ func TestCoarse(t *testing.T) {
 				t.Errorf("strict Grade(%q, %q) = %v (%s), want wrong", tc.response, tc.gold, got, why)
 			}
 		}
+	}
+}
+
+// TestCoarseQuestionYear: a year the question states is not an answer.
+func TestCoarseQuestionYear(t *testing.T) {
+	m := &Matcher{Coarse: true}
+	q := "When does the 2017 college football season end?"
+	if got, why := m.GradeQuestion(q, "The 2017 season ends on January 8, 2018.", []string{"December 9, 2017"}); got != score.Wrong {
+		t.Errorf("%v (%s), want wrong", got, why)
+	}
+	if got, why := m.GradeQuestion(q, "It ends in 2017.", []string{"December 9, 2017"}); got != score.Wrong {
+		t.Errorf("%v (%s), want wrong: 2017 is the question's", got, why)
 	}
 }
 
