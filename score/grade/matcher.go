@@ -43,12 +43,17 @@ type Matcher struct {
 //     says; without golds the response cannot be graded and is Invalid;
 //  3. the response, with any abstention words of a hedged answer cut out,
 //     is compared with each gold: equal once normalised (Normalize), or,
-//     unless Exact, the gold's words appearing in order in it; a numeric
-//     gold and any number in the response within tolerance (or the gold's
-//     acceptable range); a gold of several numbers ("2008-2013") and the
-//     same numbers in order in the response; a gold date and a response
-//     date that agrees on every field the gold gives — any of these is
-//     Correct;
+//     unless Exact, the gold's words appearing in order in it (up to
+//     titles, suffixes, middle names, a typo in a name, state
+//     abbreviations, plurals, spacing of compounds, acronyms, or the key
+//     part of the gold: see contains, acronymMatch and keyParts); a
+//     numeric gold and any number in the response within tolerance (or the
+//     gold's acceptable range, bound, or approximation: numericGold); a
+//     gold of several numbers ("2008-2013") and the same numbers in order
+//     in the response, or a range of quantities ("10–12 years") and a
+//     number in it; a gold date and a response date that agrees on every
+//     field the gold gives; with Coarse, an answer coarser than the gold
+//     (coarser) — any of these is Correct;
 //  4. anything else is Wrong.
 func (m *Matcher) Grade(response string, golds []string) (score.Outcome, string) {
 	return m.GradeQuestion("", response, golds)
@@ -150,7 +155,7 @@ func (m *Matcher) match(question, response string, rt []string, golds []string) 
 				}
 				for _, n := range rnums {
 					if ng.matches(n) {
-						return score.Correct, "number matches gold " + quote(g) + " to its precision"
+						return score.Correct, "number matches gold " + quote(g) + " " + ng.why
 					}
 				}
 			}
@@ -213,7 +218,7 @@ func (m *Matcher) contains(rt, ra, rs []string, g string, gt []string) (score.Ou
 		return o, why, ok
 	}
 	c := core(gt)
-	if o, why, ok := found(ra, c, "contains gold "+quote(g)+" without title or suffix"); ok {
+	if o, why, ok := found(ra, c, "contains gold "+quote(g)+" without qualifier, title or suffix"); ok {
 		return o, why, ok
 	}
 	if rs != nil {

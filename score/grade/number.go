@@ -128,6 +128,7 @@ type numericGold struct {
 	lo, hi float64
 	approx bool
 	v      float64
+	why    string // how a number matches it, for the grade's reason
 }
 
 // matches reports whether the response number n states the gold: it lies
@@ -174,7 +175,7 @@ func parseNumericGold(gold string, relTol float64) (numericGold, bool) {
 	if m := rangeRe.FindStringSubmatchIndex(gold); m != nil {
 		lo, hi := numbers(gold[m[2]:m[3]]), numbers(gold[m[4]:m[5]])
 		if len(lo) > 0 && len(hi) > 0 && lo[0] <= hi[0] {
-			return numericGold{lo: lo[0], hi: hi[0]}, true
+			return numericGold{lo: lo[0], hi: hi[0], why: "within its acceptable range"}, true
 		}
 		gold = gold[:m[0]]
 	}
@@ -219,19 +220,23 @@ func parseNumericGold(gold string, relTol float64) (numericGold, bool) {
 			if b.open {
 				lo = math.Nextafter(v, math.Inf(1))
 			}
-			return numericGold{lo: lo, hi: 2 * v}, true
+			return numericGold{lo: lo, hi: 2 * v, why: "beyond its bound, within a factor of two"}, true
 		}
 		hi := v
 		if b.open {
 			hi = math.Nextafter(v, math.Inf(-1))
 		}
-		return numericGold{lo: v / 2, hi: hi}, true
+		return numericGold{lo: v / 2, hi: hi, why: "beyond its bound, within a factor of two"}, true
 	}
 	if bound >= 0 {
 		return numericGold{}, false
 	}
 	d := max(relTol*math.Abs(v), prec)
-	return numericGold{lo: v - d, hi: v + d, approx: approx, v: v}, true
+	why := "to its precision"
+	if approx {
+		why = "to its precision, or it rounds to the response's"
+	}
+	return numericGold{lo: v - d, hi: v + d, approx: approx, v: v, why: why}, true
 }
 
 // qualified strips the leading qualifiers of gold (see qualifiers) and a
