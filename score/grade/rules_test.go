@@ -65,6 +65,11 @@ func TestMatcherRules(t *testing.T) {
 		{"", "the local licensing authority", "local authorities", score.Correct},
 		{"", "local councils or regional authorities", "local authorities", score.Wrong},
 		{"", "local government of the state authorities", "local authorities", score.Wrong}, // too far apart
+		// ordinals and eras
+		{"", "in the ninth grade", "9th", score.Correct},
+		{"", "in the eighth grade", "9th", score.Wrong},
+		{"", "in the 6th century BC", "the late 6th century BCE", score.Correct},
+		{"", "Dark Souls II weighs 3.0", "2", score.Wrong}, // Roman numerals stay words
 		// compounds spaced differently
 		{"", "Steam Ship", "Steamship", score.Correct},
 		{"", "FedEx Field", "FedExField", score.Correct},
