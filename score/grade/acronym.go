@@ -13,8 +13,8 @@ var acronymRe = regexp.MustCompile(`\b(?:[A-Z]\.?){2,6}\b`)
 // Vehicles": DMV).
 var acronymGlue = set("of", "and", "for")
 
-// initials returns the first letters of ws, skipping acronymGlue, and
-// ws are normalised words, never empty.
+// initials returns the first letters (bytes) of ws, normalised words,
+// skipping acronymGlue.
 func initials(ws []string) string {
 	var b strings.Builder
 	for _, w := range ws {

@@ -321,8 +321,7 @@ func quantityRange(gold string) (lo, hi float64, ok bool) {
 	}
 	lo, _ = strconv.ParseFloat(m[1], 64)
 	hi, _ = strconv.ParseFloat(m[2], 64)
-	year := func(v float64) bool { return v == math.Trunc(v) && v >= 1000 && v <= 2999 }
-	return lo, hi, lo < hi && !(year(lo) && year(hi))
+	return lo, hi, lo < hi && !(isYear(lo) && isYear(hi))
 }
 
 // containsNumbers reports whether seq occurs in order, contiguously, in
