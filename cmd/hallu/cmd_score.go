@@ -96,7 +96,7 @@ func newScoreCmd() *cobra.Command {
 	f.BoolVar(&o.NoAbstain, "no-abstain-detect", false, "keep the log's grades of abstentions as they are")
 	f.BoolVar(&o.Regrade, "regrade", false, "grade every sample by matching, ignoring the log's grades")
 	f.BoolVar(&o.Exact, "exact", false, "matching: require the whole normalised response to equal a gold answer")
-	f.StringVar(&o.Match, "match", "strict", "matching: strict (an answer states the gold's precision, as SimpleQA's grader asks) or lenient (also a coarser answer: a year for a full date, a century for a year, as NQ's human raters accept)")
+	f.StringVar(&o.Match, "match", "strict", "matching: strict (an answer gives the gold's precision, as SimpleQA's grader asks) or lenient (a coarser answer too, as NQ's human raters accept)")
 	f.Float64Var(&o.NumTol, "num-tol", 0, "matching: relative tolerance of numeric answers (0 = equal)")
 	f.IntVar(&o.Bins, "bins", 10, "calibration bins")
 	f.Float64Var(&o.Coverage, "coverage", 0.8, "coverage at which selective accuracy is reported")
