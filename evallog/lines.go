@@ -46,7 +46,9 @@ func (l Limits) lineError() error {
 func (l Limits) newScanner(r io.Reader) *lineScanner {
 	src := &failReader{r: r}
 	sc := &lineScanner{Scanner: bufio.NewScanner(src), src: src}
-	sc.Buffer(make([]byte, 0, 64<<10), int(min(l.line()+1, 1<<62)))
+	// The limit is the larger of the buffer's capacity and max: a limit
+	// below 64 KiB needs a smaller first buffer.
+	sc.Buffer(make([]byte, 0, min(64<<10, l.line()+1)), int(min(l.line()+1, 1<<62)))
 	return sc
 }
 

@@ -51,6 +51,9 @@ type BuildOptions struct {
 	Table evallog.ChoiceTable
 	// HELMScore makes a HELM reference's score (default sum).
 	HELMScore evallog.HELMScore
+	// Limits bounds a line (or CSV record) and a file read whole, in every
+	// format (zero: the defaults).
+	Limits evallog.Limits
 	// Distractors and Seed configure FormatEntityQuestions
 	// (EntityQuestionsOptions).
 	Distractors int
@@ -148,14 +151,14 @@ func buildLMEval[T iiv.Scalar[T]](path string, opt BuildOptions) (Built[T], erro
 	var b Built[T]
 	var st LMEvalStats
 	in, err := input.Read(path, func(r io.Reader) (err error) {
-		b.Rows, st, err = ReadLMEval[T](r, path, LMEvalOptions{Norm: opt.Norm, SkipBad: opt.SkipBad})
+		b.Rows, st, err = ReadLMEval[T](r, path, LMEvalOptions{Norm: opt.Norm, SkipBad: opt.SkipBad, Limits: opt.Limits})
 		return err
 	})
 	if err != nil {
 		return b, err
 	}
 	b.Inputs, b.LMEval = []provenance.Input{in}, &st
-	b.Notes = []string{RestrictionNote + ".", lmevalNormNote(st.Norm)}
+	b.Notes = []string{RestrictionNote(QuestionSource{Format: FormatLMEval}) + ".", lmevalNormNote(st.Norm)}
 	if st.Skipped > 0 {
 		b.Notes = append(b.Notes, fmt.Sprintf("%d samples skipped (--skip-bad); first: %s", st.Skipped, st.FirstSkipped))
 	}
@@ -182,14 +185,14 @@ func lmevalNormNote(n evallog.Norm) string {
 // questions (ReadQuestionsFile, QuestionRows).
 func buildQuestions[T iiv.Scalar[T]](src Source, opt BuildOptions) (Built[T], error) {
 	var b Built[T]
-	qsrc := QuestionSource{Format: src.Format, Norm: opt.Norm, Table: opt.Table, HELMScore: opt.HELMScore, SkipBad: opt.SkipBad}
+	qsrc := QuestionSource{Format: src.Format, Norm: opt.Norm, Table: opt.Table, HELMScore: opt.HELMScore, SkipBad: opt.SkipBad, Limits: opt.Limits}
 	qs, st, in, err := ReadQuestionsFile(src.Path, qsrc)
 	if err != nil {
 		return b, err
 	}
 	b.Inputs, b.Questions = []provenance.Input{in}, &st
 	b.Rows = QuestionRows[T](qs, strings.TrimSuffix(filepath.Base(src.Path), ".gz"))
-	b.Notes = append([]string{RestrictionNote + "."}, st.Notes...)
+	b.Notes = append([]string{RestrictionNote(qsrc) + "."}, st.Notes...)
 	if st.Skipped > 0 {
 		b.Notes = append(b.Notes, fmt.Sprintf("%d questions skipped (--skip-bad); first: %s", st.Skipped, st.FirstSkipped))
 	}
@@ -234,32 +237,32 @@ func readSets(src Source, opt BuildOptions, inputs *[]provenance.Input) ([]Candi
 	switch src.Format {
 	case FormatCandidates:
 		err = read(func(r io.Reader) (err error) {
-			sets, err = ReadCandidates(r, path)
+			sets, err = ReadCandidates(r, path, opt.Limits)
 			st.Sets = len(sets)
 			return err
 		})
 	case FormatLMEval:
 		err = read(func(r io.Reader) (err error) {
-			sets, st, err = LMEvalSets(r, path)
+			sets, st, err = LMEvalSets(r, path, opt.Limits)
 			return err
 		})
 	case FormatMC:
 		err = read(func(r io.Reader) (err error) {
-			sets, st, err = ReadMultipleChoice(r, path)
+			sets, st, err = ReadMultipleChoice(r, path, opt.Limits)
 			return err
 		})
 	case FormatTruthfulQA:
 		err = read(func(r io.Reader) (err error) {
-			sets, st, err = TruthfulQA(r, path)
+			sets, st, err = TruthfulQA(r, path, opt.Limits)
 			return err
 		})
 	case FormatEntityQuestions:
 		err = read(func(r io.Reader) (err error) {
-			sets, st, err = EntityQuestions(r, path, EntityQuestionsOptions{Distractors: opt.Distractors, Seed: opt.Seed})
+			sets, st, err = EntityQuestions(r, path, EntityQuestionsOptions{Distractors: opt.Distractors, Seed: opt.Seed, Limits: opt.Limits})
 			return err
 		})
 	case FormatCoDEx:
-		sets, st, err = readCoDExDir(path, opt.CoDExSplit, inputs)
+		sets, st, err = readCoDExDir(path, opt.CoDExSplit, opt.Limits, inputs)
 	}
 	return sets, st, err
 }

@@ -4,6 +4,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/internal/input"
 	"github.com/hallu-dev/hallu/internal/provenance"
 )
@@ -12,7 +13,7 @@ import (
 // relations.json), the true triples of train.txt, valid.txt and test.txt,
 // and the split's negatives (<split>_negatives.txt), appending the files
 // read to inputs.
-func readCoDExDir(dir, split string, inputs *[]provenance.Input) ([]CandidateSet, ConvertStats, error) {
+func readCoDExDir(dir, split string, lim evallog.Limits, inputs *[]provenance.Input) ([]CandidateSet, ConvertStats, error) {
 	var files []*input.File
 	defer func() {
 		for _, f := range files {
@@ -30,7 +31,7 @@ func readCoDExDir(dir, split string, inputs *[]provenance.Input) ([]CandidateSet
 		}
 		return nil, err
 	}
-	var in CoDExInput
+	in := CoDExInput{Limits: lim}
 	rel, err := open("relations_en.json", "relations.json")
 	if err != nil {
 		return nil, ConvertStats{}, err

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/hallu-dev/hallu/evallog"
 )
 
 func openShared(t *testing.T, rel string) *os.File {
@@ -19,7 +21,7 @@ func openShared(t *testing.T, rel string) *os.File {
 }
 
 func TestTruthfulQAReal(t *testing.T) {
-	sets, st, err := TruthfulQA(openShared(t, "truthfulqa/TruthfulQA_v1_817.csv"), "TruthfulQA_v1_817.csv")
+	sets, st, err := TruthfulQA(openShared(t, "truthfulqa/TruthfulQA_v1_817.csv"), "TruthfulQA_v1_817.csv", evallog.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +52,7 @@ func TestTruthfulQAErrors(t *testing.T) {
 		{"Question,Correct Answers,Incorrect Answers\nWhy?,Yes,\n", "t.csv line 2: field Incorrect Answers: no incorrect answer"},
 		{"Question,Correct Answers,Incorrect Answers\n,Yes,No\n", "t.csv line 2: field Question: empty"},
 	} {
-		_, _, err := TruthfulQA(strings.NewReader(tc.in), "t.csv")
+		_, _, err := TruthfulQA(strings.NewReader(tc.in), "t.csv", evallog.Limits{})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want %q", tc.in, err, tc.want)
 		}

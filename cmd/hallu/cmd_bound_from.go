@@ -13,6 +13,7 @@ import (
 	"github.com/hallu-dev/hallu/iiv"
 	"github.com/hallu-dev/hallu/instances"
 	"github.com/hallu-dev/hallu/internal/atomicfile"
+	"github.com/hallu-dev/hallu/internal/input"
 	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/llm"
 	"github.com/hallu-dev/hallu/report"
@@ -31,6 +32,7 @@ type fromOptions struct {
 	seed                             uint64
 	codexSplit                       string
 	quiet                            bool
+	maxDoc                           int64
 	stderr                           io.Writer     // progress goes here when it is a terminal
 	questions                        questionFlags // lmeval-v03, helm and choices
 }
@@ -52,6 +54,8 @@ func (o *fromOptions) register(cmd *cobra.Command) {
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the entityquestions distractor draw and of the options' order under --method letters")
 	f.StringVar(&o.codexSplit, "codex-split", "test", "codex: the negatives file used, test or valid")
 	f.BoolVar(&o.quiet, "quiet", false, "no progress display while scoring")
+	o.maxDoc = input.DefaultMaxDocument
+	f.Var(sizeFlag{&o.maxDoc}, "max-doc", "with --from: largest file read whole (an lm-eval JSON array, lm-eval v0.3, HELM, EntityQuestions, CoDEx relations), e.g. 1GiB")
 	o.client.register(cmd)
 	o.scoring.register(cmd)
 }
@@ -68,7 +72,7 @@ func boundFrom[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, path stri
 	if err != nil {
 		return err
 	}
-	inst, params, err := buildInstance[T](ctx, path, opts.from)
+	inst, params, err := buildInstance[T](ctx, path, opts.from, evallog.Limits{MaxLine: opts.maxLine, MaxDocument: opts.from.maxDoc})
 	if err != nil {
 		return err
 	}
@@ -116,13 +120,13 @@ func boundFrom[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, path stri
 
 // buildInstance builds the instance of path with instances.Build, showing
 // the scoring's progress, and returns the parameters its JSON report names.
-func buildInstance[T iiv.Scalar[T]](ctx context.Context, path string, o fromOptions) (instances.Built[T], map[string]any, error) {
+func buildInstance[T iiv.Scalar[T]](ctx context.Context, path string, o fromOptions, lim evallog.Limits) (instances.Built[T], map[string]any, error) {
 	var inst instances.Built[T]
 	norm, err := evallog.ParseNorm(o.norm)
 	if err != nil {
 		return inst, nil, usagef("--norm: %v", err)
 	}
-	bo := instances.BuildOptions{Norm: norm, SkipBad: o.skipBad, Table: o.questions.choiceTable(),
+	bo := instances.BuildOptions{Norm: norm, SkipBad: o.skipBad, Table: o.questions.choiceTable(), Limits: lim,
 		HELMScore: evallog.HELMScore(o.questions.helmScore), Distractors: o.distractors, Seed: o.seed,
 		CoDExSplit: o.codexSplit, Limit: o.limit, Score: instances.ScoreOptions{Workers: o.client.concurrency}}
 	noModel := usagef("bound --from %s: --base-url and --model name the model that scores the candidates", o.source)

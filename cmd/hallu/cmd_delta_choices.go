@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/iiv"
 	"github.com/hallu-dev/hallu/instances"
 	"github.com/hallu-dev/hallu/internal/provenance"
@@ -43,9 +44,9 @@ func runDeltaChoices(ctx context.Context, o deltaOptions, tau float64, stdout io
 	err := readInput(o.choices, &inputs, func(r io.Reader) (err error) {
 		switch o.choicesFormat {
 		case "mc":
-			sets, _, err = instances.ReadMultipleChoice(r, o.choices)
+			sets, _, err = instances.ReadMultipleChoice(r, o.choices, evallog.Limits{})
 		case "candidates":
-			sets, err = instances.ReadCandidates(r, o.choices)
+			sets, err = instances.ReadCandidates(r, o.choices, evallog.Limits{})
 		default:
 			err = usagef("--choices-format %q: want mc or candidates", o.choicesFormat)
 		}
