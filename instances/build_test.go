@@ -312,3 +312,42 @@ func TestBuildLimits(t *testing.T) {
 		}
 	}
 }
+
+// The restriction note says what p̂ was made from, for each source; an
+// lm-eval log's note is the one reports have always carried.
+func TestRestrictionNote(t *testing.T) {
+	const lmeval = "p̂ is the model's distribution restricted to the choices the benchmark offers " +
+		"(the softmax of their log-likelihoods), not its distribution over all answers: " +
+		"err and δ describe the model on this plausible set X_c only"
+	for _, tc := range []struct {
+		src  QuestionSource
+		want string
+	}{
+		{QuestionSource{Format: FormatLMEval, Norm: evallog.NormLength}, "(the softmax of their log-likelihoods)"},
+		{QuestionSource{Format: FormatLMEvalV03}, "(the softmax of their log-likelihoods)"},
+		{QuestionSource{Format: FormatHELM}, "(the softmax of their log-probabilities)"},
+		{QuestionSource{Format: FormatHELM, HELMScore: evallog.HELMPerToken}, "(the softmax of their mean token log-probabilities)"},
+		{QuestionSource{Format: FormatHELM, HELMScore: evallog.HELMCalibrated}, "(the softmax of their log-probabilities minus those of the calibration requests)"},
+		{QuestionSource{Format: FormatChoices}, "(the softmax of their logits)"},
+		{QuestionSource{Format: FormatChoices, Table: evallog.ChoiceTable{Kind: evallog.KindLogit}}, "(the softmax of their logits)"},
+		{QuestionSource{Format: FormatChoices, Table: evallog.ChoiceTable{Kind: evallog.KindLogprob}}, "(the softmax of their log-probabilities)"},
+		{QuestionSource{Format: FormatChoices, Table: evallog.ChoiceTable{Kind: evallog.KindProb}}, "(their probabilities divided by their sum)"},
+	} {
+		got := RestrictionNote(tc.src)
+		if !strings.Contains(got, tc.want) || strings.Count(got, "(") != 1 {
+			t.Errorf("%+v: %q, want it to say %q", tc.src, got, tc.want)
+		}
+	}
+	if got := RestrictionNote(QuestionSource{Format: FormatLMEval}); got != lmeval {
+		t.Errorf("lm-eval note changed: %q", got)
+	}
+	// Build puts it first, for the source's own kind of score.
+	b, err := Build[iiv.Float](context.Background(), Source{Format: FormatChoices, Path: evallogData + "choices_letter_logits.csv"},
+		BuildOptions{Table: evallog.ChoiceTable{Scores: "Logit_*", Gold: "5"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Notes[0] != RestrictionNote(QuestionSource{Format: FormatChoices})+"." {
+		t.Errorf("first note %q", b.Notes[0])
+	}
+}
