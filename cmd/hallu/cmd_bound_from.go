@@ -148,11 +148,17 @@ func buildInstance[T iiv.Scalar[T]](ctx context.Context, path string, o fromOpti
 		if !o.quiet && o.stderr != nil && isTerminal(o.stderr) {
 			var c counter
 			bo.Score.Progress = c.update
-			defer statusLine(o.stderr, 200*time.Millisecond, true, func() string { return c.line("scored %d/%d candidate sets") })()
+			defer statusLine(o.stderr, 200*time.Millisecond, true, func() string {
+				if c.total.Load() == 0 {
+					return "reading " + path
+				}
+				return c.line("scored %d/%d candidate sets")
+			})()
 		}
 	}
 	inst, err = instances.Build[T](ctx, instances.Source{Format: o.source, Path: path}, bo)
-	if oe := (*instances.OptionError)(nil); errors.As(err, &oe) && oe.Field == "Endpoint" {
+	var oe *instances.OptionError
+	if errors.As(err, &oe) && oe.Field == "Endpoint" {
 		return inst, nil, noModel
 	}
 	if err != nil {
