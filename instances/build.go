@@ -96,7 +96,8 @@ type Built[T iiv.Scalar[T]] struct {
 // arXiv:2509.04664): for the question formats, from the probabilities the
 // file records (ReadLMEval, ReadQuestions, QuestionRows); for candidate
 // sets, scored on opt.Endpoint (ScoreEndpoint). An option that cannot be
-// used is an *OptionError, found before anything is read.
+// used is an *OptionError: before anything is read, except a TopLogprobs
+// larger than the endpoint gives, which only its answer reveals.
 func Build[T iiv.Scalar[T]](ctx context.Context, src Source, opt BuildOptions) (Built[T], error) {
 	var b Built[T]
 	switch src.Format {

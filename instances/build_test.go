@@ -292,7 +292,7 @@ func TestBuildLimits(t *testing.T) {
 		{FormatLMEvalV03, copyData("lmeval_v03_winogrande_head.json"), "lm-eval 0.3 file longer than the limit of 1KiB"},
 		{FormatHELM, copyData("helm_separate_calibrated.json"), "HELM file longer than the limit of 1KiB"},
 		{FormatCoDEx, codex, "train.txt: line 3: line longer"},
-		{FormatCoDEx, codexRel, "relations: relations file longer than the limit of 1KiB"},
+		{FormatCoDEx, codexRel, "relations_en.json: relations file longer than the limit of 1KiB"},
 	} {
 		opt := BuildOptions{Limits: lim, Table: evallog.ChoiceTable{Scores: "s0,s1", Gold: "g", GoldAs: evallog.GoldIndex}}
 		if tc.format != FormatLMEval {

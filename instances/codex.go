@@ -14,7 +14,7 @@ import (
 type CoDExInput struct {
 	// Relations is relations.json: {"P27": {"label": "country of
 	// citizenship", …}, …}.
-	Relations io.Reader
+	Relations NamedReader
 	// Positives are true triple files, "head<TAB>relation<TAB>tail" per
 	// line (train.txt, valid.txt, test.txt): every true tail of a (head,
 	// relation) they hold is valid.
@@ -53,12 +53,12 @@ func CoDEx(in CoDExInput) ([]CandidateSet, ConvertStats, error) {
 	var rels map[string]struct {
 		Label string `json:"label"`
 	}
-	b, err := in.Limits.ReadAll(in.Relations, "relations file")
+	b, err := in.Limits.ReadAll(in.Relations.R, "relations file")
 	if err != nil {
-		return nil, st, fmt.Errorf("relations: %w", err)
+		return nil, st, fmt.Errorf("%s: %w", in.Relations.Name, err)
 	}
 	if err := json.Unmarshal(b, &rels); err != nil {
-		return nil, st, fmt.Errorf("relations: not a JSON object of {label}: %w", err)
+		return nil, st, fmt.Errorf("%s: not a JSON object of {label}: %w", in.Relations.Name, err)
 	}
 	type hr struct{ h, r string }
 	truth := map[hr][]string{}
@@ -106,7 +106,7 @@ func CoDEx(in CoDExInput) ([]CandidateSet, ConvertStats, error) {
 	for _, k := range order {
 		rl, ok := rels[k.r]
 		if !ok || rl.Label == "" {
-			return nil, st, fmt.Errorf("%s line %d: field relation: %s has no label in relations.json", in.Negatives.Name, lineOf[k], k.r)
+			return nil, st, fmt.Errorf("%s line %d: field relation: %s has no label in %s", in.Negatives.Name, lineOf[k], k.r, in.Relations.Name)
 		}
 		var valid, wrong answerSet
 		for _, t := range truth[k] {

@@ -36,7 +36,7 @@ func readCoDExDir(dir, split string, lim evallog.Limits, inputs *[]provenance.In
 	if err != nil {
 		return nil, ConvertStats{}, err
 	}
-	in.Relations = rel
+	in.Relations = NamedReader{Name: rel.Input().Path, R: rel}
 	for _, n := range []string{"train.txt", "valid.txt", "test.txt"} {
 		f, err := open(n)
 		if err != nil {
