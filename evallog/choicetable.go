@@ -243,15 +243,13 @@ func quoteList(names []string) string {
 // readChoiceCSV reads the CSV table; emit receives each question (nil) or
 // its error.
 func readChoiceCSV(r io.Reader, name string, t ChoiceTable, mc *MultipleChoice, emit func(*Error) error) error {
-	lim := &recordLimiter{r: r, max: t.Limits.line(), err: t.Limits.lineError()}
-	cr := csv.NewReader(lim)
+	cr := t.Limits.NewCSVReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
 		return fmt.Errorf("%s: reading the header: %w", name, err)
 	}
-	lim.start = cr.InputOffset()
 	header = append([]string(nil), header...)
 	cols := map[string][]int{}
 	for _, c := range []struct{ key, spec string }{{"scores", t.Scores}, {"texts", t.Texts}, {"gold", t.Gold}, {"question", t.Question}, {"id", t.ID}} {
@@ -288,7 +286,6 @@ func readChoiceCSV(r io.Reader, name string, t ChoiceTable, mc *MultipleChoice, 
 			}
 			return fmt.Errorf("%s: the record after line %d: %w", name, line, err) // an I/O error or a record too long
 		}
-		lim.start = cr.InputOffset()
 		line, _ = cr.FieldPos(0)
 		row++
 		bad := func(col int, err error) error {
