@@ -42,6 +42,9 @@ import (
 //	            no evidence that he won"): in the abstention's own sentence
 //	            it asserts that the thing asked about does not exist or did
 //	            not happen, which is an answer, graded on its content
+//	?pattern    the question restated ("who might have been responsible",
+//	            "what it might be holding"): a hedge inside it names no
+//	            candidate and does not count
 //	~pattern    a disclaimer ("As an AI language model I do not have
 //	            real-time data."): an abstention only when no answer
 //	            follows it ("However, as of 2021 the director is David J.
@@ -54,7 +57,7 @@ import (
 // The decision is deterministic, reads each response once, and says which
 // pattern decided (Explain).
 type Detector struct {
-	abstain, whole, hedge, near, turn, preamble, premise rules
+	abstain, whole, hedge, near, turn, preamble, premise, asked rules
 	// Opening is how many sentences at the start of a response an
 	// abstention pattern must begin in (0: anywhere). An answer stated
 	// first and qualified later ("X won in 2017. The sources do not say
@@ -109,6 +112,25 @@ func (r *rules) find(ts []string, from int) (*pattern, int, int) {
 	}
 	return nil, 0, 0
 }
+
+// covers reports whether a match of r spans word i of ts.
+func (r *rules) covers(ts []string, i int) bool {
+	for from := max(0, i-maxLead); from <= i; {
+		p, a, b := r.find(ts, from)
+		if p == nil || a > i {
+			return false
+		}
+		if i < b {
+			return true
+		}
+		from = a + 1
+	}
+	return false
+}
+
+// maxLead is how many words before a hedge covers looks for the start of
+// a restated question.
+const maxLead = 8
 
 // wholeMatch returns the pattern one of whose sequences matches all of ts.
 func (r *rules) wholeMatch(ts []string) *pattern {
@@ -215,6 +237,8 @@ func (d *Detector) Add(r io.Reader, name string) error {
 			set = &d.near
 		case '-':
 			set = &d.premise
+		case '?':
+			set = &d.asked
 		}
 		if set != &d.abstain {
 			s = strings.TrimSpace(s[1:])
@@ -345,6 +369,9 @@ func (d *Detector) decide(ts []string, ends []int) Decision {
 		return Decision{Rule: r.src, Where: r.where, Span: strings.Join(own[ri:rj], " "), Kind: "premise"}
 	}
 	h, hi, hj := d.hedge.find(ts, 0)
+	for h != nil && d.asked.covers(ts, hi) {
+		h, hi, hj = d.hedge.find(ts, hi+1)
+	}
 	if h == nil {
 		h, hi, hj = d.near.find(own, 0)
 	}

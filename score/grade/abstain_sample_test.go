@@ -93,17 +93,21 @@ func TestAbstentionSample(t *testing.T) {
 	point := func(k, n int) float64 { return float64(k) / float64(n) }
 	lo := func(k, n int) float64 { return score.Wilson(k, n, score.DefaultZ).Lo }
 	hi := func(k, n int) float64 { return score.Wilson(k, n, score.DefaultZ).Hi }
-	missed := func(rate func(k, n int) float64) float64 {
-		return float64(judgeOnly) * rate(judge["not-attempted"], nj)
+	// The judge's not-attempted answers hallu misses, at the sampled rate.
+	missed := func(k int, rate func(k, n int) float64) float64 {
+		return float64(judgeOnly) * rate(k, nj)
 	}
 	for _, c := range []struct {
 		name string
-		k    int
-	}{{"ambiguous as hallu errors", hallu["not-attempted"]}, {"ambiguous as judge errors", hallu["not-attempted"] + hallu["ambiguous"]}} {
+		k, m int // hallu-only answers not attempted; judge-only ones
+	}{
+		{"ambiguous as hallu errors", hallu["not-attempted"], judge["not-attempted"] + judge["ambiguous"]},
+		{"ambiguous as judge errors", hallu["not-attempted"] + hallu["ambiguous"], judge["not-attempted"]},
+	} {
 		tp, tpLo, tpHi := corrected(c.k, nh, point), corrected(c.k, nh, lo), corrected(c.k, nh, hi)
 		t.Logf("%s: precision %.3f (%.3f–%.3f), recall %.3f (%.3f–%.3f)", c.name,
 			tp/float64(flagged), tpLo/float64(flagged), tpHi/float64(flagged),
-			tp/(tp+missed(point)), tpLo/(tpLo+missed(hi)), tpHi/(tpHi+missed(lo)))
+			tp/(tp+missed(c.m, point)), tpLo/(tpLo+missed(c.m, hi)), tpHi/(tpHi+missed(c.m, lo)))
 	}
 	t.Logf("hallu abstained on %d (%d with the judge); sample of %d of its %d others: %v; of the judge's %d others, sample of %d: %v",
 		flagged, agreed, nh, flagged-agreed, hallu, judgeOnly, nj, judge)

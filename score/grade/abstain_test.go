@@ -90,6 +90,11 @@ func TestDetectorClasses(t *testing.T) {
 		{"I could not find the exact date. However, I can tell you that the bridge spans the Vltava.", true},
 		{"The sources do not name the composer. However, the year of the premiere is not given either.", true},
 		{"I could not find who commissioned it. The piece is mentioned once, but details about its commission are not provided.", true},
+		{"I cannot determine his full name. I can only state that his surname was Briggs.", false},
+		// A modal in the question restated is no hedge; a guess is.
+		{"The sources do not say who might have been responsible for his death.", true},
+		{"The sources do not mention what it might be holding.", true},
+		{"I don't know who won; it might have been Smith.", false},
 		// A premise rejected in the abstention's sentence is an answer.
 		{"There is no evidence that he won the award, as the sources do not mention it.", false},
 		{"The data does not list it because there is no such episode.", false},
