@@ -19,7 +19,7 @@ func (r *Result) Page() (report.Page, error) {
 	if err != nil {
 		return report.Page{}, err
 	}
-	scoreSec, err := report.ScoreSections(r.Score)
+	scoreSec, err := report.ScoreSections(nil, r.Score)
 	if err != nil {
 		return report.Page{}, err
 	}

@@ -140,7 +140,7 @@ func TestScorePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := ScorePage(rep, nil)
+	p, err := ScorePage(nil, rep, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestScorePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err = ScorePage(rep, nil)
+	p, err = ScorePage(nil, rep, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +239,7 @@ func TestScorePageBehavioral(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := ScorePage(rep, nil)
+	p, err := ScorePage(nil, rep, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

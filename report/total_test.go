@@ -134,7 +134,7 @@ func TestScorePageTotal(t *testing.T) {
 		if err != nil {
 			return // not a valid report: nothing to render
 		}
-		p, err := ScorePage(rep, nil)
+		p, err := ScorePage(nil, rep, nil)
 		renders(t, p, err)
 	})
 }
