@@ -11,7 +11,7 @@ import (
 // report, each step introduced by what it shows and the command that
 // reproduces it.
 func (r *Result) Page() (report.Page, error) {
-	auditSec, err := report.AuditSections(FactsFile, r.Audit, Gamma)
+	auditSec, err := report.AuditSections(FactsFile, r.Audit, r.AuditConfig)
 	if err != nil {
 		return report.Page{}, err
 	}

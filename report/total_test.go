@@ -74,7 +74,7 @@ func TestAuditPageTotal(t *testing.T) {
 		if rapid.Bool().Draw(t, "groups") {
 			res.Groups = []audit.Group{{Group: "g", Stats: st}}
 		}
-		p, err := AuditPage("facts.tsv", res, gamma, nil)
+		p, err := AuditPage("facts.tsv", res, audit.Config{Gamma: gamma}, nil)
 		renders(t, p, err)
 	})
 }
