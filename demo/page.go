@@ -68,7 +68,7 @@ func (r *Result) Page() (report.Page, error) {
 		"n-gram models of orders 3 to 9 trained on Moby-Dick plus the paper's two sentences, asked to continue \"She lost it and was completely out of\" and \"He lost it and was completely out of\".",
 		"hallu ngram cor2 --html cor2.html"))
 	sections = append(sections, cor2Sec...)
-	boundSec, err := report.BoundSections(r.Bound)
+	boundSec, err := report.BoundSections("cor2.jsonl", r.Bound)
 	if err != nil {
 		return report.Page{}, err
 	}
