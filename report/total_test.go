@@ -195,7 +195,8 @@ func TestBoundPageTotal(t *testing.T) {
 		}
 		if rapid.Bool().Draw(t, "mc") {
 			opt, bound := unit.Draw(t, "opt"), unit.Draw(t, "mcbound")
-			b.OptErrIIV, b.MCBound, b.OptAt = &opt, &bound, &[2]float64{0, 1}
+			slack := b.Err - bound
+			b.OptErrIIV, b.MCBound, b.MCSlack, b.OptAt = &opt, &bound, &slack, &[2]float64{0, 1}
 		}
 		p, err := BoundPage("instance.jsonl", b, nil)
 		renders(t, p, err)
