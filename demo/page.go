@@ -23,7 +23,7 @@ func (r *Result) Page() (report.Page, error) {
 	if err != nil {
 		return report.Page{}, err
 	}
-	cor2Sec, err := report.Cor2Sections("Moby-Dick (public domain)", 1, r.Cor2)
+	cor2Sec, err := report.Cor2Sections("Moby-Dick (public domain)", 1, r.Cor2, nil)
 	if err != nil {
 		return report.Page{}, err
 	}

@@ -186,7 +186,7 @@ func TestCor2Page(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := Cor2Page("a sentence", 1, res, nil)
+	p, err := Cor2Page("a sentence", 1, res, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

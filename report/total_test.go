@@ -172,7 +172,7 @@ func TestCor2PageTotal(t *testing.T) {
 			r.Bound = r.Opt
 			res = append(res, r)
 		}
-		p, err := Cor2Page("text", 1, res, nil)
+		p, err := Cor2Page("text", 1, res, nil, nil)
 		renders(t, p, err)
 	})
 }
