@@ -2,12 +2,14 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html/template"
 	"io"
 	"strings"
 	"testing"
 
+	"github.com/hallu-dev/hallu/iiv"
 	"pgregory.net/rapid"
 )
 
@@ -135,5 +137,67 @@ func TestTextMatchesPageFails(t *testing.T) {
 		if err := textMatchesPage(txt, page); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+// TestCompareTextMatchesPage checks compare's text against its page, with
+// and without pairs and notes.
+func TestCompareTextMatchesPage(t *testing.T) {
+	const instance = `{"context":"c1","mu":0.5,"response":"her mind","label":"valid","p":1,"phat":0.7}
+{"context":"c1","mu":0.5,"response":"his mind","label":"error","p":0,"phat":0.3}
+{"context":"c2","mu":0.5,"response":"his mind","label":"valid","p":1,"phat":0.4}
+{"context":"c2","mu":0.5,"response":"her mind","label":"error","p":0,"phat":0.6}
+`
+	res, err := iiv.Analyze[iiv.Float](context.Background(), strings.NewReader(instance), iiv.DefaultTolerance)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := CompareModel{Name: "a", Questions: 2, Accuracy: 0.5, MeanConfidence: 0.65, Bound: NewBound(res)}
+	n := m
+	n.Name = "b"
+	for _, c := range []struct {
+		cmp   Compare
+		notes []string
+	}{
+		{Compare{PairBy: "text", Reps: 10, Level: 0.95, Bins: 10, Models: []CompareModel{m}}, nil},
+		{Compare{PairBy: "text", Reps: 10, Level: 0.95, Bins: 10, Models: []CompareModel{m, n},
+			Pairs: []ComparePair{{A: "a", B: "b", Shared: 2}}}, []string{"read as lmeval-v03"}},
+	} {
+		p, err := ComparePage(c.cmp, c.notes, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := WriteCompareText(&b, c.cmp, c.notes); err != nil {
+			t.Fatal(err)
+		}
+		if err := textMatchesPage(b.String(), p); err != nil {
+			t.Errorf("%d models: %v", len(c.cmp.Models), err)
+		}
+	}
+}
+
+// TestAgreementTextMatchesPage checks the text of hallu score --reference,
+// after its heading, against its page.
+func TestAgreementTextMatchesPage(t *testing.T) {
+	r := 0.5
+	g := AgreementGroup{Model: "m", N: 2, Agreed: 1, Agreement: &r, Kappa: &r,
+		Matrix:        map[string]map[string]int{"correct": {"correct": 1, "wrong": 1}},
+		Disagreements: []Disagreement{{Source: "log.jsonl:2", ID: "2", Response: "Paris", Golds: []string{"Lyon"}, Reference: "correct", Hallu: "wrong", Why: "matches no gold"}}}
+	const heading = "Agreement of hallu's grading with the reference"
+	var b strings.Builder
+	if err := WriteAgreementText(&b, heading, []AgreementGroup{g}); err != nil {
+		t.Fatal(err)
+	}
+	text, ok := strings.CutPrefix(b.String(), heading+"\n\n")
+	if !ok {
+		t.Fatalf("text does not start with its heading:\n%s", b.String())
+	}
+	p := AgreementPage(heading, []AgreementGroup{g}, nil)
+	if err := textMatchesPage(text, p); err != nil {
+		t.Error(err)
+	}
+	if p.Sections[0].Heading != heading {
+		t.Errorf("page heading %q, want %q", p.Sections[0].Heading, heading)
 	}
 }

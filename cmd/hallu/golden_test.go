@@ -23,8 +23,25 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Logs from the repository's test data, read before leaving it.
+	var logs []string
+	repoFiles := map[string][]byte{}
+	for _, p := range []string{"evallog/testdata/lmeval_v03_winogrande_head.json", "evallog/testdata/lmeval_v03_winogrande_head_llama2.json",
+		"score/grade/testdata/nq301_judged.jsonl"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		repoFiles[filepath.Base(p)] = b
+		logs = append(logs, filepath.Base(p))
+	}
 	dir := t.TempDir()
 	t.Chdir(dir) // inputs by relative name, so that column widths do not depend on the temporary path
+	for name, b := range repoFiles {
+		if err := os.WriteFile(name, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	extract := func(name string) string {
 		b, err := demo.Data.ReadFile(name)
 		if err != nil {
@@ -52,6 +69,9 @@ func TestGolden(t *testing.T) {
 		{"score", []string{"score", "--format", "lm-eval", "--model", demo.Model, "--targets", "0,0.5,0.75,0.9", outputs}},
 		{"cor2", []string{"ngram", "cor2"}},
 		{"bound", []string{"bound", inst}},
+		{"compare", []string{"compare", "--names", "mistral-7b,llama-2-13b", "--reps", "200", logs[0], logs[1]}},
+		{"agree", []string{"score", "--format", "jsonl", "--map", "id=id,question=question,gold=golds,response=response",
+			"--reference", "human", "--ref-map", "Yes=correct,No=wrong", "--show", "2", logs[2]}},
 		{"benchmarks", []string{"benchmarks"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
