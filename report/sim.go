@@ -12,9 +12,10 @@ import (
 // SimSections renders a simulation of the Arbitrary Facts model (Def. 1,
 // App. B of Kalai et al. 2025): each learner's error against the singleton
 // rate, beside Theorem 2's lower bound (any learner) and upper bound (the
-// calibrated learner) as functions of sr, and a table of every learner's
-// figures and which bounds held. A sweep gives one point per grid point
-// and learner; the bound lines are drawn for the first point's N.
+// calibrated learner) as functions of sr, and the tables of WriteSimText:
+// per sweep point, every learner's figures and which bounds held. A sweep
+// gives one point per grid point and learner; the bound lines are drawn
+// for the first point's N.
 func SimSections(e facts.Experiment, sim *facts.Simulation) ([]Section, error) {
 	if len(sim.Points) == 0 {
 		return nil, fmt.Errorf("simulation has no points")
