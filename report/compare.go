@@ -110,36 +110,35 @@ func compareVerdicts(c Compare) []string {
 	}
 }
 
-// WriteCompareText renders c as aligned tables and the verdicts.
-func WriteCompareText(w io.Writer, c Compare, notes []string) error {
+// compareText lists the tables of c in order, the verdicts and notes
+// under the last, text and HTML alike.
+func compareText(c Compare, notes []string) []Table {
 	models, bounds, pairs := compareTables(c)
 	tables := []Table{models, bounds}
 	if len(c.Pairs) > 0 {
 		tables = append(tables, pairs)
 	}
-	for i, t := range tables {
-		if i > 0 {
-			if _, err := fmt.Fprintln(w); err != nil {
-				return err
-			}
+	last := &tables[len(tables)-1]
+	for i, s := range append(compareVerdicts(c), notes...) {
+		if i == 0 {
+			s = "\n" + "Note: " + s
+		} else {
+			s = "Note: " + s
 		}
-		if err := t.Render(w); err != nil {
-			return err
-		}
+		last.Notes = append(last.Notes, s)
 	}
-	for _, s := range append(compareVerdicts(c), notes...) {
-		if _, err := fmt.Fprintf(w, "\nNote: %s", s); err != nil {
-			return err
-		}
-	}
-	_, err := fmt.Fprintln(w)
-	return err
+	return tables
+}
+
+// WriteCompareText writes the tables of c and the verdicts as text.
+func WriteCompareText(w io.Writer, c Compare, notes []string) error {
+	return writeText(w, compareText(c, notes))
 }
 
 // ComparePage renders c as an HTML page: the tables, and the models'
 // reliability diagrams and δ_z curves overlaid, one chart each.
 func ComparePage(c Compare, notes, provenance []string) (Page, error) {
-	models, bounds, pairs := compareTables(c)
+	tables := compareText(c, notes)
 	var rel, curves []Series
 	for k, m := range c.Models {
 		var x, y []float64
@@ -178,16 +177,14 @@ func ComparePage(c Compare, notes, provenance []string) (Page, error) {
 		return Page{}, err
 	}
 	sections := []Section{
-		{Heading: "Models", Paragraphs: compareVerdicts(c), Tables: []Table{models, bounds}},
+		{Heading: "Models", Tables: tables[:2]},
 		{Heading: "Reliability", Paragraphs: []string{fmt.Sprintf("Each point is one of %d equal-width bins of the chosen answer's p̂; points under the diagonal are overconfident.", c.Bins)},
 			Figures: []Figure{{SVG: relSVG}}},
 		{Heading: "δ_z", Paragraphs: []string{"δ at the paper's threshold 1/min|E_c| is one point of each curve; a model calibrated in Dawid's strong sense has δ_z = 0 everywhere."},
 			Figures: []Figure{{SVG: curveSVG}}},
 	}
-	if len(c.Pairs) > 0 {
-		sections = append(sections, Section{Heading: "Pairs", Paragraphs: notes, Tables: []Table{pairs}})
-	} else if len(notes) > 0 {
-		sections = append(sections, Section{Heading: "Notes", Paragraphs: notes})
+	if len(tables) > 2 {
+		sections = append(sections, Section{Heading: "Pairs", Tables: tables[2:]})
 	}
 	return Page{
 		Title:      "hallu compare",

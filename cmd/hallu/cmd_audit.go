@@ -135,7 +135,7 @@ func runAudit(ctx context.Context, o auditOptions, args []string, stdout, stderr
 	if o.json {
 		err = provenance.WriteJSON(stdout, provenance.NewEnvelope("audit", cfg.Parameters(), res, inputs()...))
 	} else {
-		err = renderAudit(stdout, o, cfg, res)
+		err = report.WriteAuditText(stdout, res, cfg)
 	}
 	if err != nil {
 		return err
@@ -147,7 +147,7 @@ func runAudit(ctx context.Context, o auditOptions, args []string, stdout, stderr
 	}
 	if o.html != "" {
 		return writePage(o.html, func() (report.Page, error) {
-			return report.AuditPage(inputsName(paths), res, cfg.Gamma, pageProvenance(cfg.Parameters(), inputs()...))
+			return report.AuditPage(inputsName(paths), res, cfg, pageProvenance(cfg.Parameters(), inputs()...))
 		})
 	}
 	return nil

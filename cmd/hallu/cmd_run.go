@@ -335,7 +335,7 @@ func renderRun(w io.Writer, s *runSummary) error {
 		return err
 	}
 	fmt.Fprintln(w)
-	return renderScore(w, s.Score)
+	return report.WriteScoreText(w, scoreInputs(s.Score.Inputs), s.Score.Report)
 }
 
 // showRunProgress redraws one status line on w five times a second until

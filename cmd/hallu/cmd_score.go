@@ -278,12 +278,14 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 		"inspect_scorer": o.InspectScorer, "simpleqa_test": o.SimpleQATest, "judge": judgeProvenance(o.Judge),
 		"grade_values": o.GradeValues, "allow_repeats": o.AllowRepeats,
 	}
-	err = writeResult(o.HTML, func() (report.Page, error) { return report.ScorePage(res.Report, pageProvenance(params, inputs...)) },
+	err = writeResult(o.HTML, func() (report.Page, error) {
+		return report.ScorePage(scoreInputs(res.Inputs), res.Report, pageProvenance(params, inputs...))
+	},
 		func() error {
 			if o.JSON {
 				return provenance.WriteJSON(w, provenance.NewEnvelope("score", params, res, inputs...))
 			}
-			return renderScore(w, &res)
+			return report.WriteScoreText(w, scoreInputs(res.Inputs), res.Report)
 		})
 	if err != nil {
 		return err

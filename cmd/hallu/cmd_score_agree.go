@@ -147,7 +147,7 @@ func runAgree(ctx context.Context, o scoreOptions, args []string, ropt evallog.O
 		if o.JSON {
 			return provenance.WriteJSON(w, provenance.NewEnvelope("score", params, res, inputs...))
 		}
-		return report.RenderAgreement(w, heading, res.Groups)
+		return report.WriteAgreementText(w, heading, res.Groups)
 	})
 }
 

@@ -148,7 +148,7 @@ func runSim(ctx context.Context, stdout, stderr io.Writer, opts simOptions) erro
 		case opts.csv:
 			return writeSimSummaryCSV(w, sim)
 		}
-		return writeSimText(w, e, sim)
+		return report.WriteSimText(w, e, sim)
 	}
 	return writeResult(opts.html, page, func() error {
 		if opts.out == "" {
