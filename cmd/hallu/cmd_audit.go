@@ -16,6 +16,7 @@ import (
 	"github.com/hallu-dev/hallu/internal/atomicfile"
 	"github.com/hallu-dev/hallu/internal/input"
 	"github.com/hallu-dev/hallu/internal/provenance"
+	"github.com/hallu-dev/hallu/missingmass"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/spf13/cobra"
 )
@@ -285,16 +286,10 @@ func openSources(paths []string, hash bool) ([]audit.Source, *[]*input.File, err
 	return sources, &opened, nil
 }
 
+// writeFreqCSV writes the audit's frequency-of-frequencies table to path
+// as missingmass.WriteTable writes it (CSV j,f_j).
 func writeFreqCSV(path string, res *audit.Result) error {
-	var b strings.Builder
-	b.WriteString("j,f_j\n")
-	for _, c := range res.FreqOfFreq {
-		fmt.Fprintf(&b, "%d,%d\n", c.J, c.F)
-	}
-	return atomicfile.Write(path, func(f *os.File) error {
-		_, err := f.WriteString(b.String())
-		return err
-	})
+	return atomicfile.Write(path, func(f *os.File) error { return missingmass.WriteTable(f, res.FreqOfFreq) })
 }
 
 // parseBytes parses a size such as 512M, 2G or 1.5GiB (binary multiples).
