@@ -175,9 +175,9 @@ const minRecordLimit = chunkBytes / 2
 
 // recordLimit returns the longest record a pass reads, the field of c
 // that raises it ("MaxRecord", or "MemBytes" where the budget lowers it),
-// and the room reserved in the memory budget for a
-// record that long: the reader's copy and buffer, and the parser's copies,
-// about 8 times its length. One long record is in work at a time (see
+// and the room reserved in the memory budget for a record that long: the
+// reader's copy and buffer, and the parser's copies, about 8 times its
+// length. One long record is in work at a time (see
 // scanner.big), so the reserve does not grow with the workers.
 func (c *Config) recordLimit() (limit int64, option string, reserve int64) {
 	limit, option = c.MaxRecord, "MaxRecord"

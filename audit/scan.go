@@ -46,11 +46,11 @@ type scanner struct {
 	chunks chan *chunk
 
 	// maxRecord is the longest record read, and limitOption the field of
-	// Config that raises it (Config.recordLimit). big is a semaphore of one: a buffer
-	// longer than a chunk, for a long record, is held by the reader while
-	// it fills it and then by the worker that parses it, one at a time
-	// across all workers, so that long records cost at most one record's
-	// room whatever their number and the number of workers.
+	// Config that raises it (Config.recordLimit). big is a semaphore of
+	// one: a buffer longer than a chunk, for a long record, is held by the
+	// reader while it fills it and then by the worker that parses it, one
+	// at a time across all workers, so that long records cost at most one
+	// record's room whatever their number and the number of workers.
 	maxRecord   int64
 	limitOption string
 	big         chan struct{}

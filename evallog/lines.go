@@ -96,7 +96,7 @@ func (l Limits) readAll(r io.Reader, what string) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(b)) > l.doc() {
-		return nil, &input.LimitError{What: what, Limit: l.doc(), Option: "MaxDocument"}
+		return nil, &LimitError{What: what, Limit: l.doc(), Option: "MaxDocument"}
 	}
 	return b, nil
 }

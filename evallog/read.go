@@ -247,7 +247,7 @@ func Detect(head []byte) (Format, error) {
 			return Inspect, nil
 		}
 		if bytes.Contains(trim, []byte(`"results"`)) && bytes.Contains(trim, []byte(`"configs"`)) {
-			return "", &FormatError{Reason: "an lm-eval results file, not a samples file; give its samples_*.jsonl as the input, and it beside them", Option: "LMEvalResults"}
+			return "", &FormatError{Reason: "an lm-eval results file, not a samples file; give its samples_*.jsonl as the input, and this file beside them", Option: "LMEvalResults"}
 		}
 		return "", &FormatError{Reason: "a JSON document in no known log format", Option: "Format"}
 	}

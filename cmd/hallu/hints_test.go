@@ -37,7 +37,7 @@ func TestFlagHints(t *testing.T) {
 		{"SimpleQA predictions alone", []string{"score", "--format", "simpleqa", "../../evallog/testdata/simpleqa_preds.jsonl"}, exitError,
 			"SimpleQA predictions need the test set (--simpleqa-test)"},
 		{"an lm-eval results file", []string{"score", "../../evallog/testdata/lmeval_results_2025-09-09T13-31-53.431753.json"}, exitError,
-			"an lm-eval results file, not a samples file; give its samples_*.jsonl as the input, and it beside them (--lm-eval-results)"},
+			"an lm-eval results file, not a samples file; give its samples_*.jsonl as the input, and this file beside them (--lm-eval-results)"},
 		{"a CSV without the columns", []string{"score", "--format", "csv", write("log.csv", "x,y\n1,2\n")}, exitError,
 			`column; map them with --map`},
 		{"v0.3 normalised", []string{"bound", "--from", "lmeval-v03", "--norm", "length", "../../evallog/testdata/lmeval_v03_winogrande_head.json"}, exitError,
