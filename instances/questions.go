@@ -1,6 +1,7 @@
 package instances
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -50,6 +51,10 @@ const (
 	FormatHELM      = "helm"       // HELM scenario_state.json
 	FormatChoices   = "choices"    // a table of per-choice scores (evallog.ChoiceTable)
 )
+
+// ErrRawOnly is the error of a QuestionSource.Norm other than raw for an
+// lm-eval v0.3 file, whose choices' log-likelihoods cannot be normalised.
+var ErrRawOnly = errors.New("lm-eval v0.3 --write_out files do not separate the choices' texts from their contexts; only raw applies")
 
 // QuestionSource says how ReadQuestions reads a file.
 type QuestionSource struct {
@@ -103,7 +108,7 @@ func ReadQuestions(r io.Reader, name string, src QuestionSource) ([]Question, Qu
 		}
 	case FormatLMEvalV03:
 		if src.Norm != "" && src.Norm != evallog.NormRaw {
-			return nil, st, fmt.Errorf("%s: --norm %s: lm-eval v0.3 --write_out files do not separate the choices' texts from their contexts; only raw applies", name, src.Norm)
+			return nil, st, fmt.Errorf("%s: normalisation %s: %w", name, src.Norm, ErrRawOnly)
 		}
 		var s evallog.V03Stats
 		s, err = evallog.ReadLMEvalV03(r, name, src.SkipBad, src.Limits, keep)

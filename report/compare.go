@@ -159,8 +159,8 @@ func ComparePage(c Compare, notes, provenance []string) (Page, error) {
 		curves = append(curves, Series{Name: m.Name, X: x, Y: y, Step: true, Palette: k + 1})
 	}
 	rel = append(rel, Series{Name: "perfect calibration", X: []float64{0, 1}, Y: []float64{0, 1}, Dashed: true, Palette: -1})
-	relSVG, err := Chart{Title: "Reliability diagrams", XLabel: "mean confidence of the chosen answer (bin)", YLabel: "accuracy (bin)",
-		Series: rel, XMin: 0, XMax: 1, YMin: 0, YMax: 1, LegendLeft: true}.SVG()
+	relFig, err := Chart{Title: "Reliability diagrams", XLabel: "mean confidence of the chosen answer (bin)", YLabel: "accuracy (bin)",
+		Series: rel, XMin: 0, XMax: 1, YMin: 0, YMax: 1, LegendLeft: true}.Figure("")
 	if err != nil {
 		return Page{}, err
 	}
@@ -171,17 +171,17 @@ func ComparePage(c Compare, notes, provenance []string) (Page, error) {
 		}
 		curves = append(curves, Series{Name: "paper's threshold 1/min|E_c|", X: []float64{z, z}, Y: []float64{0, top}, Dashed: true, Palette: -1})
 	}
-	curveSVG, err := Chart{Title: "δ_z at every threshold", XLabel: "threshold z", YLabel: "δ_z = |p̂(p̂ > z) − p(p̂ > z)|",
-		Series: curves, XMin: 0, XMax: 1}.SVG()
+	curveFig, err := Chart{Title: "δ_z at every threshold", XLabel: "threshold z", YLabel: "δ_z = |p̂(p̂ > z) − p(p̂ > z)|",
+		Series: curves, XMin: 0, XMax: 1}.Figure("")
 	if err != nil {
 		return Page{}, err
 	}
 	sections := []Section{
 		{Heading: "Models", Tables: tables[:2]},
 		{Heading: "Reliability", Paragraphs: []string{fmt.Sprintf("Each point is one of %d equal-width bins of the chosen answer's p̂; points under the diagonal are overconfident.", c.Bins)},
-			Figures: []Figure{{SVG: relSVG}}},
+			Figures: []Figure{relFig}},
 		{Heading: "δ_z", Paragraphs: []string{"δ at the paper's threshold 1/min|E_c| is one point of each curve; a model calibrated in Dawid's strong sense has δ_z = 0 everywhere."},
-			Figures: []Figure{{SVG: curveSVG}}},
+			Figures: []Figure{curveFig}},
 	}
 	if len(tables) > 2 {
 		sections = append(sections, Section{Heading: "Pairs", Tables: tables[2:]})
