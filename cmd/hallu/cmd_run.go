@@ -107,7 +107,7 @@ func newRunCmd() *cobra.Command {
 	f.Float64Var(&o.temperature, "temperature", 0, "sampling temperature")
 	f.IntVar(&o.maxTokens, "max-tokens", 256, "most tokens per answer")
 	f.Int64Var(&o.sampleSeed, "sample-seed", 0, "seed sent to the endpoint with each request (default: none)")
-	f.StringVar(&o.judgeModel, "judge-model", "", "grade with this model as a judge instead of matching")
+	f.StringVar(&o.judgeModel, "judge-model", "", "grade with this model as a judge (A correct / B incorrect / C not attempted) instead of matching")
 	f.StringVar(&o.judgeBaseURL, "judge-base-url", "", "API root of the judge (default --base-url)")
 	f.BoolVar(&o.retryInvalid, "retry-invalid", false, "remove the run file's invalid records and ask those questions again")
 	f.IntVar(&o.maxFailures, "max-failures", 3, "stop after this many requests fail in a row (after retries)")

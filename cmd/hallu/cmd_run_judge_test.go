@@ -48,16 +48,19 @@ func answerServer(t *testing.T, responses []string) *httptest.Server {
 // TestRunJudge: hallu run grades with the same letter judge as hallu
 // score (scriptedJudge checks its prompt): A, B and C are taken, a reply
 // outside the grammar is invalid, a 429 is retried, and a judge request
-// that times out leaves its question unrecorded, to be asked again. The
-// JSON names the judge and the sha256 of its prompt.
+// that times out leaves its question unrecorded, to be asked again; a run
+// whose every answer is invalid is exit 3. The JSON names the judge and
+// the sha256 of its prompt.
 func TestRunJudge(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		responses []string
 		code      int
+		stderr    string
 	}{
-		{"replies", []string{"Paris", "Lyon", "I have no idea", "garbage", "busy"}, exitOK},
-		{"timeout", []string{"Paris", "Lyon", "I have no idea", "garbage", "busy", "slow"}, exitUnusable},
+		{"replies", []string{"Paris", "Lyon", "I have no idea", "garbage", "busy"}, exitOK, ""},
+		{"timeout", []string{"Paris", "Lyon", "I have no idea", "garbage", "busy", "slow"}, exitUnusable, "1 requests failed"},
+		{"every reply unusable", []string{"garbage", "garbage"}, exitUnusable, `every one of the 2 samples of model "m" is invalid`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			model, judge := answerServer(t, tc.responses), scriptedJudge(t, scriptReply)
@@ -79,6 +82,9 @@ func TestRunJudge(t *testing.T) {
 			}
 			recs := runRecords(t, runFile)
 			want := map[string]score.Outcome{"q0@0": score.Correct, "q1@0": score.Wrong, "q2@0": score.Abstained, "q3@0": score.Invalid, "q4@0": score.Correct}
+			if len(tc.responses) == 2 {
+				want = map[string]score.Outcome{"q0@0": score.Invalid, "q1@0": score.Invalid}
+			}
 			if len(recs) != len(want) {
 				t.Errorf("%d records, want %d (a timed-out judge request records nothing)", len(recs), len(want))
 			}
@@ -87,13 +93,13 @@ func TestRunJudge(t *testing.T) {
 					t.Errorf("%s: %+v, want %v", key, s, o)
 				}
 			}
-			if s := recs["q3@0"]; s != nil && !strings.Contains(s.Reason, "not A, B or C") {
+			if s := recs["q3@0"]; len(want) > 2 && !strings.Contains(s.Reason, "not A, B or C") {
 				t.Errorf("invalid reply's reason %q", s.Reason)
 			}
+			if !strings.Contains(errb.String(), tc.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", tc.stderr, errb.String())
+			}
 			if tc.code != exitOK {
-				if !strings.Contains(errb.String(), "1 requests failed") {
-					t.Errorf("stderr: %s", errb.String())
-				}
 				return
 			}
 			var env struct {
