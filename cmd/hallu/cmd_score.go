@@ -222,12 +222,10 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 	}
 
 	res, err := r.Logs(ctx, args)
-	var unusable *rescore.UnusableError
-	var badConfig *rescore.ConfigError
-	switch {
-	case errors.As(err, &badConfig):
+	if errors.As(err, new(*rescore.ConfigError)) {
 		return usagef("%v", err)
-	case err != nil && (res == nil || !errors.As(err, &unusable)):
+	}
+	if res == nil { // with scores, err says why they cannot mean what they say
 		return err
 	}
 	params := map[string]any{
@@ -240,15 +238,15 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 		"inspect_scorer": o.InspectScorer, "simpleqa_test": o.SimpleQATest, "judge": judgeProvenance(o.Judge),
 		"grade_values": o.GradeValues, "allow_repeats": o.AllowRepeats,
 	}
-	werr := writeResult(o.HTML, func() (report.Page, error) {
+	page := func() (report.Page, error) {
 		return report.ScorePage(res.Report, pageProvenance(params, res.Provenance...))
-	},
-		func() error {
-			if o.JSON {
-				return provenance.WriteJSON(w, provenance.NewEnvelope("score", params, res, res.Provenance...))
-			}
-			return renderScore(w, res)
-		})
+	}
+	werr := writeResult(o.HTML, page, func() error {
+		if o.JSON {
+			return provenance.WriteJSON(w, provenance.NewEnvelope("score", params, res, res.Provenance...))
+		}
+		return renderScore(w, res)
+	})
 	if werr != nil {
 		return werr
 	}
