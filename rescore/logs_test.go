@@ -229,7 +229,7 @@ func TestSeed2(t *testing.T) {
 }
 
 // TestReaderKeepAndPending: a sample keep declines is neither graded nor
-// counted; Pending yields the samples the grader will see.
+// used; Pending yields the samples the grader will see.
 func TestReaderKeepAndPending(t *testing.T) {
 	const log = "testdata/graded_and_not.jsonl"
 	r, err := NewReader(Options{})

@@ -57,7 +57,7 @@ func NewReader(opt Options) (*Reader, error) {
 	if !opt.NoAbstainDetect {
 		r.resolver.Abstention = detector
 	}
-	r.read = evallog.Options{Format: cmpFormat(opt.Format), Map: opt.Map, Model: opt.Model, SkipBad: opt.SkipBad,
+	r.read = evallog.Options{Format: orAuto(opt.Format), Map: opt.Map, Model: opt.Model, SkipBad: opt.SkipBad,
 		LMEvalFilter: opt.LMEvalFilter, LMEvalMetric: opt.LMEvalMetric, LengthNormalized: opt.LengthNorm,
 		InspectScorer: opt.InspectScorer, Abstention: detector, GradeValues: opt.GradeValues,
 		Limits: opt.Limits}
@@ -82,7 +82,8 @@ func NewReader(opt Options) (*Reader, error) {
 	return r, nil
 }
 
-func cmpFormat(f evallog.Format) evallog.Format {
+// orAuto is f, or evallog.Auto when f is empty.
+func orAuto(f evallog.Format) evallog.Format {
 	if f == "" {
 		return evallog.Auto
 	}
@@ -118,7 +119,8 @@ func (r *Reader) open(path string, hash bool) (*input.File, error) {
 
 // Read reads the log at path ("-": standard input), grades its samples
 // and calls use with each. keep, if not nil, is asked first: a sample it
-// declines is neither graded nor counted. The sample passed is reused:
+// declines is neither graded nor given to use (the log's Stats still count
+// it as read). The sample passed is reused:
 // use must copy what it keeps. Read returns what it says about the log
 // and the provenance of the files it read: the log, whole, and an
 // lm-eval results file.
