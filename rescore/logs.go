@@ -39,7 +39,8 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // Logs reads the logs at paths, grades the samples that need it and scores
 // them all under opt.Config (Section 4.2 of arXiv:2509.04664). When the
 // scores cannot mean what they say it returns the Result with an
-// *UnusableError, so that a caller can show the scores and then fail.
+// *UnusableError, so that a caller can show the scores and then fail; with
+// no sample at all there is no Result, only the *UnusableError.
 func Logs(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	r, err := NewReader(opt)
 	if err != nil {
