@@ -10,7 +10,7 @@
 // following the rules of SimpleQA's grader (Wei et al. 2024), and by a
 // Detector of abstentions, whose patterns ship as one phrase file per
 // language. Every grade carries the reason that decided it. Grader is the
-// seam for other graders: an LLM judge (harness.Judge, harness.LetterJudge)
+// seam for other graders: an LLM judge (harness.LetterJudge)
 // implements it beside Matcher.
 //
 // The rules are deterministic and documented (docs/grading.md, with their
