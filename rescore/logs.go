@@ -26,6 +26,9 @@ type Result struct {
 // (model, id, target) without Options.AllowRepeats, or no sample at all.
 type UnusableError struct {
 	Problems []string
+	// Repeats is set when records repeat a (model, id, target): setting
+	// Options.AllowRepeats counts them as further samples (epochs).
+	Repeats bool
 }
 
 func (e *UnusableError) Error() string { return "score: " + strings.Join(e.Problems, "; ") }
@@ -70,15 +73,15 @@ func (r *Reader) Logs(ctx context.Context, paths []string) (*Result, error) {
 		res.Provenance = append(res.Provenance, in...)
 	}
 	if d.Len() == 0 {
-		return nil, &UnusableError{[]string{"no samples in " + strings.Join(paths, ", ")}}
+		return nil, &UnusableError{Problems: []string{"no samples in " + strings.Join(paths, ", ")}}
 	}
 	rep, err := Evaluate(&d, r.opt.Config)
 	if err != nil {
 		return nil, err
 	}
 	res.Report = rep
-	if problems := unusable(res, &inv, r.opt.AllowRepeats); len(problems) > 0 {
-		return res, &UnusableError{problems}
+	if problems, repeats := unusable(res, &inv, r.opt.AllowRepeats); len(problems) > 0 {
+		return res, &UnusableError{Problems: problems, Repeats: repeats}
 	}
 	return res, nil
 }
@@ -125,9 +128,9 @@ func (c *invalidCensus) add(s *score.Sample) {
 
 // unusable says why the scores of res cannot mean what they say: a model
 // whose every sample is invalid, or records of hallu, JSONL or CSV logs
-// that repeat a (model, id, target) unless allowRepeats.
-func unusable(res *Result, inv *invalidCensus, allowRepeats bool) []string {
-	var problems []string
+// that repeat a (model, id, target) unless allowRepeats; repeats says
+// whether the latter is among them.
+func unusable(res *Result, inv *invalidCensus, allowRepeats bool) (problems []string, repeats bool) {
 	seen := map[string]bool{}
 	generic := true
 	for _, in := range res.Inputs {
@@ -157,12 +160,13 @@ func unusable(res *Result, inv *invalidCensus, allowRepeats bool) []string {
 			}
 			if r.Repeated > 0 && !groups[key] {
 				groups[key] = true
-				problems = append(problems, fmt.Sprintf("model %q%s: %d records repeat the id of an earlier record of the same model and target, and would count twice; remove them, or give --allow-repeats if they are epochs",
+				problems = append(problems, fmt.Sprintf("model %q%s: %d records repeat the id of an earlier record of the same model and target, and would count twice; remove them, or allow repeats if they are epochs",
 					r.Model, where, r.Repeated))
+				repeats = true
 			}
 		}
 	}
-	return problems
+	return problems, repeats
 }
 
 // modelSamples is the number of samples of model m: the N of its row at

@@ -137,6 +137,9 @@ func TestLogsUnusable(t *testing.T) {
 			if (res != nil) != tc.scores {
 				t.Errorf("result %v, want scores: %v", res, tc.scores)
 			}
+			if u.Repeats != (tc.name == "repeats") {
+				t.Errorf("Repeats = %v", u.Repeats)
+			}
 		})
 	}
 	if _, err := Logs(context.Background(), []string{"testdata/repeats.jsonl"}, Options{AllowRepeats: true}); err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/hallu-dev/hallu/audit"
 	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/instances"
+	"github.com/hallu-dev/hallu/rescore"
 	"github.com/spf13/cobra"
 )
 
@@ -46,6 +47,10 @@ func withFlagHint(cmd *cobra.Command, err error) error {
 		if h, ok := formatHints[fe.Option]; ok && has(h.flag) {
 			return hinted{err, fmt.Sprintf(h.format, h.flag)}
 		}
+	}
+	var ue *rescore.UnusableError
+	if errors.As(err, &ue) && ue.Repeats && has("allow-repeats") {
+		return hinted{err, " (--allow-repeats)"}
 	}
 	if errors.Is(err, instances.ErrRawOnly) && has("norm") {
 		return hinted{err, " (give --norm raw)"}
