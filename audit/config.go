@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hallu-dev/hallu/internal/input"
@@ -83,9 +85,10 @@ type Config struct {
 	// of long records (see MaxRecord); 0 for no budget.
 	MemBytes int64
 	// MaxRecord is the longest record read, in bytes (0: DefaultMaxRecord);
-	// a longer one is an error (ErrTooLong), skipped records or not, since
-	// where it ends cannot be trusted. Under MemBytes it is also at most a
-	// 16th of what the budget leaves after the buffers (see MinMem).
+	// a longer one is an error (a *LimitError, ErrTooLong), skipped records
+	// or not, since where it ends cannot be trusted. Under MemBytes it is
+	// also at most a 16th of what the budget leaves after the buffers (see
+	// MinMem).
 	MaxRecord     int64
 	TempDir       string // default os.TempDir()
 	Workers       int    // default GOMAXPROCS
@@ -102,44 +105,62 @@ func (c *Config) setDefaults() {
 	}
 }
 
+// A ConfigError is what is wrong with one option of a Config. Validate,
+// Run and Scan return one per wrong option, joined (errors.Join).
+type ConfigError struct {
+	Option string // the field of Config, e.g. "Gamma"
+	Reason string
+}
+
+func (e *ConfigError) Error() string { return e.Reason }
+
 func (c *Config) validate() error {
 	var errs []error
+	bad := func(option, format string, args ...any) {
+		errs = append(errs, &ConfigError{Option: option, Reason: fmt.Sprintf(format, args...)})
+	}
 	switch c.Kind {
 	case Records:
 		if len(c.Prompt) == 0 {
-			errs = append(errs, errors.New("no prompt columns given"))
+			bad("Prompt", "records need prompt columns (e.g. subject,relation)")
 		}
 		if len(c.IDK) > 0 && c.Answer == "" {
-			errs = append(errs, errors.New("abstention values given but no answer column"))
+			bad("IDK", "abstention values given but no answer column")
 		}
 	case Counted, FreqTable:
 		if len(c.Prompt) > 0 || c.Answer != "" || c.Group != "" || c.Count != "" || len(c.IDK) > 0 {
-			errs = append(errs, fmt.Errorf("%s inputs take no prompt, answer, group, count or abstention columns", c.Kind))
+			bad("Kind", "%s inputs take no prompt, answer, group, count or abstention columns", c.Kind)
 		}
 	default:
-		errs = append(errs, fmt.Errorf("unknown input kind %q (want records, counts or freq)", c.Kind))
+		bad("Kind", "unknown input kind %q (want records, counts or freq)", c.Kind)
 	}
 	switch c.Format {
 	case "", TSV, CSV, JSONL:
 	default:
-		errs = append(errs, fmt.Errorf("unknown format %q (want tsv, csv or jsonl)", c.Format))
+		bad("Format", "unknown format %q (want tsv, csv or jsonl)", c.Format)
 	}
 	if !(c.Gamma > 0 && c.Gamma < 1) {
-		errs = append(errs, fmt.Errorf("γ = %v outside (0, 1)", c.Gamma))
+		bad("Gamma", "γ = %v outside (0, 1)", c.Gamma)
 	}
 	if c.Answers == 1 || c.Answers < 0 {
-		errs = append(errs, fmt.Errorf("answers per prompt |R_c| = %d: need at least 2 (one right, one wrong)", c.Answers))
+		bad("Answers", "answers per prompt |R_c| = %d: need at least 2 (one right, one wrong)", c.Answers)
 	}
-	for g, k := range c.GroupAnswers {
-		if k < 2 {
-			errs = append(errs, fmt.Errorf("group %q: answers per prompt |R_c| = %d: need at least 2", g, k))
+	for _, g := range slices.Sorted(maps.Keys(c.GroupAnswers)) {
+		if k := c.GroupAnswers[g]; k < 2 {
+			bad("GroupAnswers", "group %q: answers per prompt |R_c| = %d: need at least 2", g, k)
 		}
 	}
 	if !(c.Delta >= 0 && c.Delta <= 1) {
-		errs = append(errs, fmt.Errorf("δ = %v outside [0, 1]", c.Delta))
+		bad("Delta", "δ = %v outside [0, 1]", c.Delta)
 	}
-	if c.ShowConflicts < 0 || c.MemBytes < 0 || c.Workers < 0 || c.MaxRecord < 0 {
-		errs = append(errs, errors.New("negative conflicts to show, memory budget, worker count or record limit"))
+	for _, o := range []struct {
+		option, what string
+		v            int64
+	}{{"ShowConflicts", "conflicts to show", int64(c.ShowConflicts)}, {"MemBytes", "memory budget", c.MemBytes},
+		{"Workers", "worker count", int64(c.Workers)}, {"MaxRecord", "record limit", c.MaxRecord}} {
+		if o.v < 0 {
+			bad(o.option, "negative %s %d", o.what, o.v)
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -152,24 +173,25 @@ const DefaultMaxRecord = input.DefaultMaxLine
 // a record this long fits in one read buffer, which MinMem counts.
 const minRecordLimit = chunkBytes / 2
 
-// recordLimit returns the longest record a pass reads, the flag of hallu
-// audit that raises it, and the room reserved in the memory budget for a
-// record that long: the reader's copy and buffer, and the parser's copies,
-// about 8 times its length. One long record is in work at a time (see
+// recordLimit returns the longest record a pass reads, the field of c
+// that raises it ("MaxRecord", or "MemBytes" where the budget lowers it),
+// and the room reserved in the memory budget for a record that long: the
+// reader's copy and buffer, and the parser's copies, about 8 times its
+// length. One long record is in work at a time (see
 // scanner.big), so the reserve does not grow with the workers.
-func (c *Config) recordLimit() (limit int64, flag string, reserve int64) {
-	limit, flag = c.MaxRecord, "--max-record"
+func (c *Config) recordLimit() (limit int64, option string, reserve int64) {
+	limit, option = c.MaxRecord, "MaxRecord"
 	if limit == 0 {
 		limit = DefaultMaxRecord
 	}
 	if c.MemBytes <= 0 {
-		return limit, flag, 0
+		return limit, option, 0
 	}
 	avail := max(c.MemBytes-MinMem(max(c.Workers, 1)), 0)
 	if share := max(avail/16, minRecordLimit); share < limit {
-		limit, flag = share, "--mem"
+		limit, option = share, "MemBytes"
 	}
-	return limit, flag, min(8*limit, avail/2)
+	return limit, option, min(8*limit, avail/2)
 }
 
 // formatOf returns the format of a source: the configured one, else by its

@@ -13,24 +13,25 @@ func TestRecordLimit(t *testing.T) {
 	tsv := "a\tb\n" + "c\t" + long + "\n" + "d\te\n"
 	csv := "a,b\nc,\"" + strings.Repeat("never closed\n", 300_000)
 	for _, tc := range []struct {
-		name string
-		cfg  Config
-		in   string
-		want []string // fragments of the error; nil for success
+		name   string
+		cfg    Config
+		in     string
+		want   []string // fragments of the error; nil for success
+		option string   // the field of Config that raises the limit
 	}{
-		{"under the limit", Config{Prompt: []string{"1"}, MaxRecord: 4 << 20}, tsv, nil},
-		{"over --max-record", Config{Prompt: []string{"1"}, MaxRecord: 1 << 20}, tsv,
-			[]string{"in:2: record longer than the limit of 1MiB (raise it with --max-record)"}},
-		{"over the share of --mem", Config{Prompt: []string{"1"}, MemBytes: MinMem(2) + 8<<20, Workers: 2}, tsv,
-			[]string{"in:2: record longer than the limit of 512KiB (raise it with --mem)"}},
-		{"a big --mem leaves --max-record", Config{Prompt: []string{"1"}, MemBytes: 1 << 30, MaxRecord: 1 << 20, Workers: 2}, tsv,
-			[]string{"--max-record"}},
+		{"under the limit", Config{Prompt: []string{"1"}, MaxRecord: 4 << 20}, tsv, nil, ""},
+		{"over MaxRecord", Config{Prompt: []string{"1"}, MaxRecord: 1 << 20}, tsv,
+			[]string{"in:2: record longer than the limit of 1MiB"}, "MaxRecord"},
+		{"over the share of MemBytes", Config{Prompt: []string{"1"}, MemBytes: MinMem(2) + 8<<20, Workers: 2}, tsv,
+			[]string{"in:2: record longer than the limit of 512KiB"}, "MemBytes"},
+		{"a big MemBytes leaves MaxRecord", Config{Prompt: []string{"1"}, MemBytes: 1 << 30, MaxRecord: 1 << 20, Workers: 2}, tsv,
+			[]string{"limit of 1MiB"}, "MaxRecord"},
 		{"unterminated CSV quote", Config{Prompt: []string{"1"}, Format: CSV, MaxRecord: 1 << 20}, csv,
-			[]string{"in:2: record longer than the limit", "a quote that is never closed"}},
+			[]string{"in:2: record longer than the limit", "a quote that is never closed"}, "MaxRecord"},
 		{"the first record longer than the limit", Config{Prompt: []string{"1"}, MaxRecord: 1 << 20}, long + "\tb\n",
-			[]string{"in:1: record longer than the limit"}},
+			[]string{"in:1: record longer than the limit"}, "MaxRecord"},
 		{"skipping bad records does not skip it", Config{Prompt: []string{"1"}, MaxRecord: 1 << 20, SkipBad: true}, tsv,
-			[]string{"in:2: record longer than the limit"}},
+			[]string{"in:2: record longer than the limit"}, "MaxRecord"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, workers := range []int{1, 4} {
@@ -47,6 +48,10 @@ func TestRecordLimit(t *testing.T) {
 				}
 				if !errors.Is(err, ErrTooLong) {
 					t.Fatalf("workers %d: error %v, want ErrTooLong", cfg.Workers, err)
+				}
+				var le *LimitError
+				if !errors.As(err, &le) || le.Option != tc.option {
+					t.Fatalf("workers %d: error %v, want a LimitError with option %s", cfg.Workers, err, tc.option)
 				}
 				for _, w := range tc.want {
 					if !strings.Contains(err.Error(), w) {

@@ -172,7 +172,7 @@ const textCheckBytes = 64 << 10
 // tooLong is the error of a record, starting at line, that is longer than
 // sc.maxRecord.
 func (sc *scanner) tooLong(name string, line int64, format Format) error {
-	err := fmt.Errorf("%w of %s (raise it with %s)", ErrTooLong, input.Size(sc.maxRecord), sc.limitFlag)
+	var err error = &LimitError{What: "record", Limit: sc.maxRecord, Option: sc.limitOption, Err: ErrTooLong}
 	if format == CSV {
 		err = fmt.Errorf("%w (in CSV, a quote that is never closed makes the rest of the file one record)", err)
 	}

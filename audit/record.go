@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/hallu-dev/hallu/internal/input"
 )
 
 // RecordError reports a malformed record: the input, the line the record
@@ -34,6 +36,11 @@ var (
 	ErrBadQuote     = errors.New("malformed quoting")
 	ErrTooLong      = errors.New("record longer than the limit")
 )
+
+// A LimitError is a record longer than the limit. Its Option names the
+// field of Config that raises the limit: "MaxRecord", or "MemBytes" where
+// the memory budget lowers it. It is ErrTooLong (errors.Is).
+type LimitError = input.LimitError
 
 // fieldError is a parse error in one named field; the scanner adds the
 // file and line.

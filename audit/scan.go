@@ -45,15 +45,15 @@ type scanner struct {
 	pool   chan []byte
 	chunks chan *chunk
 
-	// maxRecord is the longest record read, and limitFlag the flag that
-	// raises it (Config.recordLimit). big is a semaphore of one: a buffer
-	// longer than a chunk, for a long record, is held by the reader while
-	// it fills it and then by the worker that parses it, one at a time
-	// across all workers, so that long records cost at most one record's
-	// room whatever their number and the number of workers.
-	maxRecord int64
-	limitFlag string
-	big       chan struct{}
+	// maxRecord is the longest record read, and limitOption the field of
+	// Config that raises it (Config.recordLimit). big is a semaphore of
+	// one: a buffer longer than a chunk, for a long record, is held by the
+	// reader while it fills it and then by the worker that parses it, one
+	// at a time across all workers, so that long records cost at most one
+	// record's room whatever their number and the number of workers.
+	maxRecord   int64
+	limitOption string
+	big         chan struct{}
 
 	mu      sync.Mutex
 	failed  bool
@@ -94,7 +94,7 @@ func newScanner(cfg *Config, sources []Source, sink recordSink) *scanner {
 		chunks:  make(chan *chunk, n),
 		big:     make(chan struct{}, 1),
 	}
-	sc.maxRecord, sc.limitFlag, _ = cfg.recordLimit()
+	sc.maxRecord, sc.limitOption, _ = cfg.recordLimit()
 	for range cap(sc.pool) {
 		sc.pool <- nil // buffers are allocated on first use
 	}

@@ -11,7 +11,7 @@ import (
 // report, each step introduced by what it shows and the command that
 // reproduces it.
 func (r *Result) Page() (report.Page, error) {
-	auditSec, err := report.AuditSections(FactsFile, r.Audit, Gamma)
+	auditSec, err := report.AuditSections(FactsFile, r.Audit, r.AuditConfig)
 	if err != nil {
 		return report.Page{}, err
 	}
@@ -19,11 +19,11 @@ func (r *Result) Page() (report.Page, error) {
 	if err != nil {
 		return report.Page{}, err
 	}
-	scoreSec, err := report.ScoreSections(r.Score)
+	scoreSec, err := report.ScoreSections(nil, r.Score)
 	if err != nil {
 		return report.Page{}, err
 	}
-	cor2Sec, err := report.Cor2Sections("Moby-Dick (public domain)", 1, r.Cor2)
+	cor2Sec, err := report.Cor2Sections("Moby-Dick (public domain)", 1, r.Cor2, nil)
 	if err != nil {
 		return report.Page{}, err
 	}
@@ -68,7 +68,7 @@ func (r *Result) Page() (report.Page, error) {
 		"n-gram models of orders 3 to 9 trained on Moby-Dick plus the paper's two sentences, asked to continue \"She lost it and was completely out of\" and \"He lost it and was completely out of\".",
 		"hallu ngram cor2 --html cor2.html"))
 	sections = append(sections, cor2Sec...)
-	boundSec, err := report.BoundSections(r.Bound)
+	boundSec, err := report.BoundSections("cor2.jsonl", r.Bound)
 	if err != nil {
 		return report.Page{}, err
 	}

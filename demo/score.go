@@ -5,8 +5,8 @@ import (
 	"math"
 
 	"github.com/hallu-dev/hallu/evallog"
+	"github.com/hallu-dev/hallu/rescore"
 	"github.com/hallu-dev/hallu/score"
-	"github.com/hallu-dev/hallu/score/grade"
 )
 
 // runScore reads the embedded lm-eval log, grading as `hallu score` does,
@@ -15,19 +15,12 @@ import (
 // most AbstainAbove (Cautious), which keeps no confidence. It scores both
 // at Targets (Section 4.2 of arXiv:2509.04664) and finds where their scores cross.
 func runScore(ctx context.Context, res *Result, _ int) error {
-	det := grade.DefaultDetector()
-	resolver := &grade.Resolver{Grader: &grade.Matcher{Abstention: det}, Abstention: det}
-	in, err := open(OutputsFile)
+	r, err := rescore.NewReader(rescore.Options{Format: evallog.LMEval, Model: Model, Open: open})
 	if err != nil {
 		return err
 	}
-	defer in.Close()
 	var d score.Dataset
-	opt := evallog.Options{Format: evallog.LMEval, Model: Model, Abstention: det}
-	_, err = evallog.Read(in, OutputsFile, opt, func(s *score.Sample) error {
-		if err := resolver.Resolve(ctx, s); err != nil {
-			return err
-		}
+	_, _, err = r.Read(ctx, OutputsFile, nil, func(s *score.Sample) error {
 		if err := d.Add(s); err != nil {
 			return err
 		}
@@ -41,7 +34,7 @@ func runScore(ctx context.Context, res *Result, _ int) error {
 	if err != nil {
 		return err
 	}
-	rep, err := score.Evaluate(&d, score.Config{Targets: Targets, Seed: Seed, Seed2: Seed ^ 0x9e3779b97f4a7c15})
+	rep, err := rescore.Evaluate(&d, score.Config{Targets: Targets, Seed: Seed})
 	if err != nil {
 		return err
 	}

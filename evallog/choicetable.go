@@ -66,6 +66,8 @@ type ChoiceTable struct {
 	ID       string // the question's identifier (optional; default the row number)
 	Norm     Norm   // default NormRaw; other norms need Kind logprob and Texts
 	SkipBad  bool
+	// Limits bounds a CSV record or JSONL line (zero: the default).
+	Limits Limits
 }
 
 // ChoiceTableStats counts what ReadChoiceTable read and left out.
@@ -241,16 +243,13 @@ func quoteList(names []string) string {
 // readChoiceCSV reads the CSV table; emit receives each question (nil) or
 // its error.
 func readChoiceCSV(r io.Reader, name string, t ChoiceTable, mc *MultipleChoice, emit func(*Error) error) error {
-	var l Limits
-	lim := &recordLimiter{r: r, max: l.line(), err: l.lineError()}
-	cr := csv.NewReader(lim)
+	cr := t.Limits.NewCSVReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
 		return fmt.Errorf("%s: reading the header: %w", name, err)
 	}
-	lim.start = cr.InputOffset()
 	header = append([]string(nil), header...)
 	cols := map[string][]int{}
 	for _, c := range []struct{ key, spec string }{{"scores", t.Scores}, {"texts", t.Texts}, {"gold", t.Gold}, {"question", t.Question}, {"id", t.ID}} {
@@ -274,7 +273,7 @@ func readChoiceCSV(r io.Reader, name string, t ChoiceTable, mc *MultipleChoice, 
 	}
 	scores := make([]string, len(cols["scores"]))
 	var texts []string
-	row := 0
+	row, line := 0, 1
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -285,10 +284,9 @@ func readChoiceCSV(r io.Reader, name string, t ChoiceTable, mc *MultipleChoice, 
 			if errors.As(err, &pe) {
 				return &Error{File: name, Line: pe.Line, Err: err}
 			}
-			return fmt.Errorf("%s: %w", name, err)
+			return fmt.Errorf("%s: the record after line %d: %w", name, line, err) // an I/O error or a record too long
 		}
-		lim.start = cr.InputOffset()
-		line, _ := cr.FieldPos(0)
+		line, _ = cr.FieldPos(0)
 		row++
 		bad := func(col int, err error) error {
 			return emit(&Error{File: name, Line: line, Field: header[col], Err: err})
@@ -339,7 +337,7 @@ func readChoiceCSV(r io.Reader, name string, t ChoiceTable, mc *MultipleChoice, 
 // readChoiceJSONL reads the JSONL table.
 func readChoiceJSONL(r io.Reader, name string, t ChoiceTable, mc *MultipleChoice, emit func(*Error) error) error {
 	row := 0
-	return (Limits{}).eachLine(r, name, func(line int, raw []byte) error {
+	return t.Limits.eachLine(r, name, func(line int, raw []byte) error {
 		row++
 		var obj map[string]jsontext.Value
 		var keys []string

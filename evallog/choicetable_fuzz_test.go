@@ -46,7 +46,7 @@ func FuzzChoiceTable(f *testing.F) {
 func FuzzLMEvalV03(f *testing.F) {
 	seed(f, "lmeval_v03_winogrande_head.json")
 	f.Fuzz(func(t *testing.T, b []byte) {
-		_, _ = ReadLMEvalV03(bytes.NewReader(b), "fuzz", true, func(mc *MultipleChoice) error {
+		_, _ = ReadLMEvalV03(bytes.NewReader(b), "fuzz", true, Limits{}, func(mc *MultipleChoice) error {
 			checkChoice(t, mc)
 			return nil
 		})
@@ -57,7 +57,7 @@ func FuzzHELMChoices(f *testing.F) {
 	seed(f, "helm_separate_calibrated.json", "helm_joint_top_logprobs.json")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, sc := range []HELMScore{HELMSum, HELMPerToken, HELMCalibrated} {
-			_, _ = ReadHELMChoices(bytes.NewReader(b), "fuzz", sc, true, func(mc *MultipleChoice) error {
+			_, _ = ReadHELMChoices(bytes.NewReader(b), "fuzz", sc, true, Limits{}, func(mc *MultipleChoice) error {
 				checkChoice(t, mc)
 				return nil
 			})

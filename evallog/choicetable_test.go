@@ -207,7 +207,7 @@ func TestLMEvalV03Fixture(t *testing.T) {
 	defer f.Close()
 	var st V03Stats
 	qs, err := collect(t, func(fn func(*MultipleChoice) error) (err error) {
-		st, err = ReadLMEvalV03(f, "w.json", false, fn)
+		st, err = ReadLMEvalV03(f, "w.json", false, Limits{}, fn)
 		return err
 	})
 	if err != nil {
@@ -232,7 +232,7 @@ func TestLMEvalV03Malformed(t *testing.T) {
 		{"truth text", `[{"doc_id":0,"prompt_0":"x yes","logit_0":-2,"prompt_1":"x no","logit_1":-1,"truth":" maybe"}]`, "truth", "ends none"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := ReadLMEvalV03(strings.NewReader(c.body), "w.json", false, func(*MultipleChoice) error { return nil })
+			_, err := ReadLMEvalV03(strings.NewReader(c.body), "w.json", false, Limits{}, func(*MultipleChoice) error { return nil })
 			var e *Error
 			if !errors.As(err, &e) || e.Entry != "[0]" || e.Field != c.field || !strings.Contains(err.Error(), c.msg) {
 				t.Errorf("error %v, want entry [0] field %s containing %q", err, c.field, c.msg)
@@ -241,7 +241,7 @@ func TestLMEvalV03Malformed(t *testing.T) {
 	}
 	// A gold given as text names the choice whose prompt it ends.
 	var gold int
-	_, err := ReadLMEvalV03(strings.NewReader(`[{"doc_id":0,"prompt_0":"x yes","logit_0":-2,"prompt_1":"x no","logit_1":-1,"truth":" no"}]`), "w.json", false,
+	_, err := ReadLMEvalV03(strings.NewReader(`[{"doc_id":0,"prompt_0":"x yes","logit_0":-2,"prompt_1":"x no","logit_1":-1,"truth":" no"}]`), "w.json", false, Limits{},
 		func(mc *MultipleChoice) error { gold = mc.Gold; return nil })
 	if err != nil || gold != 1 {
 		t.Errorf("gold %d, %v", gold, err)
@@ -256,7 +256,7 @@ func readHELM(t *testing.T, path string, sc HELMScore) ([]MultipleChoice, error)
 	}
 	defer f.Close()
 	return collect(t, func(fn func(*MultipleChoice) error) error {
-		_, err := ReadHELMChoices(f, path, sc, false, fn)
+		_, err := ReadHELMChoices(f, path, sc, false, Limits{}, fn)
 		return err
 	})
 }
@@ -325,7 +325,7 @@ func TestRealLMEvalV03Winogrande(t *testing.T) {
 			t.Fatal(err)
 		}
 		var correct, conf float64
-		st, err := ReadLMEvalV03(f, path, false, func(mc *MultipleChoice) error {
+		st, err := ReadLMEvalV03(f, path, false, Limits{}, func(mc *MultipleChoice) error {
 			if mc.Pred == mc.Gold {
 				correct++
 			}
@@ -350,7 +350,7 @@ func TestRealLMEvalV03Winogrande(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := ReadLMEvalV03(f, path, false, func(*MultipleChoice) error { return nil }); err == nil || !strings.Contains(err.Error(), "not multiple choice") {
+	if _, err := ReadLMEvalV03(f, path, false, Limits{}, func(*MultipleChoice) error { return nil }); err == nil || !strings.Contains(err.Error(), "not multiple choice") {
 		t.Errorf("generative v0.3 file: %v", err)
 	}
 }

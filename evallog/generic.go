@@ -317,7 +317,7 @@ func readCSV(r io.Reader, name string, opt Options, st *Stats, fn func(*score.Sa
 		}
 	}
 	if col[fResponse] < 0 && col[fGrade] < 0 {
-		return fmt.Errorf("%s: header %q has neither a %q nor a %q column; map them with --map", name, header, m.Response, m.Grade)
+		return fmt.Errorf("%s: %w", name, &FormatError{Reason: fmt.Sprintf("header %q has neither a %q nor a %q column", header, m.Response, m.Grade), Option: "Map"})
 	}
 	lim.start = cr.InputOffset()
 	last := 1 // the line of the last record read

@@ -94,8 +94,8 @@ type helmRequestState struct {
 // not end with a reference, that lacks a reference's request or a letter's
 // log-prob, or has not exactly one reference tagged correct is an *Error
 // naming the file, the request state and field; with skipBad it is
-// skipped and counted.
-func ReadHELMChoices(r io.Reader, name string, sc HELMScore, skipBad bool, fn func(*MultipleChoice) error) (HELMStats, error) {
+// skipped and counted. The file is read whole, up to lim.MaxDocument.
+func ReadHELMChoices(r io.Reader, name string, sc HELMScore, skipBad bool, lim Limits, fn func(*MultipleChoice) error) (HELMStats, error) {
 	var st HELMStats
 	if sc == "" {
 		sc = HELMSum
@@ -105,7 +105,7 @@ func ReadHELMChoices(r io.Reader, name string, sc HELMScore, skipBad bool, fn fu
 	default:
 		return st, fmt.Errorf("unknown HELM score %q (want sum, per-token or calibrated)", sc)
 	}
-	b, err := (Limits{}).readAll(r, "HELM file")
+	b, err := lim.readAll(r, "HELM file")
 	if err != nil {
 		return st, fmt.Errorf("%s: %w", name, err)
 	}

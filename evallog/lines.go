@@ -25,6 +25,11 @@ type Limits struct {
 	MaxSamples int64
 }
 
+// A LimitError is a log that exceeds one of its Limits; its Option names
+// the field of Limits that raises the limit ("MaxLine", "MaxDocument" or
+// "MaxSamples").
+type LimitError = input.LimitError
+
 func (l Limits) line() int64    { return cmp0(l.MaxLine, input.DefaultMaxLine) }
 func (l Limits) doc() int64     { return cmp0(l.MaxDocument, input.DefaultMaxDocument) }
 func (l Limits) samples() int64 { return cmp0(l.MaxSamples, input.DefaultMaxSamples) }
@@ -38,7 +43,7 @@ func cmp0(v, def int64) int64 {
 
 // lineError is the error of a line longer than the limit.
 func (l Limits) lineError() error {
-	return &input.LimitError{What: "line", Limit: l.line(), Flag: "--max-line"}
+	return &LimitError{What: "line", Limit: l.line(), Option: "MaxLine"}
 }
 
 // newScanner returns a line scanner over r whose buffer grows to the line
@@ -46,7 +51,9 @@ func (l Limits) lineError() error {
 func (l Limits) newScanner(r io.Reader) *lineScanner {
 	src := &failReader{r: r}
 	sc := &lineScanner{Scanner: bufio.NewScanner(src), src: src}
-	sc.Buffer(make([]byte, 0, 64<<10), int(min(l.line()+1, 1<<62)))
+	// The limit is the larger of the buffer's capacity and max: a limit
+	// below 64 KiB needs a smaller first buffer.
+	sc.Buffer(make([]byte, 0, min(64<<10, l.line()+1)), int(min(l.line()+1, 1<<62)))
 	return sc
 }
 
@@ -91,7 +98,7 @@ func (l Limits) readAll(r io.Reader, what string) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(b)) > l.doc() {
-		return nil, &input.LimitError{What: what, Limit: l.doc(), Flag: "--max-doc"}
+		return nil, &LimitError{What: what, Limit: l.doc(), Option: "MaxDocument"}
 	}
 	return b, nil
 }

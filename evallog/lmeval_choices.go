@@ -83,6 +83,9 @@ type LMEvalChoiceOptions struct {
 	// SkipBad skips samples that cannot be read, counting them, instead of
 	// failing on the first.
 	SkipBad bool
+	// Limits bounds a line, and a file that is one JSON array (zero: the
+	// defaults).
+	Limits Limits
 }
 
 // LMEvalChoiceStats counts what ReadLMEvalChoices read and left out.
@@ -118,6 +121,7 @@ func ReadLMEvalChoices(r io.Reader, name string, opt LMEvalChoiceOptions, fn fun
 	var st Stats
 	var mc MultipleChoice
 	l := newLMLog(name, opt.Filter, opt.SkipBad, &st)
+	l.lim = opt.Limits
 	l.parse = func(rec *lmSample, id string, src score.Source) (string, error) {
 		mc = MultipleChoice{DocID: id, Source: src, Question: docQuestion(rec.Doc)}
 		resps, field, err := lmResps(rec)

@@ -38,10 +38,10 @@ type V03Stats struct {
 // few-shot examples). A document without logit_0 and logit_1 (a generative
 // task), a log-likelihood that is NaN, +Inf or positive, or a truth naming
 // no choice is an *Error naming the file, entry and field; with skipBad it
-// is skipped and counted.
-func ReadLMEvalV03(r io.Reader, name string, skipBad bool, fn func(*MultipleChoice) error) (V03Stats, error) {
+// is skipped and counted. The file is read whole, up to lim.MaxDocument.
+func ReadLMEvalV03(r io.Reader, name string, skipBad bool, lim Limits, fn func(*MultipleChoice) error) (V03Stats, error) {
 	var st V03Stats
-	b, err := (Limits{}).readAll(r, "lm-eval 0.3 file")
+	b, err := lim.readAll(r, "lm-eval 0.3 file")
 	if err != nil {
 		return st, fmt.Errorf("%s: %w", name, err)
 	}

@@ -117,7 +117,7 @@ func Read(r io.Reader, name string, opt Options, fn func(*score.Sample) error) (
 	inner, samples, limit := fn, int64(0), opt.Limits.samples()
 	fn = func(s *score.Sample) error {
 		if samples++; samples > limit {
-			return fmt.Errorf("%s: %w", s.Source, &input.LimitError{Limit: limit, Unit: "samples", Flag: "--max-samples"})
+			return fmt.Errorf("%s: %w", s.Source, &LimitError{Limit: limit, Unit: "samples", Option: "MaxSamples"})
 		}
 		return inner(s)
 	}
@@ -165,6 +165,18 @@ func Read(r io.Reader, name string, opt Options, fn func(*score.Sample) error) (
 	return st, err
 }
 
+// A FormatError is a log that Read cannot read as it is given: Detect
+// cannot tell its format, it is a file that goes beside a log rather than
+// a log, or it needs one. Option names what resolves it: a field of
+// Options ("Format", "Map", "SimpleQATest"), or "LMEvalResults" for a
+// results file that ReadLMEvalResults reads beside its samples.
+type FormatError struct {
+	Reason string
+	Option string
+}
+
+func (e *FormatError) Error() string { return e.Reason }
+
 // detectBytes is how much of a log Read looks at to detect its format and
 // to check that a CSV log is text.
 const detectBytes = 64 << 10
@@ -196,11 +208,11 @@ func Detect(head []byte) (Format, error) {
 		if bytes.Contains(trim, []byte(`"doc_id"`)) {
 			return LMEval, nil
 		}
-		return "", errors.New("a JSON array that is not an lm-eval samples file; give --format")
+		return "", &FormatError{Reason: "a JSON array that is not an lm-eval samples file", Option: "Format"}
 	case '{':
 		line, _, whole := bytes.Cut(trim, []byte("\n"))
 		if !whole && len(head) >= detectBytes {
-			return "", fmt.Errorf("the first line is longer than the %d KiB read to detect the format; give --format", detectBytes>>10)
+			return "", &FormatError{Reason: fmt.Sprintf("the first line is longer than the %d KiB read to detect the format", detectBytes>>10), Option: "Format"}
 		}
 		line = bytes.TrimSpace(line)
 		if fixed, ok := replaceNonFinite(line, false); ok {
@@ -235,13 +247,13 @@ func Detect(head []byte) (Format, error) {
 			return Inspect, nil
 		}
 		if bytes.Contains(trim, []byte(`"results"`)) && bytes.Contains(trim, []byte(`"configs"`)) {
-			return "", errors.New("an lm-eval results file, not a samples file; give it with --lm-eval-results beside its samples_*.jsonl")
+			return "", &FormatError{Reason: "an lm-eval results file, not a samples file; give its samples_*.jsonl as the input, and this file beside them", Option: "LMEvalResults"}
 		}
-		return "", errors.New("a JSON document in no known log format; give --format")
+		return "", &FormatError{Reason: "a JSON document in no known log format", Option: "Format"}
 	}
 	line, _, _ := bytes.Cut(trim, []byte("\n"))
 	if string(bytes.TrimSpace(line)) == "metadata,problem,answer" {
-		return "", errors.New("the SimpleQA test set; give it with --simpleqa-test and the predictions file as the input")
+		return "", &FormatError{Reason: "the SimpleQA test set, not predictions; give the predictions file as the input, and the test set beside it", Option: "SimpleQATest"}
 	}
 	return CSV, nil
 }

@@ -129,7 +129,7 @@ func parseSimpleQAGrade(s string) (score.Outcome, error) {
 func readSimpleQA(r *bufio.Reader, name string, opt Options, st *Stats, fn func(*score.Sample) error) error {
 	ts := opt.SimpleQATest
 	if ts == nil {
-		return fmt.Errorf("%s: SimpleQA predictions need the test set (--simpleqa-test)", name)
+		return fmt.Errorf("%s: %w", name, &FormatError{Reason: "SimpleQA predictions need the test set", Option: "SimpleQATest"})
 	}
 	st.prov("simpleqa_test_set", ts.Name)
 	st.prov("simpleqa_questions", strconv.Itoa(len(ts.Items)))

@@ -6,8 +6,6 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"hash/crc32"
-
-	"github.com/hallu-dev/hallu/internal/input"
 )
 
 // zipEntries indexes a ZIP archive by member name; each entry reads and
@@ -25,7 +23,7 @@ func (l Limits) zipEntries(b []byte) (map[string]func() ([]byte, error), error) 
 			// archive/zip fails a member that inflates past its declared
 			// size, so a declared size over the limit is refused unread.
 			if f.UncompressedSize64 > uint64(l.doc()) {
-				return nil, &input.LimitError{What: what, Limit: l.doc(), Flag: "--max-doc"}
+				return nil, &LimitError{What: what, Limit: l.doc(), Option: "MaxDocument"}
 			}
 			rc, err := f.Open()
 			if err != nil {

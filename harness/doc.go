@@ -7,7 +7,8 @@
 // with an instruction that states t and the scoring rule — +1 for a correct
 // answer, −t/(1−t) for a wrong one (score.Penalty), 0 for "I don't know" —
 // grades the answer with score's matcher (grade.Matcher) or an LLM judge
-// under a strict output grammar (Judge), and appends the graded sample to
+// that must reply with one of SimpleQA's grades A, B or C (LetterJudge, the
+// judge of `hallu score --judge-model` too), and appends the graded sample to
 // a JSONL run file (RunFile) in the format `hallu score` reads
 // (evallog.ReadRun). Every outcome lands in one of score's four buckets:
 // an API failure after the client's retries, an unparseable structured

@@ -73,8 +73,9 @@ func ParseLetter(reply string) (score.Outcome, bool) {
 	return score.Invalid, false
 }
 
-// GradeSample asks the judge for the grade of s. An API failure is returned
-// as an error (grade.Resolver then records the sample Invalid with it); a
+// GradeSample asks the judge for the grade of s. A request that fails is
+// returned as an error: Run then records nothing for the pair and asks it
+// again next time, grade.Resolver records the sample Invalid with it. A
 // reply outside the grammar is an Invalid outcome whose reason quotes it.
 func (j *LetterJudge) GradeSample(ctx context.Context, s *score.Sample) (score.Outcome, string, error) {
 	if len(s.Golds) == 0 {
@@ -86,7 +87,7 @@ func (j *LetterJudge) GradeSample(ctx context.Context, s *score.Sample) (score.O
 	zero := 0.0
 	resp, err := j.Client.Chat(ctx, &llm.ChatRequest{Model: j.Model, Messages: letterMessages(s), Temperature: &zero, MaxTokens: 5})
 	if err != nil {
-		return score.Invalid, "", fmt.Errorf("judge %s: %w", j.Model, err)
+		return score.Invalid, "", fmt.Errorf("judge %s: %w", j.Model, failure{err})
 	}
 	reply := resp.Choices[0].Message.Content
 	if o, ok := ParseLetter(reply); ok {

@@ -29,8 +29,9 @@ type Config struct {
 	Temperature float64
 	MaxTokens   int
 	Seed        *int64
-	// Grader grades each answer: a *grade.Matcher, a *Judge, or another
-	// grade.Grader. A grading failure makes the sample Invalid.
+	// Grader grades each answer: a *grade.Matcher, a *LetterJudge, or
+	// another grade.Grader. A grading failure makes the sample Invalid,
+	// except a judge's request that fails, which is not recorded.
 	Grader grade.Grader
 	// Workers is the number of questions in flight (default 8). The
 	// client bounds the requests in flight on its own.

@@ -25,8 +25,8 @@ import (
 // quizServer answers chat requests on 127.0.0.1: "capital of N" gets
 // "City N" when N is even, "I don't know" when N%3 == 0 (and odd), and a
 // wrong city otherwise; "broken" questions get a 400. A judge request
-// (its system message starts "You grade") gets the verdict named in its
-// response text. It counts arrivals per body.
+// (its system message is LetterJudgePrompt) gets the reply its response
+// text names after "verdict ". It counts arrivals per body.
 type quizServer struct {
 	*httptest.Server
 	delay time.Duration
@@ -67,7 +67,7 @@ func (qs *quizServer) serve(w http.ResponseWriter, r *http.Request) {
 	user := req.Messages[len(req.Messages)-1].Content
 	var reply string
 	switch {
-	case strings.HasPrefix(req.Messages[0].Content, "You grade"):
+	case req.Messages[0].Content == LetterJudgePrompt:
 		_, reply, _ = strings.Cut(user, "Response: ")
 		reply = strings.TrimPrefix(reply, "verdict ")
 	case strings.HasPrefix(user, "broken"):
@@ -265,11 +265,11 @@ func TestRunStructuredAndJudge(t *testing.T) {
 		t.Errorf("structured: %+v", s)
 	}
 
-	// The judge's verdict is taken only in its strict grammar.
-	j := &Judge{Client: c, Model: "judge"}
+	// The judge's grade is taken only in its strict grammar.
+	j := &LetterJudge{Client: c, Model: "judge"}
 	for response, want := range map[string]score.Outcome{
-		"verdict CORRECT": score.Correct, "verdict wrong": score.Wrong, "verdict ABSTAINED": score.Abstained,
-		"verdict Correct.": score.Invalid, "verdict I think CORRECT": score.Invalid,
+		"verdict A": score.Correct, "verdict b": score.Wrong, "verdict C.": score.Abstained,
+		"verdict A because": score.Invalid, "verdict CORRECT": score.Invalid, "verdict I think A": score.Invalid,
 	} {
 		s := &score.Sample{ID: "q", Question: "q?", Golds: []string{"a"}, Response: response}
 		o, why, err := j.GradeSample(context.Background(), s)

@@ -2,7 +2,6 @@ package harness
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -107,8 +106,12 @@ func OpenRunFile(path string, retryInvalid bool) (_ *RunFile, err error) {
 func (rf *RunFile) load(data []byte, retryInvalid bool) (_ []byte, rewrite bool, _ error) {
 	cut := bytes.LastIndexByte(data, '\n') + 1
 	if tail := bytes.TrimSpace(data[cut:]); len(tail) > 0 {
-		var s score.Sample
-		if json.Unmarshal(tail, &s) == nil && s.ID != "" && s.Outcome != score.Ungraded {
+		complete := false
+		_, err := evallog.ReadRun(bytes.NewReader(tail), rf.path, func(s *score.Sample) error {
+			complete = s.ID != "" && s.Outcome != score.Ungraded
+			return nil
+		})
+		if err == nil && complete {
 			data = append(data[:len(data):len(data)], '\n') // complete but for its newline: keep it
 			cut = len(data)
 		}

@@ -2,12 +2,13 @@ package instances
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+
+	"github.com/hallu-dev/hallu/evallog"
 )
 
 // A CandidateSet is one context with the plausible responses a model is
@@ -84,65 +85,32 @@ func (s *CandidateSet) Check() error {
 	return nil
 }
 
-// A CandidateReader reads candidate sets, one JSON object per line (see
-// CandidateSet). Blank lines are skipped.
-type CandidateReader struct {
-	br   *bufio.Reader
-	name string
-	line int
-}
-
-// NewCandidateReader returns a reader of r, which is named name in errors.
-func NewCandidateReader(r io.Reader, name string) *CandidateReader {
-	return &CandidateReader{br: bufio.NewReaderSize(r, 64<<10), name: name}
-}
-
-// Read returns the next set, checked, or io.EOF after the last. Errors
-// name the file, line and field.
-func (cr *CandidateReader) Read() (CandidateSet, error) {
-	for {
-		raw, err := cr.br.ReadBytes('\n')
-		if len(raw) == 0 && errors.Is(err, io.EOF) {
-			return CandidateSet{}, io.EOF
-		}
-		if err != nil && !errors.Is(err, io.EOF) {
-			return CandidateSet{}, fmt.Errorf("%s: %w", cr.name, err)
-		}
-		cr.line++
-		raw = bytes.TrimSpace(raw)
-		if len(raw) == 0 {
-			continue
-		}
+// ReadCandidates reads the candidate sets of r (named name in errors), one
+// JSON object per line (see CandidateSet), each checked. Blank lines are
+// skipped. Errors name the file, line and field; a line longer than
+// lim.MaxLine is an error naming the file and line.
+func ReadCandidates(r io.Reader, name string, lim evallog.Limits) ([]CandidateSet, error) {
+	var out []CandidateSet
+	err := lim.EachLine(r, name, func(line int, raw []byte) error {
 		var s CandidateSet
 		if err := json.Unmarshal(raw, &s); err != nil {
 			var te *json.UnmarshalTypeError
 			if errors.As(err, &te) && te.Field != "" {
-				return s, fmt.Errorf("%s line %d: field %s: %s is not %s", cr.name, cr.line, te.Field, te.Value, te.Type)
+				return fmt.Errorf("%s line %d: field %s: %s is not %s", name, line, te.Field, te.Value, te.Type)
 			}
-			return s, fmt.Errorf("%s line %d: not a JSON object: %w", cr.name, cr.line, err)
+			return fmt.Errorf("%s line %d: not a JSON object: %w", name, line, err)
 		}
-		s.Line = cr.line
+		s.Line = line
 		if err := s.Check(); err != nil {
-			return s, fmt.Errorf("%s line %d: %w", cr.name, cr.line, err)
-		}
-		return s, nil
-	}
-}
-
-// ReadCandidates reads every set of r (named name in errors).
-func ReadCandidates(r io.Reader, name string) ([]CandidateSet, error) {
-	cr := NewCandidateReader(r, name)
-	var out []CandidateSet
-	for {
-		s, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
+			return fmt.Errorf("%s line %d: %w", name, line, err)
 		}
 		out = append(out, s)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // WriteCandidates writes sets as JSONL, one set per line.

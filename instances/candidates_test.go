@@ -2,13 +2,13 @@ package instances
 
 import (
 	"bytes"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/hallu-dev/hallu/evallog"
 )
 
 func TestCandidateReaderRoundTrip(t *testing.T) {
@@ -16,7 +16,7 @@ func TestCandidateReaderRoundTrip(t *testing.T) {
 
 {"context":"c","valid":[" a"," b"],"errors":[" x"],"p":[0.25,0.75]}
 `
-	sets, err := ReadCandidates(strings.NewReader(in), "sets.jsonl")
+	sets, err := ReadCandidates(strings.NewReader(in), "sets.jsonl", evallog.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestCandidateReaderRoundTrip(t *testing.T) {
 	if err := WriteCandidates(&buf, sets); err != nil {
 		t.Fatal(err)
 	}
-	again, err := ReadCandidates(&buf, "again")
+	again, err := ReadCandidates(&buf, "again", evallog.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestCandidateReaderErrors(t *testing.T) {
 		{"\n\n" + `{"context":"c","valid":[" a"],"errors":[" x"],"p":[NaN]}`, "f.jsonl line 3: not a JSON object"},
 		{`["c"]`, "f.jsonl line 1: not a JSON object"},
 	} {
-		_, err := ReadCandidates(strings.NewReader(tc.in), "f.jsonl")
+		_, err := ReadCandidates(strings.NewReader(tc.in), "f.jsonl", evallog.Limits{})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want %q", tc.in, err, tc.want)
 		}
@@ -82,12 +82,11 @@ func FuzzCandidateReader(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		cr := NewCandidateReader(bytes.NewReader(b), "fuzz")
-		for {
-			s, err := cr.Read()
-			if errors.Is(err, io.EOF) || err != nil {
-				return
-			}
+		sets, err := ReadCandidates(bytes.NewReader(b), "fuzz", evallog.Limits{})
+		if err != nil {
+			return
+		}
+		for _, s := range sets {
 			if err := s.Check(); err != nil {
 				t.Fatalf("returned a set that fails Check: %v", err)
 			}
@@ -95,7 +94,7 @@ func FuzzCandidateReader(f *testing.F) {
 			if err := WriteCandidates(&buf, []CandidateSet{s}); err != nil {
 				t.Fatal(err)
 			}
-			back, err := ReadCandidates(&buf, "back")
+			back, err := ReadCandidates(&buf, "back", evallog.Limits{})
 			if err != nil || len(back) != 1 {
 				t.Fatalf("written set does not read back: %v", err)
 			}

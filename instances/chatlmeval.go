@@ -15,12 +15,12 @@ import (
 // question or choice texts, with two choices of one text, or repeating an
 // earlier sample's question (the prompt would be the same) are left out
 // and counted. Bad samples are errors naming file, line and
-// field.
-func LMEvalSets(r io.Reader, name string) ([]CandidateSet, ConvertStats, error) {
+// field; lim bounds a line and a file that is one JSON array.
+func LMEvalSets(r io.Reader, name string, lim evallog.Limits) ([]CandidateSet, ConvertStats, error) {
 	var st ConvertStats
 	var sets []CandidateSet
 	asked := map[string]bool{}
-	_, err := evallog.ReadLMEvalChoices(r, name, evallog.LMEvalChoiceOptions{Norm: evallog.NormRaw}, func(mc *evallog.MultipleChoice) error {
+	_, err := evallog.ReadLMEvalChoices(r, name, evallog.LMEvalChoiceOptions{Norm: evallog.NormRaw, Limits: lim}, func(mc *evallog.MultipleChoice) error {
 		switch {
 		case mc.Question == "":
 			st.skip("lm-eval samples whose document has no question")

@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/hallu-dev/hallu/evallog"
 )
 
 // The three samples of lm-eval's negotiationtom log in evallog's testdata
@@ -15,7 +17,7 @@ func TestLMEvalSets(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	sets, st, err := LMEvalSets(f, "lmeval_mc_negotiationtom.jsonl")
+	sets, st, err := LMEvalSets(f, "lmeval_mc_negotiationtom.jsonl", evallog.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +29,7 @@ func TestLMEvalSets(t *testing.T) {
 			t.Errorf("set %+v", s)
 		}
 	}
-	if _, _, err := LMEvalSets(strings.NewReader("{\"doc_id\":0}\n"), "bad.jsonl"); err == nil || !strings.Contains(err.Error(), "bad.jsonl line 1") {
+	if _, _, err := LMEvalSets(strings.NewReader("{\"doc_id\":0}\n"), "bad.jsonl", evallog.Limits{}); err == nil || !strings.Contains(err.Error(), "bad.jsonl line 1") {
 		t.Errorf("bad sample: %v", err)
 	}
 }

@@ -1,12 +1,11 @@
 package instances
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
+
+	"github.com/hallu-dev/hallu/evallog"
 )
 
 // mcItem is one multiple-choice item: a question, its choices, and the
@@ -24,41 +23,30 @@ type mcItem struct {
 // with gold a 0-based index into choices or a list of them, as candidate
 // sets: context QAPrompt(question), the gold choices valid and the others
 // errors, each " " + choice. Blank lines are skipped; a bad line is an
-// error naming the file, line and field.
-func ReadMultipleChoice(r io.Reader, name string) ([]CandidateSet, ConvertStats, error) {
+// error naming the file, line and field, and a line longer than
+// lim.MaxLine an error naming the file and line.
+func ReadMultipleChoice(r io.Reader, name string, lim evallog.Limits) ([]CandidateSet, ConvertStats, error) {
 	var st ConvertStats
 	var out []CandidateSet
-	br := bufio.NewReaderSize(r, 64<<10)
-	for line := 1; ; line++ {
-		raw, err := br.ReadBytes('\n')
-		if len(raw) == 0 && errors.Is(err, io.EOF) {
-			return out, st, nil
-		}
-		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, st, fmt.Errorf("%s: %w", name, err)
-		}
-		raw = bytes.TrimSpace(raw)
-		if len(raw) == 0 {
-			continue
-		}
+	err := lim.EachLine(r, name, func(line int, raw []byte) error {
 		var it mcItem
 		if err := json.Unmarshal(raw, &it); err != nil {
-			return nil, st, fmt.Errorf("%s line %d: not a multiple-choice item: %w", name, line, err)
+			return fmt.Errorf("%s line %d: not a multiple-choice item: %w", name, line, err)
 		}
 		if it.Question == nil {
-			return nil, st, fieldErr(name, line, "question", "missing")
+			return fieldErr(name, line, "question", "missing")
 		}
 		var golds []int
 		var one int
 		if json.Unmarshal(it.Gold, &one) == nil {
 			golds = []int{one}
 		} else if err := json.Unmarshal(it.Gold, &golds); err != nil || len(golds) == 0 {
-			return nil, st, fieldErr(name, line, "gold", "want an index into choices or a non-empty list of them")
+			return fieldErr(name, line, "gold", "want an index into choices or a non-empty list of them")
 		}
 		isGold := map[int]bool{}
 		for _, g := range golds {
 			if g < 0 || g >= len(it.Choices) {
-				return nil, st, fieldErr(name, line, "gold", "index %d is not one of the %d choices", g, len(it.Choices))
+				return fieldErr(name, line, "gold", "index %d is not one of the %d choices", g, len(it.Choices))
 			}
 			isGold[g] = true
 		}
@@ -71,9 +59,14 @@ func ReadMultipleChoice(r io.Reader, name string) ([]CandidateSet, ConvertStats,
 			}
 		}
 		if err := s.Check(); err != nil {
-			return nil, st, fmt.Errorf("%s line %d: %w", name, line, err)
+			return fmt.Errorf("%s line %d: %w", name, line, err)
 		}
 		out = append(out, s)
 		st.Sets++
+		return nil
+	})
+	if err != nil {
+		return nil, st, err
 	}
+	return out, st, nil
 }

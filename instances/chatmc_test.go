@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/hallu-dev/hallu/evallog"
 )
 
 func TestReadMultipleChoice(t *testing.T) {
@@ -11,7 +13,7 @@ func TestReadMultipleChoice(t *testing.T) {
 
 {"question":"Even numbers?","choices":["2","3","4"],"gold":[0,2]}
 `
-	sets, st, err := ReadMultipleChoice(strings.NewReader(in), "mc.jsonl")
+	sets, st, err := ReadMultipleChoice(strings.NewReader(in), "mc.jsonl", evallog.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +32,7 @@ func TestReadMultipleChoice(t *testing.T) {
 		{`{"question":"q","choices":["a","a"],"gold":0}`, `is also valid[0]`},
 		{`[1]`, "mc.jsonl line 1: not a multiple-choice item"},
 	} {
-		if _, _, err := ReadMultipleChoice(strings.NewReader(tc.line), "mc.jsonl"); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, _, err := ReadMultipleChoice(strings.NewReader(tc.line), "mc.jsonl", evallog.Limits{}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want %q", tc.line, err, tc.want)
 		}
 	}

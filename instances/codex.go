@@ -1,11 +1,12 @@
 package instances
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/hallu-dev/hallu/evallog"
 )
 
 // CoDExInput holds the CoDEx files (Safavi & Koutra 2020) that CoDEx
@@ -13,7 +14,7 @@ import (
 type CoDExInput struct {
 	// Relations is relations.json: {"P27": {"label": "country of
 	// citizenship", …}, …}.
-	Relations io.Reader
+	Relations NamedReader
 	// Positives are true triple files, "head<TAB>relation<TAB>tail" per
 	// line (train.txt, valid.txt, test.txt): every true tail of a (head,
 	// relation) they hold is valid.
@@ -25,6 +26,9 @@ type CoDExInput struct {
 	// CoDEx's entities.json); entities without a label are written as
 	// their Q-id.
 	Labels map[string]string
+	// Limits bounds relations.json, read whole (MaxDocument), and a line
+	// of a triple file (MaxLine); zero: the defaults.
+	Limits evallog.Limits
 }
 
 // A NamedReader is a reader with the name errors give it.
@@ -49,14 +53,18 @@ func CoDEx(in CoDExInput) ([]CandidateSet, ConvertStats, error) {
 	var rels map[string]struct {
 		Label string `json:"label"`
 	}
-	if err := json.NewDecoder(in.Relations).Decode(&rels); err != nil {
-		return nil, st, fmt.Errorf("relations: not a JSON object of {label}: %w", err)
+	b, err := in.Limits.ReadAll(in.Relations.R, "relations file")
+	if err != nil {
+		return nil, st, fmt.Errorf("%s: %w", in.Relations.Name, err)
+	}
+	if err := json.Unmarshal(b, &rels); err != nil {
+		return nil, st, fmt.Errorf("%s: not a JSON object of {label}: %w", in.Relations.Name, err)
 	}
 	type hr struct{ h, r string }
 	truth := map[hr][]string{}
 	isTrue := map[[3]string]bool{}
 	for _, p := range in.Positives {
-		err := eachTriple(p, func(h, r, t string) {
+		err := eachTriple(p, in.Limits, func(_ int, h, r, t string) {
 			if !isTrue[[3]string{h, r, t}] {
 				isTrue[[3]string{h, r, t}] = true
 				truth[hr{h, r}] = append(truth[hr{h, r}], t)
@@ -69,9 +77,7 @@ func CoDEx(in CoDExInput) ([]CandidateSet, ConvertStats, error) {
 	var order []hr
 	neg := map[hr][]string{}
 	lineOf := map[hr]int{}
-	line := 0
-	err := eachTriple(in.Negatives, func(h, r, t string) {
-		line++
+	err = eachTriple(in.Negatives, in.Limits, func(line int, h, r, t string) {
 		k := hr{h, r}
 		switch {
 		case truth[k] == nil:
@@ -100,7 +106,7 @@ func CoDEx(in CoDExInput) ([]CandidateSet, ConvertStats, error) {
 	for _, k := range order {
 		rl, ok := rels[k.r]
 		if !ok || rl.Label == "" {
-			return nil, st, fmt.Errorf("%s line %d: field relation: %s has no label in relations.json", in.Negatives.Name, lineOf[k], k.r)
+			return nil, st, fmt.Errorf("%s line %d: field relation: %s has no label in %s", in.Negatives.Name, lineOf[k], k.r, in.Relations.Name)
 		}
 		var valid, wrong answerSet
 		for _, t := range truth[k] {
@@ -124,22 +130,16 @@ func CoDEx(in CoDExInput) ([]CandidateSet, ConvertStats, error) {
 	return sets, st, nil
 }
 
-// eachTriple calls fn with each "head<TAB>relation<TAB>tail" line of nr.
-func eachTriple(nr NamedReader, fn func(h, r, t string)) error {
-	sc := bufio.NewScanner(nr.R)
-	for line := 1; sc.Scan(); line++ {
-		s := strings.TrimSpace(sc.Text())
-		if s == "" {
-			continue
-		}
+// eachTriple calls fn with each "head<TAB>relation<TAB>tail" line of nr
+// and its line number.
+func eachTriple(nr NamedReader, lim evallog.Limits, fn func(line int, h, r, t string)) error {
+	return lim.EachLine(nr.R, nr.Name, func(line int, raw []byte) error {
+		s := string(raw)
 		f := strings.Split(s, "\t")
 		if len(f) != 3 || f[0] == "" || f[1] == "" || f[2] == "" {
 			return fmt.Errorf("%s line %d: want head<TAB>relation<TAB>tail, got %q", nr.Name, line, abbrev(s, 80))
 		}
-		fn(f[0], f[1], f[2])
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: %w", nr.Name, err)
-	}
-	return nil
+		fn(line, f[0], f[1], f[2])
+		return nil
+	})
 }

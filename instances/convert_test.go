@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/hallu-dev/hallu/evallog"
 )
 
 func openShared(t *testing.T, rel string) *os.File {
@@ -19,7 +21,7 @@ func openShared(t *testing.T, rel string) *os.File {
 }
 
 func TestTruthfulQAReal(t *testing.T) {
-	sets, st, err := TruthfulQA(openShared(t, "truthfulqa/TruthfulQA_v1_817.csv"), "TruthfulQA_v1_817.csv")
+	sets, st, err := TruthfulQA(openShared(t, "truthfulqa/TruthfulQA_v1_817.csv"), "TruthfulQA_v1_817.csv", evallog.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +52,7 @@ func TestTruthfulQAErrors(t *testing.T) {
 		{"Question,Correct Answers,Incorrect Answers\nWhy?,Yes,\n", "t.csv line 2: field Incorrect Answers: no incorrect answer"},
 		{"Question,Correct Answers,Incorrect Answers\n,Yes,No\n", "t.csv line 2: field Question: empty"},
 	} {
-		_, _, err := TruthfulQA(strings.NewReader(tc.in), "t.csv")
+		_, _, err := TruthfulQA(strings.NewReader(tc.in), "t.csv", evallog.Limits{})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want %q", tc.in, err, tc.want)
 		}
@@ -110,7 +112,7 @@ func TestEntityQuestionsErrors(t *testing.T) {
 
 func TestCoDExReal(t *testing.T) {
 	const dir = "kg_codex_s/"
-	in := CoDExInput{Relations: openShared(t, dir+"relations_en.json"),
+	in := CoDExInput{Relations: NamedReader{"relations_en.json", openShared(t, dir+"relations_en.json")},
 		Negatives: NamedReader{"test_negatives.txt", openShared(t, dir+"test_negatives.txt")}}
 	truth := map[string]bool{}
 	for _, n := range []string{"train.txt", "valid.txt", "test.txt"} {
@@ -168,9 +170,9 @@ func TestCoDExErrors(t *testing.T) {
 		{"Q1\tP27\tQ2\n", "Q1 P27 Q3\n", rels, `neg.txt line 1: want head<TAB>relation<TAB>tail`},
 		{"Q1\tP27\n", "", rels, "pos.txt line 1: want head<TAB>relation<TAB>tail"},
 		{"Q1\tP99\tQ2\n", "Q1\tP99\tQ3\n", rels, "neg.txt line 1: field relation: P99 has no label"},
-		{"", "", "[]", "relations: not a JSON object"},
+		{"", "", "[]", "rel.json: not a JSON object"},
 	} {
-		_, _, err := CoDEx(CoDExInput{Relations: strings.NewReader(tc.rels), Positives: []NamedReader{{"pos.txt", strings.NewReader(tc.pos)}},
+		_, _, err := CoDEx(CoDExInput{Relations: NamedReader{"rel.json", strings.NewReader(tc.rels)}, Positives: []NamedReader{{"pos.txt", strings.NewReader(tc.pos)}},
 			Negatives: NamedReader{"neg.txt", strings.NewReader(tc.neg)}})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q/%q: error %v, want %q", tc.pos, tc.neg, err, tc.want)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+
+	"github.com/hallu-dev/hallu/evallog"
 )
 
 // EntityQuestionsOptions configures EntityQuestions.
@@ -15,6 +17,9 @@ type EntityQuestionsOptions struct {
 	Distractors int
 	// Seed seeds the draw.
 	Seed uint64
+	// Limits bounds the file, which is read whole (MaxDocument; zero: the
+	// default).
+	Limits evallog.Limits
 }
 
 // EntityQuestions converts one relation file of EntityQuestions
@@ -35,7 +40,11 @@ func EntityQuestions(r io.Reader, name string, opt EntityQuestionsOptions) ([]Ca
 		Question string   `json:"question"`
 		Answers  []string `json:"answers"`
 	}
-	if err := json.NewDecoder(r).Decode(&items); err != nil {
+	b, err := opt.Limits.ReadAll(r, "EntityQuestions file")
+	if err != nil {
+		return nil, st, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := json.Unmarshal(b, &items); err != nil {
 		return nil, st, fmt.Errorf("%s: not a JSON array of {question, answers}: %w", name, err)
 	}
 	var pool answerSet

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/iiv"
 	"github.com/hallu-dev/hallu/instances"
 	"github.com/hallu-dev/hallu/ngram"
@@ -47,4 +48,20 @@ func ExampleScore() {
 	fmt.Printf("p̂(Paris) = %.4f (= %.4f), p̂(Rome) = %.4f\n", float64(rows[0].Phat), want, float64(rows[1].Phat))
 	// Output:
 	// p̂(Paris) = 0.8150 (= 0.8150), p̂(Rome) = 0.1850
+}
+
+// Build reads an lm-eval samples log by the log-likelihoods it recorded:
+// one context per question, and the notes that every report must carry.
+func ExampleBuild() {
+	src := instances.Source{Format: instances.FormatLMEval, Path: "../evallog/testdata/lmeval_mc_negotiationtom.jsonl"}
+	b, err := instances.Build[iiv.Float](context.Background(), src, instances.BuildOptions{Norm: evallog.NormLength})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%d rows from %d samples, sha256 %.12s…\n", len(b.Rows), b.LMEval.Samples, b.Inputs[0].SHA256)
+	fmt.Println(b.Notes[1])
+	// Output:
+	// 12 rows from 3 samples, sha256 1e1a55d74eb3…
+	// --norm length: each log-likelihood is divided by its choice's length in characters before the softmax, as lm-eval's acc_norm ranks choices.
 }

@@ -12,11 +12,39 @@ import (
 	"github.com/hallu-dev/hallu/iiv"
 )
 
-// RestrictionNote is the caveat every report of an lm-eval instance must
-// carry.
-const RestrictionNote = "p̂ is the model's distribution restricted to the choices the benchmark offers " +
-	"(the softmax of their log-likelihoods), not its distribution over all answers: " +
-	"err and δ describe the model on this plausible set X_c only"
+// RestrictionNote is the caveat every report of an instance read from
+// per-choice scores must carry: p̂ is restricted to the choices offered,
+// and made from what the source's scores are (log-likelihoods, HELM's
+// log-probabilities, a table's logits, log-probabilities or
+// probabilities). Norm, Table.Norm and SkipBad of src do not change it.
+func RestrictionNote(src QuestionSource) string {
+	return "p̂ is the model's distribution restricted to the choices the benchmark offers " +
+		"(" + phatOrigin(src) + "), not its distribution over all answers: " +
+		"err and δ describe the model on this plausible set X_c only"
+}
+
+// phatOrigin says how p̂ is made from the scores of src's format.
+func phatOrigin(src QuestionSource) string {
+	switch src.Format {
+	case FormatHELM:
+		switch src.HELMScore {
+		case evallog.HELMPerToken:
+			return "the softmax of their mean token log-probabilities"
+		case evallog.HELMCalibrated:
+			return "the softmax of their log-probabilities minus those of the calibration requests"
+		}
+		return "the softmax of their log-probabilities"
+	case FormatChoices:
+		switch src.Table.Kind {
+		case evallog.KindLogprob:
+			return "the softmax of their log-probabilities"
+		case evallog.KindProb:
+			return "their probabilities divided by their sum"
+		}
+		return "the softmax of their logits"
+	}
+	return "the softmax of their log-likelihoods"
+}
 
 // LMEvalOptions configures ReadLMEval.
 type LMEvalOptions struct {
@@ -29,6 +57,9 @@ type LMEvalOptions struct {
 	// SkipBad skips samples that cannot be read, counting them, instead of
 	// failing on the first.
 	SkipBad bool
+	// Limits bounds a line, and a file that is one JSON array (zero: the
+	// defaults).
+	Limits evallog.Limits
 }
 
 // LMEvalStats counts what ReadLMEval read and left out.
@@ -66,7 +97,7 @@ func ReadLMEval[T iiv.Scalar[T]](r io.Reader, name string, opt LMEvalOptions) ([
 	}
 	var rows []iiv.Row[T]
 	var zero T
-	est, err := evallog.ReadLMEvalChoices(r, name, evallog.LMEvalChoiceOptions{Filter: opt.Filter, Norm: opt.Norm, SkipBad: opt.SkipBad},
+	est, err := evallog.ReadLMEvalChoices(r, name, evallog.LMEvalChoiceOptions{Filter: opt.Filter, Norm: opt.Norm, SkipBad: opt.SkipBad, Limits: opt.Limits},
 		func(mc *evallog.MultipleChoice) error {
 			ctx := fmt.Sprintf("%s doc %s", opt.Task, mc.DocID)
 			if mc.Question != "" {

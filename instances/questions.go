@@ -1,6 +1,7 @@
 package instances
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -51,6 +52,10 @@ const (
 	FormatChoices   = "choices"    // a table of per-choice scores (evallog.ChoiceTable)
 )
 
+// ErrRawOnly is the error of a QuestionSource.Norm other than raw for an
+// lm-eval v0.3 file, whose choices' log-likelihoods cannot be normalised.
+var ErrRawOnly = errors.New("lm-eval v0.3 --write_out files do not separate the choices' texts from their contexts; only raw applies")
+
 // QuestionSource says how ReadQuestions reads a file.
 type QuestionSource struct {
 	Format string
@@ -63,6 +68,8 @@ type QuestionSource struct {
 	HELMScore evallog.HELMScore
 	// SkipBad skips and counts questions that cannot be read.
 	SkipBad bool
+	// Limits bounds a line and a file read whole (zero: the defaults).
+	Limits evallog.Limits
 }
 
 // QuestionStats counts what ReadQuestions read and left out.
@@ -91,7 +98,7 @@ func ReadQuestions(r io.Reader, name string, src QuestionSource) ([]Question, Qu
 	switch src.Format {
 	case FormatLMEval:
 		var s evallog.LMEvalChoiceStats
-		s, err = evallog.ReadLMEvalChoices(r, name, evallog.LMEvalChoiceOptions{Norm: src.Norm, SkipBad: src.SkipBad}, keep)
+		s, err = evallog.ReadLMEvalChoices(r, name, evallog.LMEvalChoiceOptions{Norm: src.Norm, SkipBad: src.SkipBad, Limits: src.Limits}, keep)
 		st.Skipped, first = s.Skipped, s.FirstSkipped
 		if s.Duplicates > 0 {
 			st.Notes = append(st.Notes, fmt.Sprintf("%s: %d lines repeating a doc_id left out", name, s.Duplicates))
@@ -101,24 +108,24 @@ func ReadQuestions(r io.Reader, name string, src QuestionSource) ([]Question, Qu
 		}
 	case FormatLMEvalV03:
 		if src.Norm != "" && src.Norm != evallog.NormRaw {
-			return nil, st, fmt.Errorf("%s: --norm %s: lm-eval v0.3 --write_out files do not separate the choices' texts from their contexts; only raw applies", name, src.Norm)
+			return nil, st, fmt.Errorf("%s: normalisation %s: %w", name, src.Norm, ErrRawOnly)
 		}
 		var s evallog.V03Stats
-		s, err = evallog.ReadLMEvalV03(r, name, src.SkipBad, keep)
+		s, err = evallog.ReadLMEvalV03(r, name, src.SkipBad, src.Limits, keep)
 		st.Skipped, first = s.Skipped, s.FirstSkipped
 		if s.AccDisagree > 0 {
 			st.Notes = append(st.Notes, fmt.Sprintf("%s: %d documents' own acc differs from whether the gold choice has the largest log-likelihood", name, s.AccDisagree))
 		}
 	case FormatHELM:
 		var s evallog.HELMStats
-		s, err = evallog.ReadHELMChoices(r, name, src.HELMScore, src.SkipBad, keep)
+		s, err = evallog.ReadHELMChoices(r, name, src.HELMScore, src.SkipBad, src.Limits, keep)
 		st.Skipped, first = s.Skipped, s.FirstSkipped
 		if s.OtherTrials > 0 {
 			st.Notes = append(st.Notes, fmt.Sprintf("%s: %d request states of train trials other than 0 left out", name, s.OtherTrials))
 		}
 	case FormatChoices:
 		t := src.Table
-		t.Norm, t.SkipBad = src.Norm, src.SkipBad
+		t.Norm, t.SkipBad, t.Limits = src.Norm, src.SkipBad, src.Limits
 		var s evallog.ChoiceTableStats
 		s, err = evallog.ReadChoiceTable(r, name, t, keep)
 		st.Skipped, first = s.Skipped, s.FirstSkipped

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/hallu-dev/hallu/evallog"
 )
 
 // TruthfulQA converts TruthfulQA.csv (Lin, Hilton, Evans 2021:
@@ -19,13 +21,15 @@ import (
 // and incorrect makes its question ambiguous, and the question is left out
 // and counted. "I have no comment" and the like are correct answers in
 // TruthfulQA: they count as valid, as the paper counts IDK (Section 3.2 of arXiv:2509.04664).
-func TruthfulQA(r io.Reader, name string) ([]CandidateSet, ConvertStats, error) {
+// A record longer than lim.MaxLine is an error naming the file and the line
+// after which it starts.
+func TruthfulQA(r io.Reader, name string, lim evallog.Limits) ([]CandidateSet, ConvertStats, error) {
 	var st ConvertStats
 	br := bufio.NewReader(r)
 	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
 		br.Discard(3)
 	}
-	cr := csv.NewReader(br)
+	cr := lim.NewCSVReader(br)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
@@ -41,15 +45,20 @@ func TruthfulQA(r io.Reader, name string) ([]CandidateSet, ConvertStats, error) 
 		}
 	}
 	var sets []CandidateSet
+	last := 1 // the line of the last record read
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return nil, st, fmt.Errorf("%s: %w", name, err)
+			if _, ok := err.(*csv.ParseError); ok {
+				return nil, st, fmt.Errorf("%s: %w", name, err)
+			}
+			return nil, st, fmt.Errorf("%s: the record after line %d: %w", name, last, err)
 		}
+		line, _ := cr.FieldPos(0)
+		last = line
 		get := func(c string) string {
 			if i := col[c]; i < len(rec) {
 				return rec[i]

@@ -86,15 +86,16 @@ func ReadTable(r io.Reader) (FreqOfFreq, error) {
 	}
 }
 
-// WriteTable writes t in the text form ReadTable reads: a header "j f_j"
-// and one line "j f_j" per class, in increasing j.
+// WriteTable writes t in the text form ReadTable reads, as CSV (which
+// breakaway, SpadeR and iNEXT read too): a header "j,f_j" and one line
+// "j,f_j" per class, in increasing j.
 func WriteTable(w io.Writer, t FreqOfFreq) error {
 	bw := bufio.NewWriter(w)
-	bw.WriteString("j f_j\n")
+	bw.WriteString("j,f_j\n")
 	var line []byte
 	for _, c := range t {
 		line = strconv.AppendInt(line[:0], c.J, 10)
-		line = append(line, ' ')
+		line = append(line, ',')
 		line = strconv.AppendInt(line, c.F, 10)
 		line = append(line, '\n')
 		bw.Write(line)

@@ -84,10 +84,10 @@ func fmtKappa(x *float64) string {
 	return fmt.Sprintf("%.3f", *x)
 }
 
-// AgreementTables returns, for each group, its confusion matrix and its
+// matrixTables returns, for each group, its confusion matrix and its
 // figures; the matrix's rows are the reference's buckets, its columns
 // hallu's.
-func AgreementTables(gs []AgreementGroup) []Table {
+func matrixTables(gs []AgreementGroup) []Table {
 	var ts []Table
 	for _, g := range gs {
 		m := Table{Title: fmt.Sprintf("%s: reference (rows) against hallu (columns), %d samples", g.Model, g.N),
@@ -127,33 +127,32 @@ func AgreementTables(gs []AgreementGroup) []Table {
 	return ts
 }
 
-// RenderAgreement writes the agreement tables and the disagreeing samples
-// as text.
-func RenderAgreement(w io.Writer, heading string, gs []AgreementGroup) error {
-	if _, err := fmt.Fprintf(w, "%s\n\n", heading); err != nil {
-		return err
-	}
-	for _, t := range AgreementTables(gs) {
-		if err := t.Render(w); err != nil {
-			return err
-		}
-		fmt.Fprintln(w)
-	}
+// agreementTables are the tables of an agreement check, text and HTML
+// alike: each group's confusion matrix and figures, then each group's
+// disagreeing samples.
+func agreementTables(gs []AgreementGroup) []Table {
+	ts := matrixTables(gs)
 	for _, g := range gs {
 		if len(g.Disagreements) == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "%s: %d of %d disagreements shown\n", g.Model, len(g.Disagreements), g.N-g.Agreed)
+		t := Table{Title: fmt.Sprintf("%s: %d of %d disagreements shown", g.Model, len(g.Disagreements), g.N-g.Agreed), Stacked: true,
+			Header: []string{"source", "reference", "hallu", "question", "response", "gold", "why"}}
 		for _, d := range g.Disagreements {
-			fmt.Fprintf(w, "\n  %s  reference %s, hallu %s\n", d.Source, d.Reference, d.Hallu)
-			if d.Question != "" {
-				fmt.Fprintf(w, "    question: %s\n", oneLine(d.Question))
-			}
-			fmt.Fprintf(w, "    response: %s\n    gold:     %s\n    why:      %s\n", oneLine(d.Response), oneLine(strings.Join(d.Golds, " | ")), d.Why)
+			t.AddRow(d.Source, d.Reference, d.Hallu, oneLine(d.Question), oneLine(d.Response), oneLine(strings.Join(d.Golds, " | ")), d.Why)
 		}
-		fmt.Fprintln(w)
+		ts = append(ts, t)
 	}
-	return nil
+	return ts
+}
+
+// WriteAgreementText writes the heading, then the agreement tables and the
+// disagreeing samples as text.
+func WriteAgreementText(w io.Writer, heading string, gs []AgreementGroup) error {
+	if _, err := fmt.Fprintf(w, "%s\n\n", heading); err != nil {
+		return err
+	}
+	return writeText(w, agreementTables(gs))
 }
 
 // oneLine shortens s to one line of at most 300 characters.
@@ -165,23 +164,13 @@ func oneLine(s string) string {
 	return s
 }
 
-// AgreementPage is the HTML page of `hallu score --reference`.
+// AgreementPage is the HTML page of `hallu score --reference`: the tables
+// of WriteAgreementText under its heading.
 func AgreementPage(heading string, gs []AgreementGroup, provenance []string) Page {
 	sec := Section{Heading: heading, Paragraphs: []string{
 		"Before scoring under a confidence target (Kalai et al. 2025, Section 4: +1 correct, −t/(1−t) wrong, 0 for an abstention), check that the grades are right: " +
 			"a missed abstention is charged t/(1−t) instead of 0. Cohen's κ corrects the agreement for chance."},
-		Tables: AgreementTables(gs)}
-	secs := []Section{sec}
-	for _, g := range gs {
-		if len(g.Disagreements) == 0 {
-			continue
-		}
-		t := Table{Header: []string{"source", "reference", "hallu", "question", "response", "gold", "why"}}
-		for _, d := range g.Disagreements {
-			t.AddRow(d.Source, d.Reference, d.Hallu, oneLine(d.Question), oneLine(d.Response), oneLine(strings.Join(d.Golds, " | ")), d.Why)
-		}
-		secs = append(secs, Section{Heading: fmt.Sprintf("%s: %d of %d disagreements", g.Model, len(g.Disagreements), g.N-g.Agreed), Tables: []Table{t}})
-	}
+		Tables: agreementTables(gs)}
 	return Page{Title: "hallu score --reference", Subtitle: "How hallu's grading agrees with the reference labels in the log.",
-		Sections: secs, Provenance: provenance}
+		Sections: []Section{sec}, Provenance: provenance}
 }

@@ -2,39 +2,161 @@ package report
 
 import (
 	"fmt"
+	"io"
+	"slices"
+	"strings"
 
 	"github.com/hallu-dev/hallu/audit"
 )
 
-// AuditSections renders an audit of a fact corpus (Definition 2, Lemma 1,
-// Theorem 2 of Kalai et al. 2025): the singleton rate and Theorem 2's
-// floor, and the frequency-of-frequencies table on log–log axes. gamma is
-// the audit's γ (intervals hold with probability 1 − γ).
-func AuditSections(name string, res *audit.Result, gamma float64) ([]Section, error) {
+// shownFreqRows is how many rows of the frequency-of-frequencies table a
+// report shows; --freq-csv and --json give them all.
+const shownFreqRows = 12
+
+// auditTables are the tables of an audit, text and HTML alike.
+type auditTables struct {
+	summary, fof Table
+	// groups, conflicts and skipped are nil when there is nothing to show.
+	groups, conflicts, skipped *Table
+}
+
+func (t auditTables) all() []Table {
+	out := []Table{t.summary, t.fof}
+	for _, x := range []*Table{t.groups, t.conflicts, t.skipped} {
+		if x != nil {
+			out = append(out, *x)
+		}
+	}
+	return out
+}
+
+// newAuditTables builds the tables of an audit of a fact corpus
+// (Definition 2, Lemma 1, Theorem 2 of arXiv:2509.04664) run with cfg.
+func newAuditTables(res *audit.Result, cfg audit.Config) auditTables {
+	level := fmt.Sprintf("%g%%", 100*(1-cfg.Gamma))
 	s := res.Stats
-	level := fmt.Sprintf("%g%%", 100*(1-gamma))
-	t := Table{Header: []string{"quantity", "value"}}
-	t.AddRow("records N (abstentions included)", s.Records)
-	t.AddRow("abstained", s.Abstained)
-	t.AddRow("prompts seen with an answer", s.AnsweredPrompts)
-	t.AddRow("singletons |S| = f₁", s.Singletons)
-	t.AddRow("singleton rate sr = |S|/N (Def. 2)", s.SingletonRate)
-	t.AddRow("missing mass, Lemma 1 interval at "+level, "["+F(s.MissingMassLow)+", "+F(s.MissingMassHigh)+"]")
-	t.AddRow("Chao1 answered prompts", s.Estimate)
-	t.AddRow("prompts with conflicting answers", s.ConflictingPrompts)
-	if s.Floor99 != nil {
-		t.AddRow("min|E_c| (wrong answers per prompt)", *s.MinWrong)
-		t.AddRow("Theorem 2 floor, 99% form as printed", *s.Floor99)
-		t.AddRow("Theorem 2 floor, general form at "+level, *s.Floor)
-		t.AddRow("calibrated algorithm's ceiling, 99% form as printed", *s.Upper99)
-	}
+	var at auditTables
+	main := Table{Title: "hallu audit: " + string(res.Kind), Header: []string{"quantity", "value"}}
+	main.AddRow("records N (abstentions included)", s.Records)
+	main.AddRow("answered", s.Answered)
+	main.AddRow("abstained", s.Abstained)
+	main.AddRow("distinct prompts", s.Prompts)
+	main.AddRow("prompts seen with an answer", s.AnsweredPrompts)
+	main.AddRow("singletons |S| (f_1)", s.Singletons)
+	main.AddRow("singleton rate sr = |S|/N (Def. 2)", s.SingletonRate)
+	main.AddRow("missing mass, Good–Turing", s.MissingMass)
+	main.AddRow("missing mass, Lemma 1 interval at "+level, between(s.MissingMassLow, s.MissingMassHigh))
+	main.AddRow("Good's coverage 1 − sr", s.Coverage)
+	main.AddRow("Chao1 answered prompts", s.Estimate)
+	main.AddRow("Chao1 interval at "+level, between(s.Low, s.High))
+	main.AddRow("prompts with conflicting answers", s.ConflictingPrompts)
 	if res.Skipped > 0 {
-		t.AddRow("malformed records skipped", res.Skipped)
+		main.AddRow("malformed records skipped", res.Skipped)
 	}
+	main.Notes = append(main.Notes, theoremNote(s.Bounds, cfg.Gamma))
+	at.summary = main
+
+	fof := Table{Title: "frequency of frequencies (answered count j, prompts f_j)", Header: []string{"j", "f_j"}}
+	for i, c := range s.FreqOfFreq {
+		if i == shownFreqRows {
+			fof.Notes = append(fof.Notes, fmt.Sprintf("… %d more rows (--freq-csv or --json give them all)", len(s.FreqOfFreq)-i))
+			break
+		}
+		fof.AddRow(c.J, c.F)
+	}
+	at.fof = fof
+
+	if len(res.Groups) > 0 {
+		g := Table{
+			Title:  "per group (" + cfg.Group + ")",
+			Header: []string{"group", "N", "prompts", "f_1", "sr", "MM low", "MM high", "conflicts", "floor 99%", "upper 99%"},
+		}
+		for _, grp := range res.Groups {
+			gs := grp.Stats
+			g.AddRow(grp.Group, gs.Records, gs.Prompts, gs.Singletons, gs.SingletonRate, gs.MissingMassLow, gs.MissingMassHigh,
+				gs.ConflictingPrompts, optional(gs.Floor99), optional(gs.Upper99))
+		}
+		at.groups = &g
+	}
+	if s.ConflictingPrompts > 0 {
+		c := Table{Title: "prompts seen with conflicting answers (multi-valued relations, or errors in the data)", Header: []string{"prompt", "answers"}}
+		for _, ex := range res.ConflictExamples {
+			prompt := strings.Join(ex.Prompt, " | ")
+			if ex.Group != nil && cfg.Group != "" && !slices.Contains(ex.Prompt, *ex.Group) {
+				prompt += " [" + *ex.Group + "]"
+			}
+			var ans []string
+			for _, a := range ex.Answers {
+				ans = append(ans, fmt.Sprintf("%q ×%d", a.Answer, a.Count))
+			}
+			if more := ex.DistinctAnswers - int64(len(ex.Answers)); more > 0 {
+				ans = append(ans, fmt.Sprintf("and %d more", more))
+			}
+			c.AddRow(prompt, strings.Join(ans, ", "))
+		}
+		if res.ConflictExamplesNote != "" {
+			c.Notes = append(c.Notes, res.ConflictExamplesNote)
+		}
+		if len(c.Rows) == 0 {
+			c.Header = nil
+		}
+		if len(c.Rows) > 0 || len(c.Notes) > 0 {
+			at.conflicts = &c
+		}
+	}
+	if len(res.SkippedExamples) > 0 {
+		sk := Table{Title: "first malformed records skipped", Header: []string{"record"}}
+		for _, e := range res.SkippedExamples {
+			sk.AddRow(e)
+		}
+		at.skipped = &sk
+	}
+	return at
+}
+
+// theoremNote states Theorem 2's bounds in words.
+func theoremNote(b audit.Bounds, gamma float64) string {
+	if b.Floor99 == nil {
+		return "\nTheorem 2's floor needs the number of plausible answers per prompt: --answers K (|R_c|), for all prompts or per group."
+	}
+	wrong := fmt.Sprintf("|E_c| = %d", *b.MinWrong)
+	if *b.MaxWrong != *b.MinWrong {
+		wrong = fmt.Sprintf("%d ≤ |E_c| ≤ %d", *b.MinWrong, *b.MaxWrong)
+	}
+	floor := fmt.Sprintf("errs on at least %s of such prompts", F(*b.Floor99))
+	if *b.Floor99 <= 0 {
+		floor = fmt.Sprintf("has a floor of %s, which says nothing (N too small or sr too low)", F(*b.Floor99))
+	}
+	return fmt.Sprintf("\nTheorem 2 (%s, δ = %g): a calibrated model trained on this corpus %s, with probability 99%%;\n"+
+		"the calibrated algorithm of the paper errs on at most %s (at γ = %g: floor %s, upper %s).",
+		wrong, b.Delta, floor, F(*b.Upper99), gamma, F(*b.Floor), F(*b.Upper))
+}
+
+func between(lo, hi float64) string { return "[" + F(lo) + ", " + F(hi) + "]" }
+
+func optional(v *float64) string {
+	if v == nil {
+		return "n/a"
+	}
+	return F(*v)
+}
+
+// WriteAuditText writes the tables of an audit as text.
+func WriteAuditText(w io.Writer, res *audit.Result, cfg audit.Config) error {
+	return writeText(w, newAuditTables(res, cfg).all())
+}
+
+// AuditSections renders an audit of a fact corpus (Definition 2, Lemma 1,
+// Theorem 2 of Kalai et al. 2025) with the tables of WriteAuditText: the
+// singleton rate and Theorem 2's floor, and the frequency-of-frequencies
+// table beside its chart on log–log axes.
+func AuditSections(name string, res *audit.Result, cfg audit.Config) ([]Section, error) {
+	s := res.Stats
+	at := newAuditTables(res, cfg)
 	summary := Section{
 		Heading:    "Singleton rate and Theorem 2",
 		Paragraphs: []string{auditVerdict(s)},
-		Tables:     []Table{t},
+		Tables:     []Table{at.summary},
 	}
 
 	var j, f []float64
@@ -55,18 +177,20 @@ func AuditSections(name string, res *audit.Result, gamma float64) ([]Section, er
 		Paragraphs: []string{"The prompts seen once (f₁, the leftmost point) are the facts a model trained on this corpus has seen a single time; " +
 			"Good–Turing's estimate of the probability of a fact never seen is f₁/N, and Theorem 2's floor starts from it."},
 		Figures: []Figure{fig},
+		Tables:  []Table{at.fof},
 	}
 	sections := []Section{summary, fof}
-	if len(res.Groups) > 0 {
-		g := Table{Header: []string{"group", "N", "prompts", "f₁", "sr", "floor 99%"}}
-		for _, grp := range res.Groups {
-			floor := "n/a"
-			if grp.Floor99 != nil {
-				floor = F(*grp.Floor99)
-			}
-			g.AddRow(grp.Group, grp.Records, grp.Prompts, grp.Singletons, grp.SingletonRate, floor)
+	if at.groups != nil {
+		sections = append(sections, Section{Heading: "Per group", Tables: []Table{*at.groups}})
+	}
+	var rest []Table
+	for _, t := range []*Table{at.conflicts, at.skipped} {
+		if t != nil {
+			rest = append(rest, *t)
 		}
-		sections = append(sections, Section{Heading: "Per group", Tables: []Table{g}})
+	}
+	if len(rest) > 0 {
+		sections = append(sections, Section{Heading: "Records to look at", Tables: rest})
 	}
 	return sections, nil
 }
@@ -85,8 +209,8 @@ func auditVerdict(s audit.Stats) string {
 }
 
 // AuditPage is the page of hallu audit --html.
-func AuditPage(name string, res *audit.Result, gamma float64, provenance []string) (Page, error) {
-	sections, err := AuditSections(name, res, gamma)
+func AuditPage(name string, res *audit.Result, cfg audit.Config, provenance []string) (Page, error) {
+	sections, err := AuditSections(name, res, cfg)
 	if err != nil {
 		return Page{}, err
 	}

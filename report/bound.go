@@ -103,8 +103,15 @@ func NewBound[T iiv.Scalar[T]](r iiv.Result[T]) Bound {
 	return b
 }
 
-// WriteBoundText renders b as aligned tables.
+// WriteBoundText writes the tables of b as text.
 func WriteBoundText(w io.Writer, name string, b Bound) error {
+	return writeText(w, boundTables(name, b))
+}
+
+// boundTables builds the tables of b, text and HTML alike: every quantity
+// of Theorem 1 (arXiv:2509.04664, Sections 3.1–3.2) with its meaning, and
+// the analysis at other thresholds when asked for.
+func boundTables(name string, b Bound) []Table {
 	ex := func(key string, v float64) string {
 		if s, ok := b.Exact[key]; ok && s != F(v) {
 			return F(v) + "  (" + s + ")"
@@ -137,13 +144,10 @@ func WriteBoundText(w io.Writer, name string, b Bound) error {
 		t.AddRow("Theorem 3-4 bound", ex("mc_bound", *b.MCBound), fmt.Sprintf("err ≥ 2(1 − 1/C)·opt, C = %d choices", b.MinErrors+1))
 		t.AddRow("slack", *b.MCSlack, "err − bound (≥ 0 by Theorem 4)")
 	}
-	if err := t.Render(w); err != nil {
-		return err
-	}
 	if len(b.Thresholds) == 0 {
-		return nil
+		return []Table{t}
 	}
-	tt := Table{Title: "\nat other thresholds (bound: 2·err_iiv − max|V_c|·z − δ, valid for z ≥ 1/min|E_c|)",
+	tt := Table{Title: "at other thresholds (bound: 2·err_iiv − max|V_c|·z − δ, valid for z ≥ 1/min|E_c|)",
 		Header: []string{"z", "p(A)", "p̂(A)", "delta", "err_iiv", "bound"}}
 	for _, th := range b.Thresholds {
 		bound := "n/a"
@@ -152,7 +156,7 @@ func WriteBoundText(w io.Writer, name string, b Bound) error {
 		}
 		tt.AddRow(th.Z, th.PA, th.PhatA, th.Delta, th.ErrIIV, bound)
 	}
-	return tt.Render(w)
+	return []Table{t, tt}
 }
 
 func plural(n int, noun string) string {
@@ -165,7 +169,7 @@ func plural(n int, noun string) string {
 // BoundPage renders b as an HTML page: the table of quantities and the δ_z
 // curve.
 func BoundPage(name string, b Bound, provenance []string) (Page, error) {
-	sections, err := BoundSections(b)
+	sections, err := BoundSections(name, b)
 	if err != nil {
 		return Page{}, err
 	}
@@ -177,25 +181,9 @@ func BoundPage(name string, b Bound, provenance []string) (Page, error) {
 	}, nil
 }
 
-// BoundSections renders b (Theorem 1, Sections 3.1–3.2 of Kalai et al. 2025): the
-// table of quantities and the δ_z curve.
-func BoundSections(b Bound) ([]Section, error) {
-	main := Table{Header: []string{"quantity", "value"}}
-	main.AddRow("err (generative error rate)", b.Err)
-	main.AddRow("unlisted model mass (in err)", b.Unlisted)
-	main.AddRow("max|V_c|, min|E_c|", fmt.Sprintf("%d, %d", b.MaxValid, b.MinErrors))
-	main.AddRow("threshold 1/min|E_c|", b.Threshold)
-	main.AddRow("err_iiv", b.ErrIIV)
-	main.AddRow("p(A), p̂(A)", F(b.PA)+", "+F(b.PhatA))
-	main.AddRow("δ", b.Delta)
-	main.AddRow("δ from the rescaling derivative", b.DeltaRescale)
-	main.AddRow("max_z δ_z", b.DeltaMaxZ)
-	main.AddRow("Theorem 1 bound", b.Bound)
-	main.AddRow("slack (err − bound)", b.Slack)
-	if b.OptErrIIV != nil {
-		main.AddRow("opt err_iiv over thresholds", *b.OptErrIIV)
-		main.AddRow("Theorem 3–4 bound 2(1−1/C)·opt", *b.MCBound)
-	}
+// BoundSections renders b (Theorem 1, Sections 3.1–3.2 of Kalai et al.
+// 2025) with the tables of WriteBoundText, and the δ_z curve.
+func BoundSections(name string, b Bound) ([]Section, error) {
 	var x, y []float64
 	for i := len(b.Curve) - 1; i >= 0; i-- { // ascending z
 		x = append(x, b.Curve[i].Low)
@@ -220,7 +208,7 @@ func BoundSections(b Bound) ([]Section, error) {
 		verdict = fmt.Sprintf("Theorem 1's bound is %s ≤ 0 here, so it says nothing about this model; its err is %s.", F(b.Bound), F(b.Err))
 	}
 	return []Section{
-		{Heading: "Theorem 1", Paragraphs: []string{verdict}, Tables: []Table{main}},
+		{Heading: "Theorem 1", Paragraphs: []string{verdict}, Tables: boundTables(name, b)},
 		{Heading: "δ_z", Paragraphs: []string{"δ at the paper's threshold is one point of this curve; a model calibrated in Dawid's strong sense has δ_z = 0 everywhere."},
 			Figures: []Figure{curve}},
 	}, nil

@@ -110,36 +110,35 @@ func compareVerdicts(c Compare) []string {
 	}
 }
 
-// WriteCompareText renders c as aligned tables and the verdicts.
-func WriteCompareText(w io.Writer, c Compare, notes []string) error {
+// compareText lists the tables of c in order, the verdicts and notes
+// under the last, text and HTML alike.
+func compareText(c Compare, notes []string) []Table {
 	models, bounds, pairs := compareTables(c)
 	tables := []Table{models, bounds}
 	if len(c.Pairs) > 0 {
 		tables = append(tables, pairs)
 	}
-	for i, t := range tables {
-		if i > 0 {
-			if _, err := fmt.Fprintln(w); err != nil {
-				return err
-			}
+	last := &tables[len(tables)-1]
+	for i, s := range append(compareVerdicts(c), notes...) {
+		if i == 0 {
+			s = "\n" + "Note: " + s
+		} else {
+			s = "Note: " + s
 		}
-		if err := t.Render(w); err != nil {
-			return err
-		}
+		last.Notes = append(last.Notes, s)
 	}
-	for _, s := range append(compareVerdicts(c), notes...) {
-		if _, err := fmt.Fprintf(w, "\nNote: %s", s); err != nil {
-			return err
-		}
-	}
-	_, err := fmt.Fprintln(w)
-	return err
+	return tables
+}
+
+// WriteCompareText writes the tables of c and the verdicts as text.
+func WriteCompareText(w io.Writer, c Compare, notes []string) error {
+	return writeText(w, compareText(c, notes))
 }
 
 // ComparePage renders c as an HTML page: the tables, and the models'
 // reliability diagrams and δ_z curves overlaid, one chart each.
 func ComparePage(c Compare, notes, provenance []string) (Page, error) {
-	models, bounds, pairs := compareTables(c)
+	tables := compareText(c, notes)
 	var rel, curves []Series
 	for k, m := range c.Models {
 		var x, y []float64
@@ -160,8 +159,8 @@ func ComparePage(c Compare, notes, provenance []string) (Page, error) {
 		curves = append(curves, Series{Name: m.Name, X: x, Y: y, Step: true, Palette: k + 1})
 	}
 	rel = append(rel, Series{Name: "perfect calibration", X: []float64{0, 1}, Y: []float64{0, 1}, Dashed: true, Palette: -1})
-	relSVG, err := Chart{Title: "Reliability diagrams", XLabel: "mean confidence of the chosen answer (bin)", YLabel: "accuracy (bin)",
-		Series: rel, XMin: 0, XMax: 1, YMin: 0, YMax: 1, LegendLeft: true}.SVG()
+	relFig, err := Chart{Title: "Reliability diagrams", XLabel: "mean confidence of the chosen answer (bin)", YLabel: "accuracy (bin)",
+		Series: rel, XMin: 0, XMax: 1, YMin: 0, YMax: 1, LegendLeft: true}.Figure("")
 	if err != nil {
 		return Page{}, err
 	}
@@ -172,22 +171,20 @@ func ComparePage(c Compare, notes, provenance []string) (Page, error) {
 		}
 		curves = append(curves, Series{Name: "paper's threshold 1/min|E_c|", X: []float64{z, z}, Y: []float64{0, top}, Dashed: true, Palette: -1})
 	}
-	curveSVG, err := Chart{Title: "δ_z at every threshold", XLabel: "threshold z", YLabel: "δ_z = |p̂(p̂ > z) − p(p̂ > z)|",
-		Series: curves, XMin: 0, XMax: 1}.SVG()
+	curveFig, err := Chart{Title: "δ_z at every threshold", XLabel: "threshold z", YLabel: "δ_z = |p̂(p̂ > z) − p(p̂ > z)|",
+		Series: curves, XMin: 0, XMax: 1}.Figure("")
 	if err != nil {
 		return Page{}, err
 	}
 	sections := []Section{
-		{Heading: "Models", Paragraphs: compareVerdicts(c), Tables: []Table{models, bounds}},
+		{Heading: "Models", Tables: tables[:2]},
 		{Heading: "Reliability", Paragraphs: []string{fmt.Sprintf("Each point is one of %d equal-width bins of the chosen answer's p̂; points under the diagonal are overconfident.", c.Bins)},
-			Figures: []Figure{{SVG: relSVG}}},
+			Figures: []Figure{relFig}},
 		{Heading: "δ_z", Paragraphs: []string{"δ at the paper's threshold 1/min|E_c| is one point of each curve; a model calibrated in Dawid's strong sense has δ_z = 0 everywhere."},
-			Figures: []Figure{{SVG: curveSVG}}},
+			Figures: []Figure{curveFig}},
 	}
-	if len(c.Pairs) > 0 {
-		sections = append(sections, Section{Heading: "Pairs", Paragraphs: notes, Tables: []Table{pairs}})
-	} else if len(notes) > 0 {
-		sections = append(sections, Section{Heading: "Notes", Paragraphs: notes})
+	if len(tables) > 2 {
+		sections = append(sections, Section{Heading: "Pairs", Tables: tables[2:]})
 	}
 	return Page{
 		Title:      "hallu compare",

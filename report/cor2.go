@@ -2,24 +2,48 @@ package report
 
 import (
 	"fmt"
+	"io"
+	"slices"
 
 	"github.com/hallu-dev/hallu/ngram"
 )
 
-// Cor2Sections renders Corollary 2 (Kalai et al. 2025, Section 3.3.2)
-// measured on n-gram models trained on text: per order, the model's
-// probabilities of "her mind" and "his mind" after the two contexts, its
-// error rate, opt and Theorem 3's bound, with a chart of err and the bound
-// against the order.
-func Cor2Sections(text string, repeat int, results []ngram.Cor2Result) ([]Section, error) {
+// cor2Table tabulates Corollary 2 (arXiv:2509.04664, Section 3.3.2)
+// measured on n-gram models trained on text, text and HTML alike: per
+// order, the model's probabilities of "her mind" and "his mind" after the
+// two contexts, its error rate, opt and Theorem 3's bound. notes are added
+// under the table.
+func cor2Table(text string, repeat int, results []ngram.Cor2Result, notes []string) Table {
 	t := Table{
-		Title: fmt.Sprintf("trained on %s plus the paper's two sentences ×%d", text, repeat),
+		Title: fmt.Sprintf("Corollary 2 on %s plus the paper's two sentences ×%d", text, repeat),
 		Header: []string{"order", "sees subject", "p̂(her|She…)", "p̂(her|He…)", "p̂(his|He…)", "p̂(his|She…)",
-			"err", "opt", "bound 2(1−1/C)·opt"},
+			"err", "opt", "best t", "bound 2(1−1/C)opt"},
 	}
+	for _, r := range results {
+		t.AddRow(r.Order, fmt.Sprint(r.Sees), r.Rows[0].PHat, r.Rows[3].PHat, r.Rows[2].PHat, r.Rows[1].PHat,
+			r.Err, r.Opt, r.Threshold, r.Bound)
+	}
+	t.Notes = append(t.Notes,
+		"p̂: the model's probability of the response after the context, normalised over the two responses.",
+		"err = ½p̂(his|She…) + ½p̂(her|He…); opt = min over t of err_iiv(f̂_t); Theorem 3: err ≥ bound.")
+	if i := slices.IndexFunc(results, func(r ngram.Cor2Result) bool { return r.Sees }); i >= 0 && results[i].Opt > 0 {
+		t.Notes = append(t.Notes, fmt.Sprintf("Order %d sees the subject but the sentence was seen only %d time(s): its top-order discount leaves most mass to lower orders (try --repeat 2).", results[i].Order, repeat))
+	}
+	t.Notes = append(t.Notes, notes...)
+	return t
+}
+
+// WriteCor2Text writes the table of Corollary 2's results as text.
+func WriteCor2Text(w io.Writer, text string, repeat int, results []ngram.Cor2Result, notes []string) error {
+	return writeText(w, []Table{cor2Table(text, repeat, results, notes)})
+}
+
+// Cor2Sections renders Corollary 2 (Kalai et al. 2025, Section 3.3.2)
+// measured on n-gram models trained on text: the table of WriteCor2Text,
+// with a chart of err and the bound against the order.
+func Cor2Sections(text string, repeat int, results []ngram.Cor2Result, notes []string) ([]Section, error) {
 	var orders, errs, bounds []float64
 	for _, r := range results {
-		t.AddRow(r.Order, fmt.Sprint(r.Sees), r.Rows[0].PHat, r.Rows[3].PHat, r.Rows[2].PHat, r.Rows[1].PHat, r.Err, r.Opt, r.Bound)
 		orders = append(orders, float64(r.Order))
 		errs = append(errs, r.Err)
 		bounds = append(bounds, r.Bound)
@@ -42,14 +66,14 @@ func Cor2Sections(text string, repeat int, results []ngram.Cor2Result) ([]Sectio
 	return []Section{{
 		Heading:    "Corollary 2: a model that cannot see the subject",
 		Paragraphs: []string{para},
-		Tables:     []Table{t},
+		Tables:     []Table{cor2Table(text, repeat, results, notes)},
 		Figures:    []Figure{fig},
 	}}, nil
 }
 
 // Cor2Page is the page of hallu ngram cor2 --html.
-func Cor2Page(text string, repeat int, results []ngram.Cor2Result, provenance []string) (Page, error) {
-	sections, err := Cor2Sections(text, repeat, results)
+func Cor2Page(text string, repeat int, results []ngram.Cor2Result, notes, provenance []string) (Page, error) {
+	sections, err := Cor2Sections(text, repeat, results, notes)
 	if err != nil {
 		return Page{}, err
 	}

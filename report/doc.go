@@ -1,5 +1,7 @@
-// Package report renders hallu's results for people and for programs: aligned
-// text tables for the terminal and schema-versioned JSON envelopes that carry
-// everything needed to reproduce a number (tool version, inputs' sha256,
-// seeds and parameters).
+// Package report renders hallu's results for people: aligned text tables for
+// the terminal and self-contained HTML pages with inline SVG charts. For each
+// kind of result one function builds its tables; WriteXText prints them and
+// XPage shows the same tables beside its charts, so that the two cannot
+// drift apart. It also holds the JSON forms of some results (Bound, Compare,
+// AgreementGroup).
 package report

@@ -8,9 +8,15 @@ import (
 	"github.com/hallu-dev/hallu/missingmass"
 )
 
-// WriteFloorText renders a missingmass.Floor as a table with the formula
+// WriteFloorText writes a missingmass.Floor as a table with the formula
 // behind each number.
 func WriteFloorText(w io.Writer, f missingmass.Floor) error {
+	return writeText(w, []Table{floorTable(f)})
+}
+
+// floorTable tabulates Theorem 2's bounds (arXiv:2509.04664, Section 3.3.1)
+// for one (N, sr), text and HTML alike.
+func floorTable(f missingmass.Floor) Table {
 	vacuous := func(x float64, lower bool) string {
 		if lower && x <= 0 {
 			return "  (≤ 0: vacuous)"
@@ -41,20 +47,13 @@ func WriteFloorText(w io.Writer, f missingmass.Floor) error {
 		t.Notes = append(t.Notes, fmt.Sprintf("No N brings the lower bound within one point of sr: 2/min|E_c| + δ = %s already exceeds 0.01.", F(f.TermPlausible+f.TermDelta)))
 	}
 	t.Notes = append(t.Notes, "The Kalai–Vempala bound (arXiv:2311.14648) is reconstructed from secondary sources; its exact hypotheses are unconfirmed.")
-	return t.Render(w)
+	return t
 }
 
 // FloorSections renders Theorem 2's bounds for one (N, sr): the table of
-// bounds and, as a chart, how the lower and upper bounds approach sr as N
+// WriteFloorText and, as a chart, how the lower and upper bounds approach sr as N
 // grows with sr, |E_c| and δ held fixed (Theorem 2 of arXiv:2509.04664).
 func FloorSections(f missingmass.Floor) ([]Section, error) {
-	t := Table{Header: []string{"bound", "value", "formula"}}
-	t.AddRow(fmt.Sprintf("lower, any model (prob ≥ %s)", F(1-f.Gamma)), f.Lower, "sr − 2/min|E_c| − 6·ln(3N/γ)/√N − δ")
-	t.AddRow("lower, 99% form as printed", f.Lower99, "sr − 2/min|E_c| − (35 + 6·ln N)/√N − δ")
-	t.AddRow(fmt.Sprintf("upper, calibrated algorithm (prob ≥ %s)", F(1-f.Gamma)), f.Upper, "sr − sr/(max|E_c|+1) + 5·sqrt(ln(5/γ)/N)")
-	t.AddRow("upper, 99% form as printed", f.Upper99, "sr − sr/(max|E_c|+1) + 13/√N")
-	t.AddRow("missing mass MM (Lemma 1)", fmt.Sprintf("[%s, %s]", F(f.MMLow), F(f.MMHigh)), "sr ± 4.42·sqrt(ln(5/γ)/N)")
-
 	var ns, lower, upper, sr []float64
 	for e := 2.0; e <= 9.01; e += 0.125 {
 		n := math.Pow(10, e)
@@ -86,7 +85,7 @@ func FloorSections(f missingmass.Floor) ([]Section, error) {
 	return []Section{{
 		Heading:    "Theorem 2",
 		Paragraphs: []string{verdict},
-		Tables:     []Table{t},
+		Tables:     []Table{floorTable(f)},
 		Figures:    []Figure{fig},
 	}}, nil
 }

@@ -57,7 +57,8 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 		}
 		return n
 	},
-	"at": func(b []bool, i int) bool { return i < len(b) && b[i] },
+	"at":    func(b []bool, i int) bool { return i < len(b) && b[i] },
+	"lines": lines,
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -95,7 +96,7 @@ th { background: var(--head); } td.num { text-align: right; }
 {{with .Heading}}<h2>{{.}}</h2>{{end}}
 {{range .Paragraphs}}<p>{{.}}</p>
 {{end}}{{range .Figures}}<figure>{{.SVG}}{{with .Caption}}<figcaption>{{.}}</figcaption>{{end}}</figure>
-{{end}}{{range .Tables}}{{$num := numeric .}}<div class="wide"><table>{{with .Title}}<caption>{{.}}</caption>{{end}}
+{{end}}{{range .Tables}}{{$num := numeric .}}<div class="wide"><table>{{with .Title}}<caption>{{range $i, $l := lines .}}{{if $i}}<br>{{end}}{{$l}}{{end}}</caption>{{end}}
 <thead><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr></thead>
 <tbody>{{range .Rows}}<tr>{{range $i, $c := .}}<td{{if at $num $i}} class="num"{{end}}>{{$c}}</td>{{end}}</tr>
 {{end}}</tbody></table></div>

@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 
 	"github.com/hallu-dev/hallu/score"
@@ -17,67 +19,231 @@ var scoreCurveTs = func() []float64 {
 	return ts
 }()
 
-// ScoreSections renders a score.Report (Section 4 of Kalai et al. 2025;
-// Section 4.2 of arXiv:2509.04664): the leaderboard under binary grading beside the
-// leaderboard at each confidence target t and the flips between them, each
-// model's score against t, and, for the models whose samples carry
-// confidences, the reliability diagram and the risk–coverage curve. When no
-// sample has a confidence, or none abstains, the page says so.
-func ScoreSections(rep *score.Report) ([]Section, error) {
-	board, flips := leaderboard(rep.Results)
-	lb := Section{Heading: "Leaderboards: binary grading and confidence targets", Paragraphs: flips, Tables: []Table{board, scoreCards(rep.Results)}}
-	if len(rep.Comparisons) > 0 {
-		lb.Tables = append(lb.Tables, comparisons(rep.Comparisons))
+// ScoreInput is what `hallu score` says about one log it read.
+type ScoreInput struct {
+	Path    string
+	Format  string
+	Samples int
+	Skipped int
+	// Matched counts samples graded by matching, Reclassified samples the
+	// log graded wrong that the abstention detector counts as abstained.
+	Matched, Reclassified int
+	// Notes say what the reader decided on the user's behalf; Problems
+	// are the first errors of the records skipped.
+	Notes, Problems []string
+}
+
+// scoreTables are the tables of a score report, text and HTML alike.
+type scoreTables struct {
+	inputs      *Table // nil when no input is described
+	scores      Table
+	comparisons *Table  // nil without comparisons
+	calibration []Table // the calibration and policy tables, when any sample has a confidence
+	behavioural []Table // one per model run under stated targets
+}
+
+// all lists the tables in the order of the text.
+func (t scoreTables) all() []Table {
+	var out []Table
+	if t.inputs != nil {
+		out = append(out, *t.inputs)
+	}
+	out = append(out, t.scores)
+	if t.comparisons != nil {
+		out = append(out, *t.comparisons)
+	}
+	out = append(out, t.calibration...)
+	return append(out, t.behavioural...)
+}
+
+// newScoreTables builds the tables of a score.Report (Section 4.2 of
+// arXiv:2509.04664) and of the inputs it was read from.
+func newScoreTables(inputs []ScoreInput, rep *score.Report) scoreTables {
+	var st scoreTables
+	if len(inputs) > 0 {
+		in := Table{Title: "Inputs", Header: []string{"log", "format", "samples", "skipped", "graded by matching", "wrong→abstained"}}
+		for _, i := range inputs {
+			in.AddRow(i.Path, i.Format, i.Samples, i.Skipped, i.Matched, i.Reclassified)
+			for _, n := range i.Notes {
+				in.Notes = append(in.Notes, i.Path+": "+n)
+			}
+			for _, p := range i.Problems {
+				in.Notes = append(in.Notes, "skipped: "+p)
+			}
+		}
+		st.inputs = &in
 	}
 
+	rt := Table{
+		Title: "Scores under confidence targets (Section 4.2 of the paper: +1 correct, −t/(1−t) wrong, 0 abstained)",
+		Header: []string{"model", "t", "penalty", "n", "correct", "wrong", "abstained", "invalid",
+			"acc/n", "err/n", "abst/n", "inv/n", "acc/att", "F1", "score", "95% CI", "rank", "binary rank"},
+	}
+	anyInvalid := false
+	for _, r := range rep.Results {
+		t := F(r.T)
+		if r.RunTarget {
+			t += " (run)"
+		}
+		bin := "-"
+		if r.BinaryRank > 0 {
+			bin = fmt.Sprintf("%d (%+d)", r.BinaryRank, r.RankChange)
+		}
+		rt.AddRow(r.Model, t, r.Penalty, r.N, r.Correct, r.Wrong, r.Abstained, r.Invalid,
+			percent(r.Accuracy), percent(r.ErrorRate), percent(r.AbstentionRate), percent(r.InvalidRate),
+			percent(r.AccuracyGivenAttempted), f4(r.F1), f4(r.Score),
+			fmt.Sprintf("[%.4f, %.4f]", r.ScoreCI.Lo, r.ScoreCI.Hi), r.Rank, bin)
+		anyInvalid = anyInvalid || r.Invalid > 0
+	}
+	rt.Notes = []string{
+		"Rates /n are over all samples, invalid included; acc/att = correct/(correct+wrong); F1 is SimpleQA's.",
+		"Abstained and invalid samples score 0. binary rank: rank at t = 0 (change to the rank at t).",
+		"95% CI of the score: Wilson's interval of the accuracy at t = 0 (where the score is the accuracy); the normal interval clipped to the score's range [−t/(1−t), 1] at t > 0.",
+	}
+	if anyInvalid {
+		rt.Notes = append(rt.Notes, "Invalid samples present: JSON score_invalid_as_wrong gives the score had each been wrong.")
+	}
+	st.scores = rt
+
+	if len(rep.Comparisons) > 0 {
+		ct := Table{Title: "Paired bootstrap on shared questions (A − B points per question)",
+			Header: []string{"t", "A", "B", "shared", "mean diff", "95% CI", "P(A better)"}}
+		boot := false
+		for _, c := range rep.Comparisons {
+			ci, better := "-", "-" // no resamples (--bootstrap 0): nothing to show
+			if c.Replicates > 0 {
+				boot = true
+				ci, better = fmt.Sprintf("[%+.4f, %+.4f]", c.CI.Lo, c.CI.Hi), fmt.Sprintf("%.3f", c.PABetter)
+			}
+			ct.AddRow(c.T, c.A, c.B, c.Shared, fmt.Sprintf("%+.4f", c.MeanDiff), ci, better)
+		}
+		ct.Notes = []string{leaderboardLine(rep.Results)}
+		if !boot {
+			ct.Title = "Mean difference on shared questions (A − B points per question)"
+			ct.Notes = append(ct.Notes, "--bootstrap 0: no replicates drawn, so no interval and no P(A better).")
+		}
+		st.comparisons = &ct
+	}
+
+	if len(rep.Groups) > 0 {
+		gt := Table{Title: "Calibration and selective prediction (answered samples with a confidence)",
+			Header: []string{"model", "run t", "n conf", "ECE", "ECE mass", "MCE", "Brier", "NLL", "AURC",
+				"sel.acc@cov", "policy best t", "best score"}}
+		for _, g := range rep.Groups {
+			run := "-"
+			if g.RunTarget != nil {
+				run = F(*g.RunTarget)
+			}
+			c := g.Calibration
+			gt.AddRow(g.Model, run, c.N, f4(c.ECE), f4(c.ECEEqualMass), f4(c.MCE), f4(c.Brier), f4(c.NLL),
+				f4(g.Selective.AURC), fmt.Sprintf("%s@%g", percent(g.Selective.SelectiveAccuracy), g.Selective.Coverage),
+				F(g.Policy.BestT), f4(g.Policy.BestScore))
+		}
+		pt := Table{Title: "Policy \"answer iff confidence > t\" (over samples with a confidence)",
+			Header: []string{"model", "t", "answer rate", "acc answered", "score", "best threshold", "its score"}}
+		for _, g := range rep.Groups {
+			for _, p := range g.Policy.Points {
+				if !slices.ContainsFunc(rep.Results, func(r score.TargetResult) bool { return r.T == p.T && r.Model == g.Model }) {
+					continue
+				}
+				pt.AddRow(g.Model, p.T, percent(p.AnswerRate), percent(p.AccuracyAnswered), f4(p.Score),
+					F(p.BestThreshold), f4(p.BestThresholdScore))
+			}
+		}
+		pt.Notes = []string{"For a calibrated model the best threshold is t itself (Section 4.2); --json has the full curve and reliability bins."}
+		st.calibration = []Table{gt, pt}
+	}
+
+	for _, b := range rep.Behavioral {
+		bt := Table{Title: "Behavioural calibration of " + b.Model + " (Section 4.2, behavioural calibration: accuracy among answers should be ≥ t)",
+			Header: []string{"t", "n", "answer rate", "acc answered", "95% CI", "≥ t", "abstain|conf>t", "answer|conf≤t"}}
+		for _, p := range b.Points {
+			meets := "no"
+			switch {
+			case p.MeetsTarget:
+				meets = "yes"
+			case p.ConsistentWithTarget:
+				meets = "within CI"
+			}
+			bt.AddRow(p.T, p.N, percent(p.AnswerRate), percent(p.AccuracyAnswered),
+				fmt.Sprintf("[%s, %s]", percent(p.AccuracyAnsweredCI.Lo), percent(p.AccuracyAnsweredCI.Hi)),
+				meets, percent(p.AbstainWhileConfident), percent(p.AnswerWhileUnconfident))
+		}
+		if !b.AnswerRateNonIncreasing {
+			bt.Notes = []string{"The answer rate rises with t somewhere: not behaviourally calibrated."}
+		}
+		st.behavioural = append(st.behavioural, bt)
+	}
+	return st
+}
+
+// leaderboardLine summarises the order of the models at each t.
+func leaderboardLine(rs []score.TargetResult) string {
+	ts, byT := score.Leaderboards(rs)
+	var parts []string
+	for _, t := range ts {
+		var names []string
+		for _, r := range byT[t] {
+			names = append(names, r.Model)
+		}
+		label := fmt.Sprintf("t=%g", t)
+		if t == 0 {
+			label = "binary"
+		}
+		parts = append(parts, label+": "+strings.Join(names, " > "))
+	}
+	return "Leaderboards — " + strings.Join(parts, "; ")
+}
+
+// WriteScoreText writes the tables of a score report (Section 4.2 of
+// arXiv:2509.04664) as text: the inputs, the scores at each confidence
+// target, the paired comparisons, calibration and behavioural calibration.
+func WriteScoreText(w io.Writer, inputs []ScoreInput, rep *score.Report) error {
+	return writeText(w, newScoreTables(inputs, rep).all())
+}
+
+// ScoreSections renders a score.Report (Section 4 of Kalai et al. 2025;
+// Section 4.2 of arXiv:2509.04664) with the tables of WriteScoreText: the
+// inputs, the scores with the flips between binary grading and each
+// confidence target in words, each model's score against t, behavioural
+// calibration, and, for the models whose samples carry confidences, the
+// reliability diagram and the risk–coverage curve. When no sample has a
+// confidence, or none abstains, the page says so.
+func ScoreSections(inputs []ScoreInput, rep *score.Report) ([]Section, error) {
+	st := newScoreTables(inputs, rep)
+	var sections []Section
+	if st.inputs != nil {
+		sections = append(sections, Section{Heading: "Inputs", Tables: []Table{*st.inputs}})
+	}
+	lb := Section{Heading: "Leaderboards: binary grading and confidence targets", Paragraphs: flips(rep.Results), Tables: []Table{st.scores}}
+	if st.comparisons != nil {
+		lb.Tables = append(lb.Tables, *st.comparisons)
+	}
 	curves, err := scoreCurves(rep)
 	if err != nil {
 		return nil, err
 	}
-	sections := []Section{lb, curves}
-	if len(rep.Behavioral) > 0 {
-		sections = append(sections, behavioralSection(rep.Behavioral))
+	sections = append(sections, lb, curves)
+	if len(st.behavioural) > 0 {
+		sections = append(sections, Section{Heading: "Behavioural calibration",
+			Paragraphs: []string{"A model run under a stated target t should answer only when it is more than t likely to be right: its accuracy among answers should be at least t, and it should answer less often as t rises (Section 4.2 of arXiv:2509.04664)."},
+			Tables:     st.behavioural})
 	}
 	if len(rep.Groups) == 0 {
 		sections = append(sections, Section{Heading: "Calibration",
 			Paragraphs: []string{"No sample in these logs carries a confidence, so there is no reliability diagram, risk–coverage curve or threshold policy to show."}})
 		return sections, nil
 	}
-	cal, err := calibrationSection(rep.Groups)
+	cal, err := calibrationSection(rep.Groups, st.calibration)
 	if err != nil {
 		return nil, err
 	}
 	return append(sections, cal), nil
 }
 
-// leaderboard builds the table of models ranked at each t, binary grading
-// first, and sentences naming each flip: a model whose rank at t differs
-// from its rank under binary grading.
-func leaderboard(rs []score.TargetResult) (Table, []string) {
-	ts, byT := score.Leaderboards(rs)
-	t := Table{Header: []string{"rank"}}
-	rows := 0
-	for _, x := range ts {
-		label := fmt.Sprintf("t = %g (penalty %s)", x, F(score.Penalty(x)))
-		if x == 0 {
-			label = "binary grading (t = 0)"
-		}
-		t.Header = append(t.Header, label)
-		rows = max(rows, len(byT[x]))
-	}
-	for i := range rows {
-		row := []string{fmt.Sprint(i + 1)}
-		for _, x := range ts {
-			cell := ""
-			if l := byT[x]; i < len(l) {
-				cell = fmt.Sprintf("%s (%.4f)", l[i].Model, l[i].Score)
-			}
-			row = append(row, cell)
-		}
-		t.Rows = append(t.Rows, row)
-	}
-	t.Notes = []string{"Score: +1 per correct answer, −t/(1−t) per wrong one, 0 for IDK, averaged over all samples."}
-
+// flips names in sentences each flip: a model whose rank at a target t
+// differs from its rank under binary grading.
+func flips(rs []score.TargetResult) []string {
 	// One sentence per model and pair of ranks, naming the targets.
 	type move struct {
 		model      string
@@ -99,23 +265,22 @@ func leaderboard(rs []score.TargetResult) (Table, []string) {
 		}
 		targets[m] = append(targets[m], fmt.Sprintf("%g", r.T))
 	}
-	var flips []string
+	var out []string
 	for _, m := range moves {
 		dir := "climbs"
 		if m.to > m.from {
 			dir = "falls"
 		}
-		flips = append(flips, fmt.Sprintf("%s %s from rank %d under binary grading to rank %d at t = %s (it answers %s, abstains on %s, errs on %s).",
+		out = append(out, fmt.Sprintf("%s %s from rank %d under binary grading to rank %d at t = %s (it answers %s, abstains on %s, errs on %s).",
 			m.model, dir, m.from, m.to, strings.Join(targets[m], ", "), percent(m.attempted), percent(m.abst), percent(m.errs)))
 	}
 	switch {
-	case len(flips) > 0:
+	case len(out) > 0:
+		return out
 	case !abstains:
-		flips = []string{"No sample abstains, so every model's score falls with t at a rate set by its error rate alone: the order cannot change unless error rates cross."}
-	default:
-		flips = []string{"The order is the same at every t."}
+		return []string{"No sample abstains, so every model's score falls with t at a rate set by its error rate alone: the order cannot change unless error rates cross."}
 	}
-	return t, flips
+	return []string{"The order is the same at every t."}
 }
 
 // scoreCurves plots each model's score against t (its counts re-scored, the
@@ -169,8 +334,8 @@ func scoreCurves(rep *score.Report) (Section, error) {
 }
 
 // calibrationSection draws the reliability diagram and the risk–coverage
-// curve of every model with confidences, and tabulates their metrics.
-func calibrationSection(groups []score.GroupReport) (Section, error) {
+// curve of every model with confidences, above their tables.
+func calibrationSection(groups []score.GroupReport, tables []Table) (Section, error) {
 	name := func(g score.GroupReport) string {
 		if g.RunTarget != nil {
 			return fmt.Sprintf("%s (run at t = %g)", g.Model, *g.RunTarget)
@@ -178,7 +343,6 @@ func calibrationSection(groups []score.GroupReport) (Section, error) {
 		return g.Model
 	}
 	var rel, risk []Series
-	t := Table{Header: []string{"model", "n", "mean confidence", "accuracy", "ECE", "Brier", "AURC", "best t for the policy", "its score"}}
 	for _, g := range groups {
 		r := Series{Name: name(g), Points: true}
 		for _, b := range g.Calibration.Reliability {
@@ -194,8 +358,6 @@ func calibrationSection(groups []score.GroupReport) (Section, error) {
 			rc.Y = append(rc.Y, p.Risk)
 		}
 		risk = append(risk, rc)
-		c := g.Calibration
-		t.AddRow(name(g), c.N, c.MeanConfidence, c.Accuracy, c.ECE, c.Brier, g.Selective.AURC, g.Policy.BestT, g.Policy.BestScore)
 	}
 	rel = append(rel, Series{Name: "perfect calibration", X: []float64{0, 1}, Y: []float64{0, 1}, Dashed: true, Palette: -1})
 	relFig, err := Chart{Title: "Reliability diagram", XLabel: "mean confidence in bin", YLabel: "accuracy in bin",
@@ -217,13 +379,13 @@ func calibrationSection(groups []score.GroupReport) (Section, error) {
 		Paragraphs: []string{"Confidences for " + strings.Join(names, ", ") + ". " +
 			"A calibrated model's points lie on the diagonal; the risk–coverage curve shows how much error is left when only the most confident answers are kept."},
 		Figures: []Figure{relFig, riskFig},
-		Tables:  []Table{t},
+		Tables:  tables,
 	}, nil
 }
 
 // ScorePage is the page of hallu score --html.
-func ScorePage(rep *score.Report, provenance []string) (Page, error) {
-	sections, err := ScoreSections(rep)
+func ScorePage(inputs []ScoreInput, rep *score.Report, provenance []string) (Page, error) {
+	sections, err := ScoreSections(inputs, rep)
 	if err != nil {
 		return Page{}, err
 	}
@@ -235,62 +397,4 @@ func ScorePage(rep *score.Report, provenance []string) (Page, error) {
 	}, nil
 }
 
-// scoreCards tabulates every (model, t) row with its four outcome buckets.
-func scoreCards(rs []score.TargetResult) Table {
-	t := Table{Title: "Score cards (rates over all samples, invalid included)",
-		Header: []string{"model", "t", "n", "correct", "wrong", "abstained", "invalid", "score", "95% interval", "rank", "binary rank"}}
-	for _, r := range rs {
-		tt := F(r.T)
-		if r.RunTarget {
-			tt += " (run)"
-		}
-		bin := "–"
-		if r.BinaryRank > 0 {
-			bin = fmt.Sprint(r.BinaryRank)
-		}
-		t.AddRow(r.Model, tt, r.N, r.Correct, r.Wrong, r.Abstained, r.Invalid, fmt.Sprintf("%.4f", r.Score),
-			fmt.Sprintf("[%.4f, %.4f]", r.ScoreCI.Lo, r.ScoreCI.Hi), r.Rank, bin)
-	}
-	return t
-}
-
-// comparisons tabulates the paired bootstraps between models.
-func comparisons(cs []score.Comparison) Table {
-	t := Table{Title: "Paired bootstrap on shared questions (A − B points per question)",
-		Header: []string{"t", "A", "B", "shared", "mean difference", "95% interval", "P(A better)"}}
-	for _, c := range cs {
-		interval, better := "-", "-" // no resamples (--bootstrap 0): nothing to show
-		if c.Replicates > 0 {
-			interval, better = fmt.Sprintf("[%+.4f, %+.4f]", c.CI.Lo, c.CI.Hi), fmt.Sprintf("%.3f", c.PABetter)
-		}
-		t.AddRow(c.T, c.A, c.B, c.Shared, fmt.Sprintf("%+.4f", c.MeanDiff), interval, better)
-	}
-	return t
-}
-
-// behavioralSection tabulates behavioural calibration (Section 4.2 of arXiv:2509.04664):
-// models run under stated targets should be right at least a fraction t
-// of the times they answer.
-func behavioralSection(bs []score.Behavioral) Section {
-	sec := Section{Heading: "Behavioural calibration",
-		Paragraphs: []string{"A model run under a stated target t should answer only when it is more than t likely to be right: its accuracy among answers should be at least t, and it should answer less often as t rises (Section 4.2 of arXiv:2509.04664)."}}
-	for _, b := range bs {
-		t := Table{Title: b.Model, Header: []string{"t", "n", "answer rate", "accuracy among answers", "95% interval", "≥ t"}}
-		for _, p := range b.Points {
-			meets := "no"
-			switch {
-			case p.MeetsTarget:
-				meets = "yes"
-			case p.ConsistentWithTarget:
-				meets = "within the interval"
-			}
-			t.AddRow(p.T, p.N, percent(p.AnswerRate), percent(p.AccuracyAnswered),
-				"["+percent(p.AccuracyAnsweredCI.Lo)+", "+percent(p.AccuracyAnsweredCI.Hi)+"]", meets)
-		}
-		if !b.AnswerRateNonIncreasing {
-			t.Notes = []string{"The answer rate rises with t somewhere: not behaviourally calibrated."}
-		}
-		sec.Tables = append(sec.Tables, t)
-	}
-	return sec
-}
+func f4(x float64) string { return fmt.Sprintf("%.4f", x) }

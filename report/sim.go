@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"io"
 	"slices"
 
 	"github.com/hallu-dev/hallu/facts"
@@ -11,9 +12,10 @@ import (
 // SimSections renders a simulation of the Arbitrary Facts model (Def. 1,
 // App. B of Kalai et al. 2025): each learner's error against the singleton
 // rate, beside Theorem 2's lower bound (any learner) and upper bound (the
-// calibrated learner) as functions of sr, and a table of every learner's
-// figures and which bounds held. A sweep gives one point per grid point
-// and learner; the bound lines are drawn for the first point's N.
+// calibrated learner) as functions of sr, and the tables of WriteSimText:
+// per sweep point, every learner's figures and which bounds held. A sweep
+// gives one point per grid point and learner; the bound lines are drawn
+// for the first point's N.
 func SimSections(e facts.Experiment, sim *facts.Simulation) ([]Section, error) {
 	if len(sim.Points) == 0 {
 		return nil, fmt.Errorf("simulation has no points")
@@ -69,48 +71,94 @@ func SimSections(e facts.Experiment, sim *facts.Simulation) ([]Section, error) {
 		return nil, err
 	}
 
-	runs := len(first.Runs)
-	t := Table{Header: []string{"N", "μ", "learner", "sr", "err", "δ", "p̂(IDK)", "Thm 2 lower", "Thm 2 upper", "err ≥ lower", "err ≤ upper"}}
-	for _, p := range sim.Points {
-		for _, s := range p.Summaries {
-			upperHeld := percent(s.Held.Thm2Upper)
-			if s.Promised.Thm2Upper == 0 {
-				upperHeld += " (not promised)"
-			}
-			t.AddRow(p.N, p.Mu.String(), s.Learner.String(), s.SR.Mean, s.Err.Mean, s.Delta.Mean, s.Abstention.Mean,
-				s.Thm2Lower.Mean, s.Thm2Upper.Mean, percent(s.Held.Thm2Lower), upperHeld)
-		}
-	}
-	// Keep the N and μ columns only where the sweep varies them.
-	varies := func(f func(p facts.Point) string) bool {
-		return slices.ContainsFunc(sim.Points, func(p facts.Point) bool { return f(p) != f(first) })
-	}
-	var keep []int
-	for i := range t.Header {
-		switch {
-		case i == 0 && !varies(func(p facts.Point) string { return fmt.Sprint(p.N) }):
-		case i == 1 && !varies(func(p facts.Point) string { return p.Mu.String() }):
-		default:
-			keep = append(keep, i)
-		}
-	}
-	t.Header = pick(t.Header, keep)
-	for i := range t.Rows {
-		t.Rows[i] = pick(t.Rows[i], keep)
-	}
-	t.Title = fmt.Sprintf("means over %d run(s); the last two columns give the fraction of runs in which the bound held", runs)
 	verdict := simVerdict(first)
 	if len(sim.Points) > 1 {
 		verdict = fmt.Sprintf("At the first of %d sweep points, t", len(sim.Points)) + verdict[1:]
 	}
-	world := fmt.Sprintf("World: %d prompts, μ %v, |R_c| %v, α_c %v; N = %d training examples; %d run(s) from seed %d; γ = %g.",
-		first.Prompts, first.Mu, e.World.Answers, e.World.Alpha, first.N, runs, e.Seed, e.Gamma)
 	return []Section{{
 		Heading:    "Learners against Theorem 2",
-		Paragraphs: []string{world, verdict},
+		Paragraphs: []string{verdict},
 		Figures:    []Figure{fig},
-		Tables:     []Table{t},
+		Tables:     simTables(e, sim),
 	}}, nil
+}
+
+// simTables builds, per sweep point, a table of the learners' figures,
+// captioned with the world and the run-level figures, and a table of the
+// bounds that held: the values of a single run, or means over the runs with
+// the fraction of runs in which each bound held.
+func simTables(e facts.Experiment, sim *facts.Simulation) []Table {
+	var tables []Table
+	for _, p := range sim.Points {
+		runs := len(p.Runs)
+		title := fmt.Sprintf("world: %d prompts, μ %v, |R_c| %v, α_c %v; N = %d; %d run(s) from seed %d; γ = %g\n",
+			p.Prompts, p.Mu, e.World.Answers, e.World.Alpha, p.N, runs, e.Seed, e.Gamma)
+		s0 := p.Summaries[0]
+		if runs == 1 {
+			r := p.Runs[0]
+			held := "held"
+			if !r.Lemma1Held {
+				held = "FAILED"
+			}
+			title += fmt.Sprintf("sr %s (%d singletons), MM %s; Lemma 1: MM ∈ [%s, %s] (%s)\n",
+				F(r.SR), r.Singletons, F(r.MM), F(r.MMLow), F(r.MMHigh), held)
+		} else {
+			title += fmt.Sprintf("sr mean %s [5%% %s, 95%% %s], MM mean %s [%s, %s]; Lemma 1's interval held in %s of runs (promised %s)\n\n",
+				F(s0.SR.Mean), F(s0.SR.Q05), F(s0.SR.Q95), F(s0.MM.Mean), F(s0.MM.Q05), F(s0.MM.Q95),
+				percent(s0.Held.Lemma1), percent(s0.Promised.Lemma1))
+			title += fmt.Sprintf("means over %d runs", runs)
+		}
+		t := Table{Title: title, Header: []string{"learner", "err", "δ", "max δ_z", "err_iiv", "p̂(IDK)", "Thm 1", "Thm 2 lower", "lower 99%", "Thm 2 upper", "upper 99%"}}
+		for _, s := range p.Summaries {
+			t.AddRow(s.Learner.String(), s.Err.Mean, s.Delta.Mean, s.DeltaMaxZ.Mean, s.ErrIIV.Mean, s.Abstention.Mean,
+				s.Thm1Bound.Mean, s.Thm2Lower.Mean, s.Thm2Lower99.Mean, s.Thm2Upper.Mean, s.Thm2Upper99.Mean)
+		}
+		h := Table{Title: "bounds held", Header: []string{"learner", "err ≥ Thm 1", "err ≥ Thm 2 lower", "≥ lower 99%", "err ≤ Thm 2 upper", "≤ upper 99%"}}
+		if runs > 1 {
+			h.Title = "fraction of runs in which each bound held (promised)"
+		}
+		for _, s := range p.Summaries {
+			held, promised := boundRates(s.Held), boundRates(s.Promised)
+			row := []any{s.Learner.String()}
+			for i := range held {
+				row = append(row, heldCell(runs, held[i], promised[i]))
+			}
+			h.AddRow(row...)
+		}
+		h.Notes = []string{"Theorem 2's upper bound is promised for the calibrated learner only; its lower bound for every learner."}
+		tables = append(tables, t, h)
+	}
+	return tables
+}
+
+// boundRates lists a learner's rates for Theorem 1 and Theorem 2's four
+// bounds, in the order of the bounds-held table.
+func boundRates(r facts.Rates) []float64 {
+	return []float64{r.Thm1, r.Thm2Lower, r.Thm2Lower99, r.Thm2Upper, r.Thm2Upper99}
+}
+
+// heldCell says whether a bound held in a single run, or in what fraction
+// of runs against the probability promised.
+func heldCell(runs int, held, promised float64) string {
+	if runs == 1 {
+		switch {
+		case held == 1:
+			return "yes"
+		case promised > 0:
+			return "NO"
+		}
+		return "no"
+	}
+	if promised == 0 {
+		return percent(held) + " (—)"
+	}
+	return percent(held) + " (" + percent(promised) + ")"
+}
+
+// WriteSimText writes the tables of a simulation of the Arbitrary Facts
+// model (Def. 1, App. B of arXiv:2509.04664) as text.
+func WriteSimText(w io.Writer, e facts.Experiment, sim *facts.Simulation) error {
+	return writeText(w, simTables(e, sim))
 }
 
 // simVerdict says where the calibrated learner sits between the bounds.
@@ -141,13 +189,4 @@ func SimPage(e facts.Experiment, sim *facts.Simulation, provenance []string) (Pa
 		Sections:   sections,
 		Provenance: provenance,
 	}, nil
-}
-
-// pick returns the elements of xs at the indices in keep.
-func pick(xs []string, keep []int) []string {
-	out := make([]string, len(keep))
-	for i, k := range keep {
-		out[i] = xs[k]
-	}
-	return out
 }

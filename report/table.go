@@ -14,6 +14,10 @@ type Table struct {
 	Header []string
 	Rows   [][]string
 	Notes  []string // printed under the table, one per line
+	// Stacked tables are printed as text one row at a time, each cell on
+	// its own line after its header, for cells too long to align in
+	// columns; HTML shows them as any other table.
+	Stacked bool
 }
 
 // AddRow appends a row; cells are formatted with %v, floats with F.
@@ -40,6 +44,9 @@ func F(x float64) string {
 
 // Render writes the table to w.
 func (t *Table) Render(w io.Writer) error {
+	if t.Stacked {
+		return t.renderStacked(w)
+	}
 	ncol := len(t.Header)
 	for _, r := range t.Rows {
 		ncol = max(ncol, len(r))
@@ -100,6 +107,38 @@ func (t *Table) Render(w io.Writer) error {
 	for _, n := range t.Notes {
 		b.WriteString(n)
 		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// renderStacked writes the title, then each row as an indented block of
+// "header: cell" lines (empty cells left out), a blank line before each,
+// then the notes.
+func (t *Table) renderStacked(w io.Writer) error {
+	var b strings.Builder
+	if t.Title != "" {
+		b.WriteString(t.Title + "\n")
+	}
+	width := 0
+	for _, h := range t.Header {
+		width = max(width, displayWidth(h))
+	}
+	for _, r := range t.Rows {
+		b.WriteByte('\n')
+		for i, c := range r {
+			if c == "" {
+				continue
+			}
+			h := ""
+			if i < len(t.Header) {
+				h = t.Header[i]
+			}
+			b.WriteString("  " + h + ":" + strings.Repeat(" ", width-displayWidth(h)+1) + c + "\n")
+		}
+	}
+	for _, n := range t.Notes {
+		b.WriteString(n + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -74,8 +74,10 @@ func TestAuditPageTotal(t *testing.T) {
 		if rapid.Bool().Draw(t, "groups") {
 			res.Groups = []audit.Group{{Group: "g", Stats: st}}
 		}
-		p, err := AuditPage("facts.tsv", res, gamma, nil)
+		cfg := audit.Config{Gamma: gamma}
+		p, err := AuditPage("facts.tsv", res, cfg, nil)
 		renders(t, p, err)
+		agrees(t, p, func(w io.Writer) error { return WriteAuditText(w, res, cfg) })
 	})
 }
 
@@ -106,6 +108,7 @@ func TestSimPageTotal(t *testing.T) {
 		}
 		p, err := SimPage(e, sim, nil)
 		renders(t, p, err)
+		agrees(t, p, func(w io.Writer) error { return WriteSimText(w, e, sim) })
 	})
 }
 
@@ -134,8 +137,10 @@ func TestScorePageTotal(t *testing.T) {
 		if err != nil {
 			return // not a valid report: nothing to render
 		}
-		p, err := ScorePage(rep, nil)
+		inputs := []ScoreInput{{Path: "log.jsonl", Format: "jsonl", Samples: d.Len(), Notes: []string{"a note"}}}
+		p, err := ScorePage(inputs, rep, nil)
 		renders(t, p, err)
+		agrees(t, p, func(w io.Writer) error { return WriteScoreText(w, inputs, rep) })
 	})
 }
 
@@ -156,6 +161,7 @@ func TestFloorPageTotal(t *testing.T) {
 		}
 		p, err := FloorPage(f, nil)
 		renders(t, p, err)
+		agrees(t, p, func(w io.Writer) error { return WriteFloorText(w, f) })
 	})
 }
 
@@ -172,8 +178,9 @@ func TestCor2PageTotal(t *testing.T) {
 			r.Bound = r.Opt
 			res = append(res, r)
 		}
-		p, err := Cor2Page("text", 1, res, nil)
+		p, err := Cor2Page("text", 1, res, []string{"a note"}, nil)
 		renders(t, p, err)
+		agrees(t, p, func(w io.Writer) error { return WriteCor2Text(w, "text", 1, res, []string{"a note"}) })
 	})
 }
 
@@ -195,9 +202,11 @@ func TestBoundPageTotal(t *testing.T) {
 		}
 		if rapid.Bool().Draw(t, "mc") {
 			opt, bound := unit.Draw(t, "opt"), unit.Draw(t, "mcbound")
-			b.OptErrIIV, b.MCBound, b.OptAt = &opt, &bound, &[2]float64{0, 1}
+			slack := b.Err - bound
+			b.OptErrIIV, b.MCBound, b.MCSlack, b.OptAt = &opt, &bound, &slack, &[2]float64{0, 1}
 		}
 		p, err := BoundPage("instance.jsonl", b, nil)
 		renders(t, p, err)
+		agrees(t, p, func(w io.Writer) error { return WriteBoundText(w, "instance.jsonl", b) })
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/hallu-dev/hallu/internal/atomicfile"
 	"github.com/hallu-dev/hallu/internal/input"
 	"github.com/hallu-dev/hallu/internal/provenance"
+	"github.com/hallu-dev/hallu/missingmass"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/spf13/cobra"
 )
@@ -135,7 +136,7 @@ func runAudit(ctx context.Context, o auditOptions, args []string, stdout, stderr
 	if o.json {
 		err = provenance.WriteJSON(stdout, provenance.NewEnvelope("audit", cfg.Parameters(), res, inputs()...))
 	} else {
-		err = renderAudit(stdout, o, cfg, res)
+		err = report.WriteAuditText(stdout, res, cfg)
 	}
 	if err != nil {
 		return err
@@ -147,7 +148,7 @@ func runAudit(ctx context.Context, o auditOptions, args []string, stdout, stderr
 	}
 	if o.html != "" {
 		return writePage(o.html, func() (report.Page, error) {
-			return report.AuditPage(inputsName(paths), res, cfg.Gamma, pageProvenance(cfg.Parameters(), inputs()...))
+			return report.AuditPage(inputsName(paths), res, cfg, pageProvenance(cfg.Parameters(), inputs()...))
 		})
 	}
 	return nil
@@ -177,18 +178,19 @@ func (o auditOptions) config() (audit.Config, error) {
 	if cfg.Answers, cfg.GroupAnswers, err = audit.ParseAnswers(o.answers); err != nil {
 		return cfg, usagef("--answers %v", err)
 	}
-	if o.gamma <= 0 || o.gamma >= 1 {
-		return cfg, usagef("--gamma %v: want a number in (0, 1)", o.gamma)
-	}
-	if cfg.Kind == audit.Records && len(cfg.Prompt) == 0 {
-		return cfg, usagef("--prompt is required for records (e.g. --prompt subject,relation)")
+	if o.gamma == 0 { // Config.Gamma 0 is its default, 0.01; on the command line it is out of range
+		return cfg, usagef("--gamma 0: want a number in (0, 1)")
 	}
 	if o.workers == 0 {
 		cfg.Workers = runtime.GOMAXPROCS(0)
 	}
 	mem := o.mem
 	if mem == "" {
-		cfg.MemBytes = max(memTotal()/2, audit.MinMem(cfg.Workers))
+		ram, err := memTotal()
+		if err != nil {
+			return cfg, usagef("--mem is needed: %v", err)
+		}
+		cfg.MemBytes = max(ram/2, audit.MinMem(cfg.Workers))
 	} else {
 		v, err := parseBytes(mem)
 		if err != nil {
@@ -201,7 +203,7 @@ func (o auditOptions) config() (audit.Config, error) {
 	}
 	cfg.MaxRecord = o.maxRecord
 	if err := cfg.Validate(); err != nil { // every option comes from a flag
-		return cfg, usageError{err}
+		return cfg, usageError{auditFlagErrors(err)}
 	}
 	return cfg, nil
 }
@@ -284,16 +286,10 @@ func openSources(paths []string, hash bool) ([]audit.Source, *[]*input.File, err
 	return sources, &opened, nil
 }
 
+// writeFreqCSV writes the audit's frequency-of-frequencies table to path
+// as missingmass.WriteTable writes it (CSV j,f_j).
 func writeFreqCSV(path string, res *audit.Result) error {
-	var b strings.Builder
-	b.WriteString("j,f_j\n")
-	for _, c := range res.FreqOfFreq {
-		fmt.Fprintf(&b, "%d,%d\n", c.J, c.F)
-	}
-	return atomicfile.Write(path, func(f *os.File) error {
-		_, err := f.WriteString(b.String())
-		return err
-	})
+	return atomicfile.Write(path, func(f *os.File) error { return missingmass.WriteTable(f, res.FreqOfFreq) })
 }
 
 // parseBytes parses a size such as 512M, 2G or 1.5GiB (binary multiples).
@@ -311,22 +307,6 @@ func parseBytes(s string) (int64, error) {
 		return 0, fmt.Errorf("not a size like 512M or 2G")
 	}
 	return int64(v * float64(mult)), nil
-}
-
-// memTotal returns the machine's RAM from /proc/meminfo, or 8 GiB if it
-// cannot be read.
-func memTotal() int64 {
-	b, err := os.ReadFile("/proc/meminfo")
-	if err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
-				if kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64); err == nil {
-					return kb << 10
-				}
-			}
-		}
-	}
-	return 8 << 30
 }
 
 func isTerminal(w io.Writer) bool {

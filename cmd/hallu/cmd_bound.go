@@ -80,7 +80,7 @@ it. The endpoint is checked before the first scoring request.`,
 	f.StringVar(&opts.html, "html", "", "also write a self-contained HTML report to `FILE`")
 	f.Float64Var(&opts.tolerance, "tol", iiv.DefaultTolerance, "how far probabilities may sum from 1 before the instance is rejected")
 	opts.maxLine = iiv.DefaultMaxLine
-	f.Var(sizeFlag{&opts.maxLine}, "max-line", "longest line of the instance read, e.g. 256MiB (see docs/limits.md)")
+	f.Var(sizeFlag{&opts.maxLine}, "max-line", "longest line of the instance read (with --from: of the source, or a CSV record), e.g. 256MiB (see docs/limits.md)")
 	opts.from.register(cmd)
 	return cmd
 }

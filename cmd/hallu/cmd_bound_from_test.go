@@ -89,3 +89,27 @@ func TestBoundFromCandidates(t *testing.T) {
 		}
 	}
 }
+
+// --max-line and --max-doc bound what the --from readers hold: over them,
+// the error names the file, the line and the flag, and the exit is 1.
+func TestBoundFromLimits(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("a", 3000)
+	sets := filepath.Join(dir, "sets.jsonl")
+	os.WriteFile(sets, []byte(`{"context":"c","valid":[" a"],"errors":[" b"]}`+"\n"+`{"context":"`+long+`","valid":[" a"],"errors":[" b"]}`+"\n"), 0o644)
+	eq := filepath.Join(dir, "P1.test.json")
+	os.WriteFile(eq, []byte(`[{"question":"`+long+`","answers":["x"]},{"question":"q","answers":["y"]}]`), 0o644)
+	endpoint := []string{"--base-url", "http://127.0.0.1:1/v1", "--model", "m", "--no-cache", "--max-retries", "0"}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--from", "candidates", "--max-line", "1K", sets}, sets + ": line 2: line longer than the limit of 1KiB (raise it with --max-line)"},
+		{[]string{"--from", "entityquestions", "--max-doc", "2K", eq}, eq + ": EntityQuestions file longer than the limit of 2KiB (raise it with --max-doc)"},
+	} {
+		code, _, stderr := hallu(t, append(append([]string{"bound"}, tc.args...), endpoint...)...)
+		if code != exitError || !strings.Contains(stderr, tc.want) {
+			t.Errorf("hallu bound %v: exit %d, stderr %q; want exit %d and %q", tc.args, code, stderr, exitError, tc.want)
+		}
+	}
+}

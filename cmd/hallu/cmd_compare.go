@@ -99,8 +99,7 @@ func (q *questionFlags) source(format string) (instances.QuestionSource, error) 
 		return instances.QuestionSource{}, usagef("--from %q: want auto, %s, %s, %s or %s", format,
 			instances.FormatLMEval, instances.FormatLMEvalV03, instances.FormatHELM, instances.FormatChoices)
 	}
-	src := instances.QuestionSource{Format: format, Table: q.table, HELMScore: evallog.HELMScore(q.helmScore), SkipBad: q.skipBad}
-	src.Table.GoldAs, src.Table.Kind = evallog.GoldAs(q.goldAs), evallog.ScoreKind(q.kind)
+	src := instances.QuestionSource{Format: format, Table: q.choiceTable(), HELMScore: evallog.HELMScore(q.helmScore), SkipBad: q.skipBad}
 	if q.norm != "" {
 		n, err := evallog.ParseNorm(q.norm)
 		if err != nil {
@@ -109,6 +108,13 @@ func (q *questionFlags) source(format string) (instances.QuestionSource, error) 
 		src.Norm = n
 	}
 	return src, nil
+}
+
+// choiceTable is the choice table the flags describe.
+func (q *questionFlags) choiceTable() evallog.ChoiceTable {
+	t := q.table
+	t.GoldAs, t.Kind = evallog.GoldAs(q.goldAs), evallog.ScoreKind(q.kind)
+	return t
 }
 
 // detectFormat returns the format of path under --from auto: by its name,
@@ -157,24 +163,20 @@ func isDir(path string) bool {
 	return err == nil && fi.IsDir()
 }
 
-// readQuestions reads the questions of path (a HELM run directory means
-// its scenario_state.json), appending the input to inputs.
+// readQuestions reads the questions of path (instances.ReadQuestionsFile),
+// appending the input to inputs.
 func (q *questionFlags) readQuestions(path string, inputs *[]provenance.Input) ([]instances.Question, instances.QuestionStats, string, error) {
 	format := q.detectFormat(path)
 	src, err := q.source(format)
 	if err != nil {
 		return nil, instances.QuestionStats{}, format, err
 	}
-	if format == instances.FormatHELM && isDir(path) {
-		path = filepath.Join(path, "scenario_state.json")
+	qs, st, in, err := instances.ReadQuestionsFile(path, src)
+	if err != nil {
+		return nil, st, format, err
 	}
-	var qs []instances.Question
-	var st instances.QuestionStats
-	err = readInput(path, inputs, func(r io.Reader) (err error) {
-		qs, st, err = instances.ReadQuestions(r, path, src)
-		return err
-	})
-	return qs, st, format, err
+	*inputs = append(*inputs, in)
+	return qs, st, format, nil
 }
 
 func newCompareCmd() *cobra.Command {

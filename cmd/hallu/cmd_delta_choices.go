@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/iiv"
 	"github.com/hallu-dev/hallu/instances"
 	"github.com/hallu-dev/hallu/internal/provenance"
@@ -43,9 +44,9 @@ func runDeltaChoices(ctx context.Context, o deltaOptions, tau float64, stdout io
 	err := readInput(o.choices, &inputs, func(r io.Reader) (err error) {
 		switch o.choicesFormat {
 		case "mc":
-			sets, _, err = instances.ReadMultipleChoice(r, o.choices)
+			sets, _, err = instances.ReadMultipleChoice(r, o.choices, evallog.Limits{})
 		case "candidates":
-			sets, err = instances.ReadCandidates(r, o.choices)
+			sets, err = instances.ReadCandidates(r, o.choices, evallog.Limits{})
 		default:
 			err = usagef("--choices-format %q: want mc or candidates", o.choicesFormat)
 		}
@@ -65,12 +66,12 @@ func runDeltaChoices(ctx context.Context, o deltaOptions, tau float64, stdout io
 		return err
 	}
 	defer closeEndpoint()
-	scored, err := scoreSets[iiv.Float](ctx, sets, client, o.model, o.scoring, o.seed, instances.ScoreOptions{Workers: o.client.concurrency})
+	scored, err := instances.ScoreEndpoint[iiv.Float](ctx, sets, *o.scoring.endpoint(client, o.model, o.seed), instances.ScoreOptions{Workers: o.client.concurrency})
 	if err != nil {
-		return fmt.Errorf("delta: %s: %w", o.choices, err)
+		return fmt.Errorf("delta: %s: %w", o.choices, optionUsage(err))
 	}
 	var acc iiv.Accumulator[iiv.Float]
-	for _, r := range scored.rows {
+	for _, r := range scored.Rows {
 		if err := acc.Add(r); err != nil {
 			return fmt.Errorf("delta: %s: %w", o.choices, err)
 		}
@@ -80,16 +81,16 @@ func runDeltaChoices(ctx context.Context, o deltaOptions, tau float64, stdout io
 		return fmt.Errorf("delta: %s: %w", o.choices, err)
 	}
 	th := res.Thresholds[0]
-	out := deltaChoicesResult{Method: scored.method, Threshold: tau, Sets: len(sets), Contexts: res.Contexts,
+	out := deltaChoicesResult{Method: string(scored.Method), Threshold: tau, Sets: len(sets), Contexts: res.Contexts,
 		PhatA: th.PhatA.Float64(), PA: th.PA.Float64(), Delta: th.Delta.Float64(), ErrIIV: th.ErrIIV.Float64(),
 		Err: res.Err.Float64(), Bound: th.Bound.Float64(), BoundHolds: th.BoundHolds,
-		MultipleChoice: res.MultipleChoice, Choices: scored.choices, Notes: scored.notes}
+		MultipleChoice: res.MultipleChoice, Choices: scored.Choices, Notes: scored.Notes}
 	if res.MultipleChoice {
 		out.Opt, out.MCBound = res.Opt.Float64(), res.MCBound.Float64()
 	}
 	if o.json {
 		params := map[string]any{"base_url": llm.RedactURL(o.baseURL), "model": o.model, "choices": o.choices, "choices_format": o.choicesFormat,
-			"threshold": tau, "limit": o.limit, "seed": o.seed, "method": scored.method, "labels": o.scoring.labels,
+			"threshold": tau, "limit": o.limit, "seed": o.seed, "method": scored.Method, "labels": o.scoring.labels,
 			"top_logprobs": o.scoring.topLogprobs}
 		return provenance.WriteJSON(stdout, provenance.NewEnvelope("delta", params, out, inputs...))
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 
 	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/ngram"
@@ -82,47 +81,31 @@ func runNgramCor2(ctx context.Context, opts ngramCor2Options, paths []string, st
 		inputs[i] = t.Input
 	}
 	var instance *provenance.Input
+	var notes []string
 	if opts.WriteInstance != "" {
 		in, err := writeFileAtomic(opts.WriteInstance, results[0].WriteInstance)
 		if err != nil {
 			return err
 		}
 		instance = &in
+		notes = append(notes, fmt.Sprintf("instance of order %d written to %s", results[0].Order, in.Path))
 	}
 	params := map[string]any{"orders": opts.Orders, "repeat": opts.Repeat, "write_instance": opts.WriteInstance}
 	page := func() (report.Page, error) {
-		return report.Cor2Page(textNames(texts), opts.Repeat, results, pageProvenance(params, inputs...))
+		return report.Cor2Page(textNames(texts), opts.Repeat, results, notes, pageProvenance(params, inputs...))
 	}
-	return writeResult(opts.HTML, page, func() error { return writeCor2(stdout, opts, texts, params, inputs, results, instance) })
+	return writeResult(opts.HTML, page, func() error { return writeCor2(stdout, opts, texts, params, inputs, results, instance, notes) })
 }
 
 // writeCor2 writes Corollary 2's results as text or JSON.
-func writeCor2(stdout io.Writer, opts ngramCor2Options, texts []textSource, params map[string]any, inputs []provenance.Input, results []ngram.Cor2Result, instance *provenance.Input) error {
+func writeCor2(stdout io.Writer, opts ngramCor2Options, texts []textSource, params map[string]any, inputs []provenance.Input, results []ngram.Cor2Result, instance *provenance.Input, notes []string) error {
 	if opts.JSON {
 		return provenance.WriteJSON(stdout, provenance.NewEnvelope("ngram cor2", params, struct {
 			Results  []ngram.Cor2Result `json:"results"`
 			Instance *provenance.Input  `json:"instance,omitempty"`
 		}{results, instance}, inputs...))
 	}
-	t := report.Table{
-		Title: fmt.Sprintf("Corollary 2 on %s plus the paper's two sentences ×%d", textNames(texts), opts.Repeat),
-		Header: []string{"order", "sees subject", "p̂(her|She…)", "p̂(her|He…)", "p̂(his|He…)", "p̂(his|She…)",
-			"err", "opt", "best t", "bound 2(1−1/C)opt"},
-	}
-	for _, r := range results {
-		t.AddRow(r.Order, fmt.Sprint(r.Sees), r.Rows[0].PHat, r.Rows[3].PHat, r.Rows[2].PHat, r.Rows[1].PHat,
-			r.Err, r.Opt, r.Threshold, r.Bound)
-	}
-	t.Notes = append(t.Notes,
-		"p̂: the model's probability of the response after the context, normalised over the two responses.",
-		"err = ½p̂(his|She…) + ½p̂(her|He…); opt = min over t of err_iiv(f̂_t); Theorem 3: err ≥ bound.")
-	if i := slices.IndexFunc(results, func(r ngram.Cor2Result) bool { return r.Sees }); i >= 0 && results[i].Opt > 0 {
-		t.Notes = append(t.Notes, fmt.Sprintf("Order %d sees the subject but the sentence was seen only %d time(s): its top-order discount leaves most mass to lower orders (try --repeat 2).", results[i].Order, opts.Repeat))
-	}
-	if instance != nil {
-		t.Notes = append(t.Notes, fmt.Sprintf("instance of order %d written to %s", results[0].Order, instance.Path))
-	}
-	return t.Render(stdout)
+	return report.WriteCor2Text(stdout, textNames(texts), opts.Repeat, results, notes)
 }
 
 func textNames(texts []textSource) string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/llm"
 	"github.com/hallu-dev/hallu/report"
+	"github.com/hallu-dev/hallu/rescore"
 	"github.com/hallu-dev/hallu/score"
 	"github.com/hallu-dev/hallu/score/grade"
 	"github.com/spf13/cobra"
@@ -23,7 +25,8 @@ explicit confidence targets (Section 4.2 of the paper): for each question and ea
 target t, the instructions say that a correct answer earns 1 point, a wrong
 one costs t/(1−t) points and "I don't know" earns 0, so that answering pays
 only above confidence t. Answers are graded by hallu score's matcher, or by
-an LLM judge (--judge-model) whose reply must be CORRECT, WRONG or ABSTAINED
+an LLM judge (--judge-model) that answers with SimpleQA's grades A (correct),
+B (incorrect) or C (not attempted), as hallu score --judge-model does
 (anything else is invalid), and streamed to a JSONL run file that hallu
 score reads. The run ends with hallu score's tables.
 
@@ -104,7 +107,7 @@ func newRunCmd() *cobra.Command {
 	f.Float64Var(&o.temperature, "temperature", 0, "sampling temperature")
 	f.IntVar(&o.maxTokens, "max-tokens", 256, "most tokens per answer")
 	f.Int64Var(&o.sampleSeed, "sample-seed", 0, "seed sent to the endpoint with each request (default: none)")
-	f.StringVar(&o.judgeModel, "judge-model", "", "grade with this model as a judge instead of matching")
+	f.StringVar(&o.judgeModel, "judge-model", "", "grade with this model as a judge (A correct / B incorrect / C not attempted) instead of matching")
 	f.StringVar(&o.judgeBaseURL, "judge-base-url", "", "API root of the judge (default --base-url)")
 	f.BoolVar(&o.retryInvalid, "retry-invalid", false, "remove the run file's invalid records and ask those questions again")
 	f.IntVar(&o.maxFailures, "max-failures", 3, "stop after this many requests fail in a row (after retries)")
@@ -231,7 +234,7 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 			}
 			defer judge.Close()
 		}
-		grader = &harness.Judge{Client: judge, Model: o.judgeModel}
+		grader = &harness.LetterJudge{Client: judge, Model: o.judgeModel}
 		if err := judge.Require(ctx, o.judgeModel, llm.MeasureJudge); err != nil {
 			return fmt.Errorf("run: %w", err)
 		}
@@ -277,49 +280,35 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 	}
 
 	sum := runSummary{Run: res, Requests: client.Stats(), Seconds: elapsed.Seconds(), RunFile: o.out}
-	runIn, err := provenance.HashFile(o.out)
-	if err != nil {
-		return err
-	}
-	if sum.Score, err = scoreRunFile(o.out, targets); err != nil {
+	sum.Score, err = scoreRunFile(ctx, o.out, targets)
+	if sum.Score == nil {
 		return err
 	}
 	if o.json {
+		judge := judgeProvenance(judgeOptions{Model: o.judgeModel, BaseURL: cmp.Or(o.judgeBaseURL, o.baseURL), Client: o.client})
 		params := map[string]any{"base_url": llm.RedactURL(o.baseURL), "model": o.model, "dataset": o.dataset, "targets": targets,
 			"questions": len(qs), "limit": o.limit, "shuffle": o.shuffle, "seed": o.seed, "structured": o.structured,
-			"temperature": o.temperature, "max_tokens": o.maxTokens, "judge_model": o.judgeModel,
+			"temperature": o.temperature, "max_tokens": o.maxTokens, "judge": judge,
 			"concurrency": o.client.concurrency, "rps": o.client.rps, "max_retries": o.client.maxRetries,
 			"timeout": o.client.timeout.String(), "cache": !o.noCache}
 		if cfg.Seed != nil {
 			params["sample_seed"] = *cfg.Seed
 		}
-		return provenance.WriteJSON(stdout, provenance.NewEnvelope("run", params, sum, append(inputs, runIn)...))
+		if werr := provenance.WriteJSON(stdout, provenance.NewEnvelope("run", params, sum, append(inputs, sum.Score.Provenance...)...)); werr != nil {
+			return werr
+		}
+		return err
 	}
-	return renderRun(stdout, &sum)
+	if werr := renderRun(stdout, &sum); werr != nil {
+		return werr
+	}
+	return err // after the tables, so that the user sees what cannot mean what it says
 }
 
-// scoreRunFile scores the whole run file as `hallu score` would.
-func scoreRunFile(path string, targets []float64) (*scoreResult, error) {
-	f, err := input.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var d score.Dataset
-	st, err := evallog.ReadRun(f, path, func(s *score.Sample) error {
-		if err := d.Add(s); err != nil {
-			return fmt.Errorf("%s: %w", s.Source, err)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	rep, err := score.Evaluate(&d, score.Config{Targets: targets})
-	if err != nil {
-		return nil, err
-	}
-	return &scoreResult{Report: rep, Inputs: []inputReport{{Path: path, Stats: st}}}, nil
+// scoreRunFile scores the whole run file as `hallu score` would. Scores
+// that cannot mean what they say come with a *rescore.UnusableError.
+func scoreRunFile(ctx context.Context, path string, targets []float64) (*scoreResult, error) {
+	return rescore.Logs(ctx, []string{path}, rescore.Options{Format: evallog.Run, Config: score.Config{Targets: targets, Seed: 1}})
 }
 
 func renderRun(w io.Writer, s *runSummary) error {
@@ -335,7 +324,7 @@ func renderRun(w io.Writer, s *runSummary) error {
 		return err
 	}
 	fmt.Fprintln(w)
-	return renderScore(w, s.Score)
+	return report.WriteScoreText(w, scoreInputs(s.Score.Inputs), s.Score.Report)
 }
 
 // showRunProgress redraws one status line on w five times a second until

@@ -3,9 +3,8 @@ package main
 import (
 	"cmp"
 	"context"
-	"fmt"
+	"errors"
 	"io"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,8 +13,8 @@ import (
 	"github.com/hallu-dev/hallu/internal/input"
 	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/report"
+	"github.com/hallu-dev/hallu/rescore"
 	"github.com/hallu-dev/hallu/score"
-	"github.com/hallu-dev/hallu/score/grade"
 	"github.com/spf13/cobra"
 )
 
@@ -129,22 +128,8 @@ func formatList() string {
 	return strings.Join(s, ", ")
 }
 
-// inputReport is what `hallu score` says about each input.
-type inputReport struct {
-	Path string `json:"path"`
-	evallog.Stats
-	// Reclassified counts samples the log graded wrong that the
-	// abstention detector counts as abstained; Matched counts samples
-	// graded by matching (ungraded in the log, or --regrade).
-	Reclassified int `json:"reclassified_abstentions"`
-	Matched      int `json:"graded_by_matching"`
-}
-
 // scoreResult is the JSON result of `hallu score`.
-type scoreResult struct {
-	*score.Report
-	Inputs []inputReport `json:"inputs"`
-}
+type scoreResult = rescore.Result
 
 func parseTargets(s string) ([]float64, error) {
 	var ts []float64
@@ -161,18 +146,15 @@ func parseTargets(s string) ([]float64, error) {
 	return ts, nil
 }
 
-func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) error {
+// rescoreOptions turns the flags of `hallu score` into rescore's options.
+func (o *scoreOptions) rescoreOptions() (rescore.Options, error) {
 	targets, err := parseTargets(o.Targets)
 	if err != nil {
-		return err
+		return rescore.Options{}, err
 	}
 	format := evallog.Format(o.Format)
-	known := false
-	for _, f := range evallog.Formats {
-		known = known || f == format
-	}
-	if !known {
-		return usagef("--format %q: want one of %s", o.Format, formatList())
+	if !slices.Contains(evallog.Formats, format) {
+		return rescore.Options{}, usagef("--format %q: want one of %s", o.Format, formatList())
 	}
 	// The column map applies over the format's own defaults: hallu's run
 	// keys, or SimpleQA's prediction columns.
@@ -183,289 +165,95 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 			base = evallog.SimpleQAColumns
 		}
 		if cmap, err = base.With(o.Map); err != nil {
-			return usagef("--map: %v", err)
+			return rescore.Options{}, usagef("--map: %v", err)
 		}
 	}
 	if o.NumTol < 0 {
-		return usagef("--num-tol must be ≥ 0")
+		return rescore.Options{}, usagef("--num-tol must be ≥ 0")
 	}
 	if o.Match != "strict" && o.Match != "lenient" {
-		return usagef("--match %q: want strict or lenient", o.Match)
+		return rescore.Options{}, usagef("--match %q: want strict or lenient", o.Match)
 	}
 	var gradeValues map[string]score.Outcome
 	if o.GradeValues != "" {
 		if gradeValues, err = evallog.ParseGradeValues(o.GradeValues); err != nil {
-			return usagef("--grade-values: %v", err)
+			return rescore.Options{}, usagef("--grade-values: %v", err)
 		}
-	}
-	detector := grade.DefaultDetector()
-	var inputs []provenance.Input
-	if o.AbstainPhrases != "" {
-		f, err := input.Open(o.AbstainPhrases)
-		if err != nil {
-			return err
-		}
-		detector, err = grade.ParseDetector(f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("%s: %w", o.AbstainPhrases, err)
-		}
-		inputs = append(inputs, f.Input())
-	}
-	resolver := &grade.Resolver{
-		Grader:  &grade.Matcher{NumTol: o.NumTol, Exact: o.Exact, Coarse: o.Match == "lenient", Abstention: detector},
-		Regrade: o.Regrade,
-	}
-	if !o.NoAbstain {
-		resolver.Abstention = detector
-	}
-	ropt := evallog.Options{Format: format, Map: cmap, Model: o.Model, SkipBad: o.SkipBad,
-		LMEvalFilter: o.LMEvalFilter, LMEvalMetric: o.LMEvalMetric, LengthNormalized: o.LengthNorm,
-		InspectScorer: o.InspectScorer, Abstention: detector, GradeValues: gradeValues,
-		Limits: o.Limits}
-	if o.SimpleQATest != "" {
-		f, err := input.Open(o.SimpleQATest)
-		if err != nil {
-			return err
-		}
-		ropt.SimpleQATest, err = evallog.ReadSimpleQATest(f, o.SimpleQATest)
-		if err == nil {
-			_, err = io.Copy(io.Discard, f)
-		}
-		f.Close()
-		if err != nil {
-			return err
-		}
-		inputs = append(inputs, f.Input())
-		if format == evallog.Auto {
-			ropt.Format = evallog.SimpleQA
-		}
-	}
-	closeJudge, err := useJudge(ctx, o, args, ropt, resolver)
-	if err != nil {
-		return err
-	}
-	defer closeJudge()
-	if o.Agree.Reference != "" {
-		return runAgree(ctx, o, args, ropt, resolver, inputs, w)
-	}
-
-	var d score.Dataset
-	res := scoreResult{}
-	inv := invalidCensus{}
-	for _, path := range args {
-		ir, in, err := scoreInput(ctx, path, ropt, o.LMEvalResults, resolver, &d, &inv)
-		if err != nil {
-			return err
-		}
-		res.Inputs = append(res.Inputs, ir)
-		inputs = append(inputs, in...)
-	}
-	if d.Len() == 0 {
-		return unusablef("no samples in %s", strings.Join(args, ", "))
 	}
 	bootstrap := o.Bootstrap
 	if bootstrap == 0 {
 		bootstrap = -1
 	}
-	res.Report, err = score.Evaluate(&d, score.Config{Targets: targets, Bins: o.Bins, Coverage: o.Coverage,
-		CurveStep: o.CurveStep, Bootstrap: bootstrap, Seed: o.Seed, Seed2: o.Seed ^ 0x9e3779b97f4a7c15})
+	return rescore.Options{Format: format, Map: cmap, Model: o.Model, SkipBad: o.SkipBad, GradeValues: gradeValues,
+		LMEvalFilter: o.LMEvalFilter, LMEvalMetric: o.LMEvalMetric, LengthNorm: o.LengthNorm,
+		LMEvalResults: o.LMEvalResults, InspectScorer: o.InspectScorer, SimpleQATest: o.SimpleQATest,
+		Limits: o.Limits, AbstainPhrases: o.AbstainPhrases, NoAbstainDetect: o.NoAbstain,
+		Regrade: o.Regrade || o.Agree.Reference != "", Exact: o.Exact, NumTol: o.NumTol,
+		Coarse: o.Match == "lenient", AllowRepeats: o.AllowRepeats,
+		Config: score.Config{Targets: targets, Bins: o.Bins, Coverage: o.Coverage, CurveStep: o.CurveStep,
+			Bootstrap: bootstrap, Seed: o.Seed}}, nil
+}
+
+func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) error {
+	opt, err := o.rescoreOptions()
 	if err != nil {
+		return err
+	}
+	var agree *agreement
+	if o.Agree.Reference != "" {
+		if agree, err = newAgreement(o.Agree); err != nil {
+			return err
+		}
+	}
+	judge, closeJudge, err := openJudge(o.Judge)
+	if err != nil {
+		return err
+	}
+	defer closeJudge()
+	if judge != nil {
+		opt.Grader = judge
+	}
+	r, err := rescore.NewReader(opt)
+	if err != nil {
+		return err
+	}
+	if judge != nil && !o.Judge.NoCache {
+		if err := prefetchJudge(ctx, judge, r, args, o.Judge); err != nil {
+			return err
+		}
+	}
+	if agree != nil {
+		return runAgree(ctx, o, agree, r, args, w)
+	}
+
+	res, err := r.Logs(ctx, args)
+	if errors.As(err, new(*rescore.ConfigError)) {
 		return usagef("%v", err)
 	}
+	if res == nil { // with scores, err says why they cannot mean what they say
+		return err
+	}
 	params := map[string]any{
-		"format": o.Format, "map": o.Map, "model": o.Model, "targets": targets, "skip_bad": o.SkipBad,
+		"format": o.Format, "map": o.Map, "model": o.Model, "targets": opt.Config.Targets, "skip_bad": o.SkipBad,
 		"abstain_phrases": cmp.Or(o.AbstainPhrases, "built-in"), "abstain_detect": !o.NoAbstain,
 		"regrade": o.Regrade, "exact": o.Exact, "match": o.Match, "num_tol": o.NumTol, "bins": o.Bins,
 		"coverage": o.Coverage, "curve_step": o.CurveStep, "bootstrap": o.Bootstrap,
-		"seed": o.Seed, "seed2": o.Seed ^ 0x9e3779b97f4a7c15, "z": score.DefaultZ,
+		"seed": o.Seed, "seed2": rescore.Seed2(o.Seed), "z": score.DefaultZ,
 		"lm_eval_filter": o.LMEvalFilter, "lm_eval_metric": o.LMEvalMetric, "length_norm": o.LengthNorm,
 		"inspect_scorer": o.InspectScorer, "simpleqa_test": o.SimpleQATest, "judge": judgeProvenance(o.Judge),
 		"grade_values": o.GradeValues, "allow_repeats": o.AllowRepeats,
 	}
-	err = writeResult(o.HTML, func() (report.Page, error) { return report.ScorePage(res.Report, pageProvenance(params, inputs...)) },
-		func() error {
-			if o.JSON {
-				return provenance.WriteJSON(w, provenance.NewEnvelope("score", params, res, inputs...))
-			}
-			return renderScore(w, &res)
-		})
-	if err != nil {
-		return err
+	page := func() (report.Page, error) {
+		return report.ScorePage(scoreInputs(res.Inputs), res.Report, pageProvenance(params, res.Provenance...))
 	}
-	return unusableScore(&res, &inv, o.AllowRepeats)
-}
-
-// invalidCensus counts the invalid samples of each model and their reasons.
-type invalidCensus struct {
-	invalid map[string]int            // model → invalid samples
-	reasons map[string]map[string]int // model → reason → samples, for the first few reasons
-}
-
-func (c *invalidCensus) add(s *score.Sample) {
-	if s.Outcome != score.Invalid {
-		return
-	}
-	if c.invalid == nil {
-		c.invalid, c.reasons = map[string]int{}, map[string]map[string]int{}
-	}
-	c.invalid[s.Model]++
-	rs := c.reasons[s.Model]
-	if rs == nil {
-		rs = map[string]int{}
-		c.reasons[s.Model] = rs
-	}
-	why := cmp.Or(s.Reason, "no reason given")
-	if len(why) > 120 {
-		why = why[:120] + "…"
-	}
-	if _, ok := rs[why]; ok || len(rs) < 5 {
-		rs[why]++
-	}
-}
-
-// unusableScore returns an unusableError when the scores printed cannot
-// mean what they say: a model whose every sample is invalid, or records of
-// a hallu, jsonl or csv log that repeat a (model, id, target) unless
-// allowRepeats. The tables are printed first, so that the user sees them.
-func unusableScore(res *scoreResult, inv *invalidCensus, allowRepeats bool) error {
-	var problems []string
-	seen := map[string]bool{}
-	generic := true
-	for _, in := range res.Inputs {
-		generic = generic && (in.Format == evallog.Run || in.Format == evallog.JSONL || in.Format == evallog.CSV)
-	}
-	for _, r := range res.Results {
-		if seen[r.Model] {
-			continue
+	werr := writeResult(o.HTML, page, func() error {
+		if o.JSON {
+			return provenance.WriteJSON(w, provenance.NewEnvelope("score", params, res, res.Provenance...))
 		}
-		seen[r.Model] = true
-		if n := inv.invalid[r.Model]; n > 0 && n == modelSamples(res, r.Model) {
-			var reasons []string
-			for why, k := range inv.reasons[r.Model] {
-				reasons = append(reasons, fmt.Sprintf("%q (%d)", why, k))
-			}
-			slices.Sort(reasons)
-			problems = append(problems, fmt.Sprintf("every one of the %d samples of model %q is invalid, so its scores are 0 by construction; reasons: %s",
-				n, r.Model, strings.Join(reasons, ", ")))
-		}
-	}
-	if generic && !allowRepeats {
-		groups := map[string]bool{} // a model's samples under no run target share one row per t
-		for _, r := range res.Results {
-			key, where := r.Model, ""
-			if r.RunTarget {
-				key, where = fmt.Sprintf("%s@%v", r.Model, r.T), fmt.Sprintf(" run at t = %g", r.T)
-			}
-			if r.Repeated > 0 && !groups[key] {
-				groups[key] = true
-				problems = append(problems, fmt.Sprintf("model %q%s: %d records repeat the id of an earlier record of the same model and target, and would count twice; remove them, or give --allow-repeats if they are epochs",
-					r.Model, where, r.Repeated))
-			}
-		}
-	}
-	if len(problems) == 0 {
-		return nil
-	}
-	return unusablef("score: %s", strings.Join(problems, "; "))
-}
-
-// modelSamples is the number of samples of model m: the N of its row at
-// its first target, or the sum over its run targets.
-func modelSamples(res *scoreResult, m string) int {
-	n, plain := 0, false
-	for _, r := range res.Results {
-		switch {
-		case r.Model != m:
-		case r.RunTarget:
-			n += r.N
-		case !plain:
-			n, plain = n+r.N, true
-		}
-	}
-	return n
-}
-
-// scoreInput reads one log into d, grading as it goes.
-func scoreInput(ctx context.Context, path string, ropt evallog.Options, resultsPath string, resolver *grade.Resolver, d *score.Dataset, inv *invalidCensus) (inputReport, []provenance.Input, error) {
-	ir := inputReport{Path: path}
-	var inputs []provenance.Input
-	ropt.DefaultModel = modelFromPath(path)
-	prov := map[string]string{}
-	if ropt.Format == evallog.LMEval || ropt.Format == evallog.Auto {
-		rp := resultsPath
-		if rp == "" {
-			if name, ok := evallog.LMEvalResultsName(path); ok {
-				if m, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "*"+name)); len(m) == 1 {
-					rp = m[0]
-				}
-			}
-		}
-		if rp != "" {
-			f, err := input.Open(rp)
-			if err != nil {
-				return ir, nil, err
-			}
-			res, err := evallog.ReadLMEvalResults(f, rp)
-			f.Close()
-			if err != nil {
-				return ir, nil, err
-			}
-			inputs = append(inputs, f.Input())
-			prov = res.Provenance()
-			prov["lm_eval_results"] = rp
-			if res.Model != "" {
-				ropt.DefaultModel = res.Model
-			}
-		}
-	}
-	f, err := input.Open(path)
-	if err != nil {
-		return ir, nil, err
-	}
-	defer f.Close()
-	st, err := evallog.Read(f, path, ropt, func(s *score.Sample) error {
-		before := s.Outcome
-		if err := resolver.Resolve(ctx, s); err != nil {
-			return err
-		}
-		switch {
-		case before == score.Ungraded || resolver.Regrade:
-			ir.Matched++
-		case before != s.Outcome:
-			ir.Reclassified++
-		}
-		if err := d.Add(s); err != nil {
-			return fmt.Errorf("%s: %w", s.Source, err)
-		}
-		inv.add(s)
-		return nil
+		return report.WriteScoreText(w, scoreInputs(res.Inputs), res.Report)
 	})
-	if err != nil {
-		return ir, nil, err
+	if werr != nil {
+		return werr
 	}
-	if _, err := io.Copy(io.Discard, f); err != nil { // hash the whole file
-		return ir, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	for k, v := range prov {
-		if st.Provenance == nil {
-			st.Provenance = map[string]string{}
-		}
-		st.Provenance[k] = v
-	}
-	ir.Stats = st
-	return ir, append(inputs, f.Input()), nil
-}
-
-// modelFromPath names a model after its log file: the base name without
-// compression and format extensions.
-func modelFromPath(path string) string {
-	if path == "-" {
-		return "stdin"
-	}
-	b := filepath.Base(path)
-	for _, ext := range []string{".gz", ".zst", ".jsonl", ".json", ".csv", ".eval", ".txt"} {
-		b = strings.TrimSuffix(b, ext)
-	}
-	return b
+	return err // the tables first, so that the user sees what cannot mean what it says
 }

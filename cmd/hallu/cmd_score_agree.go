@@ -11,15 +11,15 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"sort"
 	"strings"
 
-	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/internal/input"
 	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/report"
+	"github.com/hallu-dev/hallu/rescore"
 	"github.com/hallu-dev/hallu/score"
-	"github.com/hallu-dev/hallu/score/grade"
 	"github.com/spf13/pflag"
 )
 
@@ -43,55 +43,54 @@ type agreeResult struct {
 	RefMap    string                  `json:"ref_map"`
 	Grader    string                  `json:"grader"`
 	Groups    []report.AgreementGroup `json:"groups"`
-	Inputs    []inputReport           `json:"inputs"`
+	Inputs    []rescore.LogReport     `json:"inputs"`
 }
 
-// runAgree grades every sample of the logs with resolver's grader and
-// compares the result with the reference column, by model and in all.
-func runAgree(ctx context.Context, o scoreOptions, args []string, ropt evallog.Options, resolver *grade.Resolver, inputs []provenance.Input, w io.Writer) error {
-	a := o.Agree
-	params := map[string]any{"format": o.Format, "map": o.Map, "model": o.Model, "skip_bad": o.SkipBad,
-		"abstain_phrases": cmp.Or(o.AbstainPhrases, "built-in"), "exact": o.Exact, "match": o.Match, "num_tol": o.NumTol,
-		"simpleqa_test": o.SimpleQATest, "judge": judgeProvenance(o.Judge)}
+// agreement is a checked --reference request.
+type agreement struct {
+	agreeOptions
+	refMap *score.RefMap
+}
+
+// newAgreement checks the flags of --reference.
+func newAgreement(a agreeOptions) (*agreement, error) {
 	if a.RefMap == "" {
-		return usagef("--reference needs --ref-map saying which labels mean correct, wrong and abstained, e.g. A=correct,B=wrong,C=abstained")
+		return nil, usagef("--reference needs --ref-map saying which labels mean correct, wrong and abstained, e.g. A=correct,B=wrong,C=abstained")
 	}
 	refMap, err := score.ParseRefMap(a.RefMap)
 	if err != nil {
-		return usagef("--ref-map: %v", err)
+		return nil, usagef("--ref-map: %v", err)
 	}
 	if a.Show < 0 {
-		return usagef("--show must be ≥ 0")
+		return nil, usagef("--show must be ≥ 0")
 	}
-	resolver.Regrade = true
+	return &agreement{a, refMap}, nil
+}
+
+// runAgree grades every sample of the logs with r, which regrades them
+// all, and compares the result with the reference column, by model and in
+// all.
+func runAgree(ctx context.Context, o scoreOptions, a *agreement, r *rescore.Reader, args []string, w io.Writer) error {
+	params := map[string]any{"format": o.Format, "map": o.Map, "model": o.Model, "skip_bad": o.SkipBad,
+		"abstain_phrases": cmp.Or(o.AbstainPhrases, "built-in"), "exact": o.Exact, "match": o.Match, "num_tol": o.NumTol,
+		"simpleqa_test": o.SimpleQATest, "judge": judgeProvenance(o.Judge)}
 	by := map[string]*score.Agreement{}
 	all := &score.Agreement{Keep: a.Show}
-	res := agreeResult{Reference: a.Reference, RefMap: a.RefMap, Grader: graderName(resolver.Grader)}
+	res := agreeResult{Reference: a.Reference, RefMap: a.RefMap, Grader: r.GraderName()}
+	inputs := slices.Clone(r.Inputs())
 	for _, path := range args {
 		if path == "-" {
 			return usagef("--reference reads each log twice; give a file, not standard input")
 		}
 		found := false
-		next, stop := iter.Pull2(referenceLabels(path, a.Reference, refMap, &found))
+		next, stop := iter.Pull2(referenceLabels(path, a.Reference, a.refMap, &found))
 		refs := &referenceCursor{next: next, path: path, col: a.Reference}
-		ir := inputReport{Path: path}
-		ropt.DefaultModel = modelFromPath(path)
-		f, err := input.Open(path)
-		if err != nil {
-			return err
-		}
-		st, err := evallog.Read(f, path, ropt, func(s *score.Sample) error {
+		keep := func(s *score.Sample) (bool, error) {
 			ref, err := refs.at(s.Source.Line)
-			if err != nil {
-				return err
-			}
-			if ref == score.Ungraded { // unmapped: counted in refMap, reported below
-				return nil
-			}
-			if err := resolver.Resolve(ctx, s); err != nil {
-				return err
-			}
-			ir.Matched++
+			return ref != score.Ungraded, err // unmapped: counted in refMap, reported below
+		}
+		ir, in, err := r.Read(ctx, path, keep, func(s *score.Sample) error {
+			ref := refs.cur.o // the label keep looked up
 			g := by[s.Model]
 			if g == nil {
 				g = &score.Agreement{Keep: a.Show}
@@ -102,10 +101,6 @@ func runAgree(ctx context.Context, o scoreOptions, args []string, ropt evallog.O
 			}
 			return all.Add(ref, s)
 		})
-		if err == nil {
-			_, err = io.Copy(io.Discard, f)
-		}
-		f.Close()
 		stop()
 		if err != nil {
 			return err
@@ -113,11 +108,10 @@ func runAgree(ctx context.Context, o scoreOptions, args []string, ropt evallog.O
 		if !found {
 			return fmt.Errorf("%s: no record has the key %q given to --reference", path, a.Reference)
 		}
-		ir.Stats = st
 		res.Inputs = append(res.Inputs, ir)
-		inputs = append(inputs, f.Input())
+		inputs = append(inputs, in...)
 	}
-	if err := refMap.Err(); err != nil {
+	if err := a.refMap.Err(); err != nil {
 		return fmt.Errorf("--reference %s: %w; add them to --ref-map", a.Reference, err)
 	}
 	if all.N() == 0 {
@@ -147,7 +141,7 @@ func runAgree(ctx context.Context, o scoreOptions, args []string, ropt evallog.O
 		if o.JSON {
 			return provenance.WriteJSON(w, provenance.NewEnvelope("score", params, res, inputs...))
 		}
-		return report.RenderAgreement(w, heading, res.Groups)
+		return report.WriteAgreementText(w, heading, res.Groups)
 	})
 }
 
@@ -158,14 +152,6 @@ func firstReason(a *score.Agreement) string {
 		}
 	}
 	return "none recorded"
-}
-
-// graderName names the grader in reports and provenance.
-func graderName(g grade.Grader) string {
-	if n, ok := g.(interface{ Name() string }); ok {
-		return n.Name()
-	}
-	return "matching"
 }
 
 // refLabel is the mapped reference label of the record at line.

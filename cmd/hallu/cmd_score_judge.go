@@ -10,11 +10,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/harness"
-	"github.com/hallu-dev/hallu/internal/input"
+	"github.com/hallu-dev/hallu/rescore"
 	"github.com/hallu-dev/hallu/score"
-	"github.com/hallu-dev/hallu/score/grade"
 	"github.com/spf13/cobra"
 )
 
@@ -55,45 +53,81 @@ func redactURL(s string) string {
 	return u.String()
 }
 
-// useJudge makes resolver grade with the LLM judge of o.Judge, when one is
-// named. With a cache, it first asks the judge about every sample that
-// will need grading, Concurrency at a time, so that the scoring pass reads
-// the replies from the cache; a rerun after an interruption resends only
-// what the cache lacks. It fails when the judge could grade none of them.
-func useJudge(ctx context.Context, o scoreOptions, args []string, ropt evallog.Options, resolver *grade.Resolver) (func(), error) {
-	j := o.Judge
-	if j.Model == "" {
-		if j.BaseURL != "" {
-			return nil, usagef("--judge-base-url needs --judge-model")
+// openJudge returns the LLM judge o names, or nil when none is, and a
+// function that releases its client and cache.
+func openJudge(o judgeOptions) (*harness.LetterJudge, func(), error) {
+	if o.Model == "" {
+		if o.BaseURL != "" {
+			return nil, nil, usagef("--judge-base-url needs --judge-model")
 		}
-		return func() {}, nil
+		return nil, func() {}, nil
 	}
-	if j.BaseURL == "" {
-		return nil, usagef("--judge-model needs --judge-base-url")
+	if o.BaseURL == "" {
+		return nil, nil, usagef("--judge-model needs --judge-base-url")
 	}
-	client, _, closeAll, err := openEndpoint(j.BaseURL, j.APIKeyEnv, j.Cache, j.Cache, j.NoCache, j.Client)
+	client, _, closeAll, err := openEndpoint(o.BaseURL, o.APIKeyEnv, o.Cache, o.Cache, o.NoCache, o.Client)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	judge := &harness.LetterJudge{Client: client, Model: j.Model}
-	resolver.Grader = judge
-	if j.NoCache {
-		return closeAll, nil
+	return &harness.LetterJudge{Client: client, Model: o.Model}, closeAll, nil
+}
+
+// prefetchJudge asks the judge about every sample of the logs that r will
+// give it to grade, Concurrency at a time and showing progress on a
+// terminal, so that the scoring pass reads the replies from the cache; a
+// rerun after an interruption resends only what the cache lacks. It fails
+// when the judge could grade none of them, and warns when it could not
+// grade some.
+func prefetchJudge(ctx context.Context, judge *harness.LetterJudge, r *rescore.Reader, args []string, o judgeOptions) error {
+	st := &judgeStats{}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan score.Sample)
+	var wg sync.WaitGroup
+	for range max(o.Client.concurrency, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s := range work {
+				got, _, err := judge.GradeSample(ctx, &s)
+				switch {
+				case err != nil && ctx.Err() == nil:
+					st.failed.Add(1)
+					st.firstErr.CompareAndSwap(nil, &err)
+				case got == score.Invalid:
+					st.unparsed.Add(1)
+				}
+				st.done.Add(1)
+			}
+		}()
 	}
-	regrade := o.Regrade || o.Agree.Reference != ""
-	st, err := prefetchJudge(ctx, judge, args, ropt, regrade, j.Client.concurrency)
-	if err == nil {
-		err = st.check(j)
+	stop := judgeProgress(os.Stderr, st)
+	readErr := r.Pending(ctx, args, func(s score.Sample) error {
+		st.asked.Add(1)
+		select {
+		case work <- s:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	close(work)
+	wg.Wait()
+	stop()
+	if readErr != nil {
+		return readErr
 	}
-	if err != nil {
-		closeAll()
-		return nil, err
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := st.check(o); err != nil {
+		return err
 	}
 	if st.failed.Load()+st.unparsed.Load() > 0 {
 		fmt.Fprintf(os.Stderr, "hallu: warning: the judge could not grade %d of %d samples (%d requests failed, %d replies were not A, B or C); they are counted invalid\n",
 			st.failed.Load()+st.unparsed.Load(), st.asked.Load(), st.failed.Load(), st.unparsed.Load())
 	}
-	return closeAll, nil
+	return nil
 }
 
 // judgeStats counts the prefetch's requests.
@@ -115,75 +149,6 @@ func (s *judgeStats) check(o judgeOptions) error {
 		return fmt.Errorf("judge %s: every one of the %d samples came out invalid (%d requests failed, %d replies not A, B or C)", o.Model, n, s.failed.Load(), s.unparsed.Load())
 	}
 	return nil
-}
-
-// prefetchJudge asks the judge about every sample of the logs that needs
-// grading, workers at a time, showing progress on a terminal.
-func prefetchJudge(ctx context.Context, judge *harness.LetterJudge, args []string, ropt evallog.Options, regrade bool, workers int) (*judgeStats, error) {
-	st := &judgeStats{}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	work := make(chan score.Sample)
-	var wg sync.WaitGroup
-	for range max(workers, 1) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for s := range work {
-				o, _, err := judge.GradeSample(ctx, &s)
-				switch {
-				case err != nil && ctx.Err() == nil:
-					st.failed.Add(1)
-					st.firstErr.CompareAndSwap(nil, &err)
-				case o == score.Invalid:
-					st.unparsed.Add(1)
-				}
-				st.done.Add(1)
-			}
-		}()
-	}
-	stop := judgeProgress(os.Stderr, st)
-	var readErr error
-	for _, path := range args {
-		if path == "-" {
-			continue // standard input is read once, by the scoring pass
-		}
-		f, err := input.OpenUnhashed(path)
-		if err != nil {
-			readErr = err
-			break
-		}
-		ropt.DefaultModel = modelFromPath(path)
-		_, err = evallog.Read(f, path, ropt, func(s *score.Sample) error {
-			if s.Outcome != score.Ungraded && !regrade {
-				return nil
-			}
-			c := *s
-			c.Golds = append([]string(nil), s.Golds...)
-			st.asked.Add(1)
-			select {
-			case work <- c:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		})
-		f.Close()
-		if err != nil {
-			readErr = err
-			break
-		}
-	}
-	close(work)
-	wg.Wait()
-	stop()
-	if readErr != nil {
-		return nil, readErr
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return st, nil
 }
 
 // judgeProgress redraws "judged N/M" on w while the prefetch runs, when w

@@ -16,10 +16,11 @@ import (
 	"github.com/hallu-dev/hallu/harness"
 )
 
-// scriptedJudge is a judge endpoint on loopback that replies by the
-// response it is shown: "Paris" A, "Lyon" B, "I have no idea" C,
-// "garbage" an unparseable reply, "busy" a 429 (with Retry-After) on its
-// first request then A, "slow" later than the client's timeout.
+// scriptedJudge is a judge endpoint on loopback that replies to the
+// letter judge's requests by the response it is shown: "Paris" A, "Lyon"
+// B, "I have no idea" C, "garbage" an unparseable reply, "busy" a 429
+// (with Retry-After) on its first request then A, "slow" later than the
+// client's timeout; other requests get an unparseable reply.
 func scriptedJudge(t *testing.T, reply func(response string) string) *httptest.Server {
 	t.Helper()
 	var busy atomic.Bool
@@ -27,11 +28,14 @@ func scriptedJudge(t *testing.T, reply func(response string) string) *httptest.S
 		var req struct {
 			Messages []struct{ Role, Content string }
 		}
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || len(req.Messages) != 2 || req.Messages[0].Content != harness.LetterJudgePrompt {
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
-		_, resp, _ := strings.Cut(req.Messages[1].Content, "Response: ")
+		resp := "" // not the letter judge's request (a capability probe): replied to as garbage
+		if len(req.Messages) == 2 && req.Messages[0].Content == harness.LetterJudgePrompt {
+			_, resp, _ = strings.Cut(req.Messages[1].Content, "Response: ")
+		}
 		switch resp {
 		case "busy":
 			if busy.CompareAndSwap(false, true) {

@@ -122,13 +122,17 @@ func runSim(ctx context.Context, stdout, stderr io.Writer, opts simOptions) erro
 	if opts.perRun && !opts.csv {
 		return usagef("sim: --per-run needs --csv")
 	}
+	stop := func() {}
 	if !opts.quiet && isTerminal(stderr) {
-		e.Progress = progressPrinter(stderr)
+		var c counter
+		e.Progress = c.update
+		start := time.Now()
+		stop = statusLine(stderr, 100*time.Millisecond, false, func() string {
+			return c.line("hallu sim: %d/%d runs, ") + time.Since(start).Round(time.Second/10).String()
+		})
 	}
 	sim, err := facts.Simulate(ctx, e)
-	if e.Progress != nil {
-		fmt.Fprint(stderr, "\r\033[K")
-	}
+	stop()
 	if err != nil {
 		return err
 	}
@@ -144,7 +148,7 @@ func runSim(ctx context.Context, stdout, stderr io.Writer, opts simOptions) erro
 		case opts.csv:
 			return writeSimSummaryCSV(w, sim)
 		}
-		return writeSimText(w, e, sim)
+		return report.WriteSimText(w, e, sim)
 	}
 	return writeResult(opts.html, page, func() error {
 		if opts.out == "" {
@@ -255,17 +259,5 @@ func simParams(opts simOptions, e facts.Experiment) map[string]any {
 		"prompts": e.World.Prompts, "mu": opts.mu, "answers": e.World.Answers.String(), "alpha": e.World.Alpha.String(),
 		"n": e.N, "runs": e.Runs, "seed": e.Seed, "world_seed": e.WorldSeed, "gamma": e.Gamma,
 		"learners": learners, "sweep": sweeps, "method": e.Method.String(),
-	}
-}
-
-// progressPrinter returns a facts.Config.Progress that redraws one line on
-// w at most ten times a second.
-func progressPrinter(w io.Writer) func(done, total int) {
-	start, last := time.Now(), time.Time{}
-	return func(done, total int) {
-		if now := time.Now(); done == total || now.Sub(last) >= 100*time.Millisecond {
-			last = now
-			fmt.Fprintf(w, "\rhallu sim: %d/%d runs, %s", done, total, now.Sub(start).Round(time.Second/10))
-		}
 	}
 }

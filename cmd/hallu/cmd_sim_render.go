@@ -2,12 +2,10 @@ package main
 
 import (
 	"encoding/csv"
-	"fmt"
 	"io"
 	"strconv"
 
 	"github.com/hallu-dev/hallu/facts"
-	"github.com/hallu-dev/hallu/report"
 )
 
 // simJSON is the result of hallu sim --json.
@@ -230,78 +228,4 @@ func writeSimRunsCSV(w io.Writer, sim *facts.Simulation) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// writeSimText prints, per sweep point, the run-level figures and a table of
-// learners: the values of a single run, or means over the runs with the
-// fraction of runs in which each bound held.
-func writeSimText(w io.Writer, e facts.Experiment, sim *facts.Simulation) error {
-	for i, p := range sim.Points {
-		if i > 0 {
-			fmt.Fprintln(w)
-		}
-		runs := len(p.Runs)
-		fmt.Fprintf(w, "world: %d prompts, μ %v, |R_c| %v, α_c %v; N = %d; %d run(s) from seed %d; γ = %g\n",
-			p.Prompts, p.Mu, e.World.Answers, e.World.Alpha, p.N, runs, e.Seed, e.Gamma)
-		s0 := p.Summaries[0]
-		if runs == 1 {
-			r := p.Runs[0]
-			held := "held"
-			if !r.Lemma1Held {
-				held = "FAILED"
-			}
-			fmt.Fprintf(w, "sr %s (%d singletons), MM %s; Lemma 1: MM ∈ [%s, %s] (%s)\n\n",
-				report.F(r.SR), r.Singletons, report.F(r.MM), report.F(r.MMLow), report.F(r.MMHigh), held)
-		} else {
-			fmt.Fprintf(w, "sr mean %s [5%% %s, 95%% %s], MM mean %s [%s, %s]; Lemma 1's interval held in %s of runs (promised %s)\n\n",
-				report.F(s0.SR.Mean), report.F(s0.SR.Q05), report.F(s0.SR.Q95), report.F(s0.MM.Mean), report.F(s0.MM.Q05), report.F(s0.MM.Q95),
-				pct(s0.Held.Lemma1), pct(s0.Promised.Lemma1))
-		}
-		t := report.Table{Header: []string{"learner", "err", "δ", "max δ_z", "err_iiv", "p̂(IDK)", "Thm 1", "Thm 2 lower", "lower 99%", "Thm 2 upper", "upper 99%"}}
-		for _, s := range p.Summaries {
-			t.AddRow(s.Learner.String(), s.Err.Mean, s.Delta.Mean, s.DeltaMaxZ.Mean, s.ErrIIV.Mean, s.Abstention.Mean,
-				s.Thm1Bound.Mean, s.Thm2Lower.Mean, s.Thm2Lower99.Mean, s.Thm2Upper.Mean, s.Thm2Upper99.Mean)
-		}
-		if runs > 1 {
-			t.Title = fmt.Sprintf("means over %d runs", runs)
-		}
-		if err := t.Render(w); err != nil {
-			return err
-		}
-		fmt.Fprintln(w)
-		h := report.Table{Header: []string{"learner", "err ≥ Thm 1", "err ≥ Thm 2 lower", "≥ lower 99%", "err ≤ Thm 2 upper", "≤ upper 99%"}}
-		if runs > 1 {
-			h.Title = "fraction of runs in which each bound held (promised)"
-		} else {
-			h.Title = "bounds held"
-		}
-		for _, s := range p.Summaries {
-			row := []any{s.Learner.String()}
-			for i, x := range rates(s.Held)[:5] {
-				row = append(row, heldCell(runs, x, rates(s.Promised)[i]))
-			}
-			h.AddRow(row...)
-		}
-		h.Notes = []string{"Theorem 2's upper bound is promised for the calibrated learner only; its lower bound for every learner."}
-		if err := h.Render(w); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func heldCell(runs int, held, promised float64) string {
-	if runs == 1 {
-		switch {
-		case held == 1:
-			return "yes"
-		case promised > 0:
-			return "NO"
-		}
-		return "no"
-	}
-	if promised == 0 {
-		return pct(held) + " (—)"
-	}
-	return pct(held) + " (" + pct(promised) + ")"
 }

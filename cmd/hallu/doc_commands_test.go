@@ -335,6 +335,7 @@ func runDocScript(t *testing.T, bash, dir, bin, script string) (string, string) 
 	cmd.Env = append(os.Environ(),
 		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"XDG_CACHE_HOME="+filepath.Join(t.TempDir(), "cache"),
+		"GOCACHE="+goBuildCache(t), // hallu's caches start empty; Go's build cache need not
 		"NO_COLOR=1")
 	cmd.Stdout, cmd.Stderr = outF, errF
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -350,6 +351,18 @@ func runDocScript(t *testing.T, bash, dir, bin, script string) (string, string) 
 	outF.Close()
 	errF.Close()
 	return string(stdout), string(stderr)
+}
+
+// goBuildCache is the Go build cache the test itself uses, so that the
+// pages' `go test` and `go build` commands do not rebuild every package
+// under the fresh XDG_CACHE_HOME that hallu's caches get.
+func goBuildCache(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("go", "env", "GOCACHE").Output()
+	if err != nil {
+		t.Fatalf("go env GOCACHE: %v", err)
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // stopGroup ends what is left of process group pgid (a server a page

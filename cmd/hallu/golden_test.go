@@ -14,17 +14,35 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
-// TestGolden runs every command that prints a report on the data hallu demo
-// ships and compares its text and HTML output with the files under
-// testdata/golden, so that a change in any report is a reviewed diff.
+// TestGolden runs every command that prints a report without a network
+// endpoint, on the data hallu demo ships and the repository's test data, and
+// compares its text and HTML output with the files under testdata/golden,
+// so that a change in any report is a reviewed diff.
 // `go test ./cmd/hallu -run TestGolden -update` rewrites them.
 func TestGolden(t *testing.T) {
 	goldenDir, err := filepath.Abs(filepath.Join("testdata", "golden"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Logs from the repository's test data, read before leaving it.
+	var logs []string
+	repoFiles := map[string][]byte{}
+	for _, p := range []string{"evallog/testdata/lmeval_v03_winogrande_head.json", "evallog/testdata/lmeval_v03_winogrande_head_llama2.json",
+		"score/grade/testdata/nq301_judged.jsonl"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		repoFiles[filepath.Base(p)] = b
+		logs = append(logs, filepath.Base(p))
+	}
 	dir := t.TempDir()
 	t.Chdir(dir) // inputs by relative name, so that column widths do not depend on the temporary path
+	for name, b := range repoFiles {
+		if err := os.WriteFile(name, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	extract := func(name string) string {
 		b, err := demo.Data.ReadFile(name)
 		if err != nil {
@@ -41,7 +59,11 @@ func TestGolden(t *testing.T) {
 	if out, err := execHallu(t, "ngram", "cor2", "--orders", "3", "--write-instance", inst); err != nil {
 		t.Fatalf("hallu ngram cor2: %v\n%s", err, out)
 	}
+	if err := os.WriteFile("held-out.txt", []byte("Call me Ishmael.\nThe whale was white and the sea was deep.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	answers := strconv.Itoa(demo.Answers)
+	textOnly := map[string]bool{"benchmarks": true, "ngram-train": true, "ngram-score": true, "ngram-perplexity": true}
 	for _, c := range []struct {
 		name string
 		args []string
@@ -52,12 +74,19 @@ func TestGolden(t *testing.T) {
 		{"score", []string{"score", "--format", "lm-eval", "--model", demo.Model, "--targets", "0,0.5,0.75,0.9", outputs}},
 		{"cor2", []string{"ngram", "cor2"}},
 		{"bound", []string{"bound", inst}},
+		{"compare", []string{"compare", "--names", "mistral-7b,llama-2-13b", "--reps", "200", logs[0], logs[1]}},
+		{"agree", []string{"score", "--format", "jsonl", "--map", "id=id,question=question,gold=golds,response=response",
+			"--reference", "human", "--ref-map", "Yes=correct,No=wrong", "--show", "2", logs[2]}},
 		{"benchmarks", []string{"benchmarks"}},
+		// In order: score and perplexity read the model train writes.
+		{"ngram-train", []string{"ngram", "train", "--order", "3", "--out", "moby3.bin"}},
+		{"ngram-score", []string{"ngram", "score", "-m", "moby3.bin", "-c", "She lost it and was completely out of", "-r", " her mind."}},
+		{"ngram-perplexity", []string{"ngram", "perplexity", "-m", "moby3.bin", "held-out.txt"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			args := c.args
 			html := ""
-			if c.name != "benchmarks" {
+			if !textOnly[c.name] {
 				html = c.name + ".html"
 				args = append(args[:len(args):len(args)], "--html", html)
 			}

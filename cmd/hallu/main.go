@@ -18,6 +18,7 @@ import (
 
 	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/harness"
+	"github.com/hallu-dev/hallu/rescore"
 	"github.com/spf13/cobra"
 )
 
@@ -47,7 +48,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
+	err = withFlagHint(cmd, err)
 	code = exitCode(err)
 	switch code {
 	case exitOK:
@@ -78,7 +80,7 @@ func exitCode(err error) int {
 	case errors.As(err, new(usageError)):
 		return exitUsage
 	case errors.As(err, new(unusableError)), errors.As(err, new(*harness.FailureError)),
-		errors.As(err, new(*evallog.ColumnError)):
+		errors.As(err, new(*evallog.ColumnError)), errors.As(err, new(*rescore.UnusableError)):
 		return exitUnusable
 	default:
 		return exitError

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,4 +32,19 @@ func statusLine(w io.Writer, every time.Duration, keep bool, line func() string)
 		}
 	}()
 	return func() { close(done); <-finished }
+}
+
+// counter holds the last (done, total) that a library's progress callback
+// reported, for a status line to draw.
+type counter struct{ done, total atomic.Int64 }
+
+// update is the progress callback.
+func (c *counter) update(done, total int) {
+	c.total.Store(int64(total))
+	c.done.Store(int64(done))
+}
+
+// line formats the count with format, which takes done and total.
+func (c *counter) line(format string) string {
+	return fmt.Sprintf(format, c.done.Load(), c.total.Load())
 }

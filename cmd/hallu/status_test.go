@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -25,5 +26,31 @@ func TestStatusLine(t *testing.T) {
 		if !strings.HasSuffix(out, want) {
 			t.Errorf("keep=%v: %q does not end with %q", keep, out, want)
 		}
+	}
+}
+
+// A library's progress callback, called from its workers, feeds the status
+// line through a counter: the last line drawn is the last count.
+func TestCounterFeedsStatusLine(t *testing.T) {
+	var b bytes.Buffer
+	var c counter
+	stop := statusLine(&b, time.Millisecond, true, func() string { return c.line("scored %d/%d sets") })
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for range 4 {
+		wg.Go(func() {
+			for range 25 {
+				mu.Lock() // as instances.Score calls Progress, under its lock
+				done++
+				c.update(done, 100)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	stop()
+	if out := b.String(); !strings.HasSuffix(out, "\rscored 100/100 sets\033[K\n") {
+		t.Errorf("output ends %q", out[max(0, len(out)-40):])
 	}
 }

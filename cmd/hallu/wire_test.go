@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/instances"
 	"github.com/hallu-dev/hallu/internal/wiretest"
 )
@@ -106,7 +107,7 @@ func TestWireEachServer(t *testing.T) {
 func checkLetterDelta(t *testing.T, d *deltaChoicesResult, p map[string]float64, tol float64) {
 	t.Helper()
 	sum := p["A"] + p["B"] + p["C"] + p["D"]
-	sets, _, err := instances.ReadMultipleChoice(strings.NewReader(mcItems), "mc")
+	sets, _, err := instances.ReadMultipleChoice(strings.NewReader(mcItems), "mc", evallog.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

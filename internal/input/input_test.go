@@ -227,9 +227,9 @@ func TestLimitErrorAndSize(t *testing.T) {
 		e    LimitError
 		want string
 	}{
-		{LimitError{What: "line", Limit: 64 << 20, Flag: "--max-line"}, "line longer than the limit of 64MiB (raise it with --max-line)"},
-		{LimitError{What: "ZIP member header.json (decompressed)", Limit: 1536, Flag: "--max-doc"}, "ZIP member header.json (decompressed) longer than the limit of 1.5KiB (raise it with --max-doc)"},
-		{LimitError{Limit: 10, Unit: "samples", Flag: "--max-samples"}, "more samples than the limit of 10 (raise it with --max-samples)"},
+		{LimitError{What: "line", Limit: 64 << 20, Option: "MaxLine"}, "line longer than the limit of 64MiB"},
+		{LimitError{What: "ZIP member header.json (decompressed)", Limit: 1536, Option: "MaxDocument"}, "ZIP member header.json (decompressed) longer than the limit of 1.5KiB"},
+		{LimitError{Limit: 10, Unit: "samples", Option: "MaxSamples"}, "more samples than the limit of 10"},
 		{LimitError{What: "line", Limit: 100}, "line longer than the limit of 100B"},
 	} {
 		if got := tc.e.Error(); got != tc.want {

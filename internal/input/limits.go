@@ -23,25 +23,26 @@ const (
 )
 
 // A LimitError is an input that exceeds one of the readers' limits. It
-// names what was too large, the limit, and the flag that raises it; the
-// caller adds the file and line.
+// names what was too large, the limit, and the option of the library's
+// configuration that raises it, so that a command can name its own flag
+// for that option; the caller adds the file and line.
 type LimitError struct {
-	What  string // "line", "record", "document", "ZIP member header.json", ...
-	Limit int64  // bytes, or a count for Unit "samples"
-	Unit  string // "" for bytes
-	Flag  string // the command-line flag that raises the limit, e.g. "--max-line"
+	What   string // "line", "record", "document", "ZIP member header.json", ...
+	Limit  int64  // bytes, or a count for Unit "samples"
+	Unit   string // "" for bytes
+	Option string // the configuration field that raises the limit, e.g. "MaxLine" of evallog.Limits
+	Err    error  // a sentinel error the limit also is (errors.Is), or nil
 }
 
 func (e *LimitError) Error() string {
-	msg := fmt.Sprintf("%s longer than the limit of %s", e.What, Size(e.Limit))
 	if e.Unit != "" {
-		msg = fmt.Sprintf("more %s than the limit of %d", e.Unit, e.Limit)
+		return fmt.Sprintf("more %s than the limit of %d", e.Unit, e.Limit)
 	}
-	if e.Flag != "" {
-		msg += fmt.Sprintf(" (raise it with %s)", e.Flag)
-	}
-	return msg
+	return fmt.Sprintf("%s longer than the limit of %s", e.What, Size(e.Limit))
 }
+
+// Unwrap returns the sentinel the limit is, if any.
+func (e *LimitError) Unwrap() error { return e.Err }
 
 // Size formats a byte count the way the flags take it: 64MiB, 1.5GiB, 512B.
 func Size(n int64) string {

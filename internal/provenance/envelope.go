@@ -4,10 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"hash"
 	"io"
-	"os"
 )
 
 // SchemaVersion is the version of hallu's JSON output. It changes when a key
@@ -52,22 +50,6 @@ func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
-}
-
-// HashFile returns the Input record of the file at path: its size and the
-// sha256 of its bytes. "-" (standard input) cannot be re-read; use a HashingReader.
-func HashFile(path string) (Input, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return Input{}, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return Input{}, fmt.Errorf("hash %s: %w", path, err)
-	}
-	return Input{Path: path, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: n}, nil
 }
 
 // HashingReader passes reads through and hashes the bytes read, for inputs

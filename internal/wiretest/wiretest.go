@@ -252,14 +252,14 @@ func decodeRequest(r *http.Request) (*request, error) {
 	return req, nil
 }
 
-// text is what the fake model writes: "CORRECT" to a judge's request (one
-// that names the verdict words), its most probable first token when max is
+// text is what the fake model writes: "A" to a judge's request (one whose
+// instructions name the grade CORRECT), its most probable first token when max is
 // 1, else "Paris", with a counter after it unless a seed the server honours
 // was sent, so that unseeded texts vary.
 func (f *fake) text(req *request, max int, seeded bool) string {
 	for _, m := range req.Messages {
 		if c, _ := m["content"].(string); strings.Contains(c, "CORRECT") {
-			return "CORRECT"
+			return "A"
 		}
 	}
 	if max == 1 {

@@ -34,8 +34,17 @@ import (
 //	            does not name him, but suggests that it was Pitt"): in a
 //	            later sentence it reports related facts, not an answer
 //	>pattern    a turn to an answer: after an abstention pattern, it
-//	            introduces one, so the response is an answer, graded on its
-//	            content
+//	            introduces one ("However, one source names X"; "it can be
+//	            inferred that X"), so the response is an answer, graded on
+//	            its content; a turn whose own sentence abstains again ("but
+//	            the year is not given") introduces none
+//	-pattern    a premise rejected ("there is no such episode", "there is
+//	            no evidence that he won"): in the abstention's own sentence
+//	            it asserts that the thing asked about does not exist or did
+//	            not happen, which is an answer, graded on its content
+//	?pattern    the question restated ("who might have been responsible",
+//	            "what it might be holding"): a hedge inside it names no
+//	            candidate and does not count
 //	~pattern    a disclaimer ("As an AI language model I do not have
 //	            real-time data."): an abstention only when no answer
 //	            follows it ("However, as of 2021 the director is David J.
@@ -48,7 +57,7 @@ import (
 // The decision is deterministic, reads each response once, and says which
 // pattern decided (Explain).
 type Detector struct {
-	abstain, whole, hedge, near, turn, preamble rules
+	abstain, whole, hedge, near, turn, preamble, premise, asked rules
 	// Opening is how many sentences at the start of a response an
 	// abstention pattern must begin in (0: anywhere). An answer stated
 	// first and qualified later ("X won in 2017. The sources do not say
@@ -103,6 +112,25 @@ func (r *rules) find(ts []string, from int) (*pattern, int, int) {
 	}
 	return nil, 0, 0
 }
+
+// covers reports whether a match of r spans word i of ts.
+func (r *rules) covers(ts []string, i int) bool {
+	for from := max(0, i-maxLead); from <= i; {
+		p, a, b := r.find(ts, from)
+		if p == nil || a > i {
+			return false
+		}
+		if i < b {
+			return true
+		}
+		from = a + 1
+	}
+	return false
+}
+
+// maxLead is how many words before a hedge covers looks for the start of
+// a restated question.
+const maxLead = 8
 
 // wholeMatch returns the pattern one of whose sequences matches all of ts.
 func (r *rules) wholeMatch(ts []string) *pattern {
@@ -207,6 +235,10 @@ func (d *Detector) Add(r io.Reader, name string) error {
 			set = &d.preamble
 		case '^':
 			set = &d.near
+		case '-':
+			set = &d.premise
+		case '?':
+			set = &d.asked
 		}
 		if set != &d.abstain {
 			s = strings.TrimSpace(s[1:])
@@ -230,8 +262,9 @@ type Decision struct {
 	// its file and line, and Span the words it matched.
 	Rule, Where, Span string
 	// Kind is "whole", "abstain", "hedge" (an abstention pattern cancelled
-	// by a hedge), "turn" (cancelled by a turn to an answer) or "preamble"
-	// (a disclaimer followed by an answer), or "" when nothing matched.
+	// by a hedge), "turn" (cancelled by a turn to an answer), "premise"
+	// (cancelled by a rejected premise) or "preamble" (a disclaimer
+	// followed by an answer), or "" when nothing matched.
 	Kind string
 }
 
@@ -245,6 +278,8 @@ func (c Decision) String() string {
 		return fmt.Sprintf("hedged answer %q (%s)", c.Span, where)
 	case "turn":
 		return fmt.Sprintf("abstention, then an answer at %q (%s)", c.Span, where)
+	case "premise":
+		return fmt.Sprintf("premise rejected %q, an answer (%s)", c.Span, where)
 	case "preamble":
 		return fmt.Sprintf("disclaimer %q, then an answer (%s)", c.Span, where)
 	}
@@ -301,10 +336,11 @@ func sentenceAt(ends []int, j, n int) int {
 
 // decide applies the rules in order: a whole-response pattern abstains; a
 // disclaimer in the opening abstains unless more than three words follow
-// its sentence with no abstention in their opening; otherwise the first abstention pattern
-// in the opening (after any disclaimer) abstains unless a hedge occurs
-// anywhere (or a near hedge in its sentence) or a turn to an answer follows
-// it.
+// its sentence with no abstention in their opening; otherwise the first
+// abstention pattern in the opening (after any disclaimer) abstains unless
+// a rejected premise occurs in its sentence, a hedge anywhere (or a near
+// hedge in its sentence), or a turn to an answer follows it in a sentence
+// that does not abstain again.
 func (d *Detector) decide(ts []string, ends []int) Decision {
 	if p := d.whole.wholeMatch(ts); p != nil {
 		return Decision{Abstained: true, Rule: p.src, Where: p.where, Span: strings.Join(ts, " "), Kind: "whole"}
@@ -328,17 +364,32 @@ func (d *Detector) decide(ts []string, ends []int) Decision {
 		return Decision{}
 	}
 	c := Decision{Abstained: true, Rule: p.src, Where: p.where, Span: strings.Join(ts[i:j], " "), Kind: "abstain"}
+	own := ts[:sentenceAt(ends, j, len(ts))] // up to the end of the abstention's sentence
+	if r, ri, rj := d.premise.find(own, 0); r != nil {
+		return Decision{Rule: r.src, Where: r.where, Span: strings.Join(own[ri:rj], " "), Kind: "premise"}
+	}
 	h, hi, hj := d.hedge.find(ts, 0)
+	for h != nil && d.asked.covers(ts, hi) {
+		h, hi, hj = d.hedge.find(ts, hi+1)
+	}
 	if h == nil {
-		h, hi, hj = d.near.find(ts[:sentenceAt(ends, j, len(ts))], 0)
+		h, hi, hj = d.near.find(own, 0)
 	}
 	if h != nil {
 		return Decision{Rule: h.src, Where: h.where, Span: strings.Join(ts[hi:hj], " "), Kind: "hedge"}
 	}
-	if t, ti, tj := d.turn.find(ts, j); t != nil {
-		return Decision{Rule: t.src, Where: t.where, Span: strings.Join(ts[ti:tj], " "), Kind: "turn"}
+	for from := j; ; {
+		t, ti, tj := d.turn.find(ts, from)
+		if t == nil {
+			return c
+		}
+		// "However, the year is not given": a turn whose sentence
+		// abstains again introduces no answer.
+		if a, _, _ := d.abstain.find(ts[:sentenceAt(ends, tj, len(ts))], ti); a == nil {
+			return Decision{Rule: t.src, Where: t.where, Span: strings.Join(ts[ti:tj], " "), Kind: "turn"}
+		}
+		from = ti + 1
 	}
-	return c
 }
 
 // cut returns ts without the spans of abstention patterns, so that a hedged

@@ -81,6 +81,24 @@ func TestDetectorClasses(t *testing.T) {
 		{"As an AI language model, I do not have access to real-time information. However, Monday Night Football is broadcast on ESPN.", false},
 		{"As of my knowledge cutoff in September 2021, the owner was Dai Yongge.", false},
 		{"As an AI language model, I don't have real-time data, and I don't know who won.", true},
+		// A candidate offered, or a conclusion drawn, after the refusal is
+		// an answer; related facts alone, or a turn that abstains again,
+		// are not.
+		{"The sources do not name the winner. However, one source states that Anna Novak won it.", false},
+		{"The data does not give the year. It can be inferred that the bridge opened in 1841.", false},
+		{"The exact date is not stated. This match is the closest match in the data.", false},
+		{"I could not find the exact date. However, I can tell you that the bridge spans the Vltava.", true},
+		{"The sources do not name the composer. However, the year of the premiere is not given either.", true},
+		{"I could not find who commissioned it. The piece is mentioned once, but details about its commission are not provided.", true},
+		{"I cannot determine his full name. I can only state that his surname was Briggs.", false},
+		// A modal in the question restated is no hedge; a guess is.
+		{"The sources do not say who might have been responsible for his death.", true},
+		{"The sources do not mention what it might be holding.", true},
+		{"I don't know who won; it might have been Smith.", false},
+		// A premise rejected in the abstention's sentence is an answer.
+		{"There is no evidence that he won the award, as the sources do not mention it.", false},
+		{"The data does not list it because there is no such episode.", false},
+		{"There is no information about the episode.", true},
 	} {
 		if c := d.Explain(tc.s); c.Abstained != tc.want {
 			t.Errorf("Explain(%q) = %v (%s), want abstained %v", tc.s, c.Abstained, c, tc.want)

@@ -14,7 +14,7 @@
 // (Kamalloo et al. 2023) for answers coarser than the gold; and by a
 // Detector of abstentions, whose patterns ship as one phrase file per
 // language. Every grade carries the reason that decided it. Grader is the
-// seam for other graders: an LLM judge (harness.Judge, harness.LetterJudge)
+// seam for other graders: an LLM judge (harness.LetterJudge)
 // implements it beside Matcher.
 //
 // The rules are deterministic and documented (docs/grading.md, with their

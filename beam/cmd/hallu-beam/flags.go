@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -76,16 +77,37 @@ func (o options) config() (audit.Config, error) {
 	if cfg.Answers, cfg.GroupAnswers, err = audit.ParseAnswers(o.answers); err != nil {
 		return cfg, usagef("--answers %v", err)
 	}
-	if o.gamma <= 0 || o.gamma >= 1 {
-		return cfg, usagef("--gamma %v: want a number in (0, 1)", o.gamma)
-	}
-	if cfg.Kind == audit.Records && len(cfg.Prompt) == 0 {
-		return cfg, usagef("--prompt is required for records (e.g. --prompt subject,relation)")
+	if o.gamma == 0 { // Config.Gamma 0 is its default, 0.01; on the command line it is out of range
+		return cfg, usagef("--gamma 0: want a number in (0, 1)")
 	}
 	if err := cfg.Validate(); err != nil {
-		return cfg, usageError{err}
+		return cfg, usageError{flagErrors(err)}
 	}
 	return cfg, nil
+}
+
+// configFlags maps the fields of audit.Config to hallu-beam's flags.
+var configFlags = map[string]string{
+	"Kind": "kind", "Format": "format", "Prompt": "prompt", "IDK": "idk", "Gamma": "gamma",
+	"Answers": "answers", "GroupAnswers": "answers", "Delta": "delta", "ShowConflicts": "show-conflicts",
+}
+
+// flagErrors names, in each audit.ConfigError joined in err (what
+// audit.Config.Validate returns), the flag that set the option:
+// "--gamma: γ = 2 outside (0, 1)".
+func flagErrors(err error) error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var errs []error
+		for _, e := range j.Unwrap() {
+			errs = append(errs, flagErrors(e))
+		}
+		return errors.Join(errs...)
+	}
+	var ce *audit.ConfigError
+	if errors.As(err, &ce) && configFlags[ce.Option] != "" {
+		return fmt.Errorf("--%s: %w", configFlags[ce.Option], err)
+	}
+	return err
 }
 
 // list is a repeatable string flag.

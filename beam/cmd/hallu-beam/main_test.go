@@ -53,12 +53,14 @@ func TestBadFlagsAreUsageErrors(t *testing.T) {
 	}{
 		{[]string{"--output", "o.json", "--prompt", "1"}, "--input is required"},
 		{[]string{"--input", "x.tsv", "--prompt", "1"}, "--output is required"},
-		{[]string{"--input", "x.tsv", "--output", "o.json"}, "--prompt is required"},
+		{[]string{"--input", "x.tsv", "--output", "o.json"}, "--prompt: records need prompt columns"},
 		{append(base, "--normalize", "lower"), `--normalize "lower": want nfc, case or space`},
 		{append(base, "--answers", "1"), `--answers "1": want an integer ≥ 2, or GROUP=K`},
-		{append(base, "--gamma", "1"), "--gamma 1: want a number in (0, 1)"},
+		{append(base, "--gamma", "1"), "--gamma: γ = 1 outside (0, 1)"},
+		{append(base, "--gamma", "0"), "--gamma 0: want a number in (0, 1)"},
+		{append(base, "--delta", "2", "--idk", "?"), "--idk: abstention values given but no answer column\n--delta: δ = 2 outside [0, 1]"},
 		{[]string{"--input", "x.tsv", "--output", "o.json", "--kind", "freq"}, "kind freq"},
-		{append(base, "--format", "xml"), `unknown format "xml"`},
+		{append(base, "--format", "xml"), `--format: unknown format "xml"`},
 	} {
 		o := parse(t, tc.args...)
 		err := run(context.Background(), o, &bytes.Buffer{})
