@@ -209,7 +209,7 @@ func TestRealLlamaServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var probe probeResult
+	var probe report.Probe
 	runJSON(t, []string{"probe", "--base-url", base, "--json"}, &probe)
 	for _, f := range probe.Findings {
 		if w := want.Expect[string(f.Capability)]; f.Supported != w || !f.Known {

@@ -40,7 +40,7 @@ func TestWireEachServer(t *testing.T) {
 			srv := wiretest.StartServer(t, name)
 			common := []string{"--base-url", srv.URL, "--model", "m", "--no-cache", "--max-retries", "0"}
 
-			var probe probeResult
+			var probe report.Probe
 			runJSON(t, []string{"probe", "--base-url", srv.URL, "--model", "m", "--json"}, &probe)
 			for _, f := range probe.Findings {
 				if want := srv.Expect[string(f.Capability)]; f.Supported != want || !f.Known {
