@@ -37,24 +37,5 @@ func runBenchmarks(opts benchmarksOptions, w io.Writer) error {
 	if opts.JSON {
 		return provenance.WriteJSON(w, provenance.NewEnvelope("benchmarks", nil, map[string]any{"benchmarks": score.Table2}))
 	}
-	t := report.Table{
-		Title:  "Table 2 (arXiv:2509.04664): how leading benchmarks grade, and whether \"I don't know\" earns credit",
-		Header: []string{"benchmark", "scoring method", "binary grading", "IDK credit", "note"},
-	}
-	for _, b := range score.Table2 {
-		scoring := b.Scoring
-		if b.LMGraded {
-			scoring += " (*)"
-		}
-		t.AddRow(b.Name, scoring, yesNo(b.Binary), b.IDKCredit, b.Note)
-	}
-	t.Notes = []string{"(*) graded by a language model: wrong bluffs are sometimes scored as correct."}
-	return t.Render(w)
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
+	return report.WriteBenchmarksText(w, score.Table2)
 }

@@ -172,34 +172,11 @@ func runDelta(ctx context.Context, o deltaOptions, stdout io.Writer) error {
 		}
 		err = provenance.WriteJSON(stdout, provenance.NewEnvelope("delta", params, res, inputs...))
 	} else {
-		err = renderDelta(stdout, &res)
+		err = report.WriteDeltaText(stdout, &res.DeltaEstimate, res.Failed)
 	}
 	if err == nil && len(m.Failed) > 0 {
 		err = unusablef("delta: %d of %d questions left out after failed requests, so δ is over the rest only; first: %s",
 			len(m.Failed), len(qs), m.Failed[0])
 	}
 	return err
-}
-
-func renderDelta(w io.Writer, r *deltaResult) error {
-	ci := func(i score.Interval) string { return fmt.Sprintf("[%.4f, %.4f]", i.Lo, i.Hi) }
-	t := report.Table{
-		Title:  fmt.Sprintf("δ at τ = %s over %d questions (Section 3.1)", report.F(r.Threshold), r.Questions),
-		Header: []string{"quantity", "estimate", "95% interval", "above τ", "of", "interval"},
-	}
-	t.AddRow("p̂(A), model samples", fmt.Sprintf("%.4f", r.ModelMass.Estimate), ci(r.ModelMass.CI), r.ModelMass.Above, r.ModelMass.Of, r.ModelMass.Method)
-	t.AddRow("p(A), reference answers", fmt.Sprintf("%.4f", r.DataMass.Estimate), ci(r.DataMass.CI), r.DataMass.Above, r.DataMass.Of, r.DataMass.Method)
-	deltaCI, method := "-", "-"
-	if r.Bootstrap > 0 {
-		deltaCI, method = ci(r.DeltaCI), fmt.Sprintf("bootstrap (%d)", r.Bootstrap)
-	}
-	t.AddRow("δ = |p̂(A) − p(A)|", fmt.Sprintf("%.4f", r.Delta), deltaCI, "", "", method)
-	t.Notes = []string{
-		fmt.Sprintf("p̂(A) − p(A) = %+.4f: the slope of the loss under rescaling the mass above τ (Section 3.1).", r.Derivative),
-		fmt.Sprintf("Samples: %d empty (left out), %d cut at --max-tokens (kept).", r.Empty, r.Truncated),
-	}
-	if len(r.Failed) > 0 {
-		t.Notes = append(t.Notes, fmt.Sprintf("%d questions left out after failed requests; first: %s", len(r.Failed), r.Failed[0]))
-	}
-	return t.Render(w)
 }

@@ -13,28 +13,6 @@ import (
 	"github.com/hallu-dev/hallu/report"
 )
 
-// deltaChoicesResult is the JSON result of `hallu delta --choices`.
-type deltaChoicesResult struct {
-	Method    string  `json:"method"`
-	Threshold float64 `json:"threshold"`
-	Sets      int     `json:"sets"`
-	Contexts  int     `json:"contexts"`   // sets scored
-	PhatA     float64 `json:"model_mass"` // p̂(A)
-	PA        float64 `json:"data_mass"`  // p(A)
-	Delta     float64 `json:"delta"`
-	ErrIIV    float64 `json:"err_iiv"`
-	Err       float64 `json:"err"`
-	// Bound is 2·err_iiv − max|V_c|·τ − δ (Theorem 1's, at τ = 1/min|E_c|).
-	Bound      float64 `json:"bound"`
-	BoundHolds bool    `json:"bound_holds"`
-	// Opt and MCBound: Theorem 3 (pure multiple choice, one valid option).
-	MultipleChoice bool                   `json:"multiple_choice"`
-	Opt            float64                `json:"opt_err_iiv,omitempty"`
-	MCBound        float64                `json:"mc_bound,omitempty"`
-	Choices        *instances.ChoiceStats `json:"choices,omitempty"`
-	Notes          []string               `json:"notes"`
-}
-
 // runDeltaChoices measures δ at τ on multiple-choice items, scored on the
 // endpoint by echo or by letter probabilities, through iiv's one
 // computation of δ, err_iiv and the bounds.
@@ -81,7 +59,7 @@ func runDeltaChoices(ctx context.Context, o deltaOptions, tau float64, stdout io
 		return fmt.Errorf("delta: %s: %w", o.choices, err)
 	}
 	th := res.Thresholds[0]
-	out := deltaChoicesResult{Method: string(scored.Method), Threshold: tau, Sets: len(sets), Contexts: res.Contexts,
+	out := report.DeltaChoices{Method: string(scored.Method), Threshold: tau, Sets: len(sets), Contexts: res.Contexts,
 		PhatA: th.PhatA.Float64(), PA: th.PA.Float64(), Delta: th.Delta.Float64(), ErrIIV: th.ErrIIV.Float64(),
 		Err: res.Err.Float64(), Bound: th.Bound.Float64(), BoundHolds: th.BoundHolds,
 		MultipleChoice: res.MultipleChoice, Choices: scored.Choices, Notes: scored.Notes}
@@ -94,26 +72,5 @@ func runDeltaChoices(ctx context.Context, o deltaOptions, tau float64, stdout io
 			"top_logprobs": o.scoring.topLogprobs}
 		return provenance.WriteJSON(stdout, provenance.NewEnvelope("delta", params, out, inputs...))
 	}
-	return renderDeltaChoices(stdout, &out)
-}
-
-func renderDeltaChoices(w io.Writer, r *deltaChoicesResult) error {
-	how := map[string]string{"echo": "by echo", "letters": "by letter probabilities"}[r.Method]
-	t := report.Table{
-		Title:  fmt.Sprintf("δ at τ = %s over %d of %d multiple-choice items, %s (arXiv:2509.04664, Section 3.2)", report.F(r.Threshold), r.Contexts, r.Sets, how),
-		Header: []string{"quantity", "value", "meaning"},
-	}
-	t.AddRow("p̂(A)", fmt.Sprintf("%.4f", r.PhatA), "model mass on options with p̂ > τ")
-	t.AddRow("p(A)", fmt.Sprintf("%.4f", r.PA), "reference mass on those options")
-	t.AddRow("δ = |p̂(A) − p(A)|", fmt.Sprintf("%.4f", r.Delta), "calibration term of Corollary 1 and Theorem 1")
-	t.AddRow("err_iiv", fmt.Sprintf("%.4f", r.ErrIIV), "Is-It-Valid error of the classifier p̂ > τ (Eq. 2)")
-	t.AddRow("err", fmt.Sprintf("%.4f", r.Err), "model mass on wrong options")
-	if r.BoundHolds {
-		t.AddRow("2·err_iiv − max|V_c|·τ − δ", fmt.Sprintf("%.4f", r.Bound), "Theorem 1's lower bound on err")
-	}
-	if r.MultipleChoice {
-		t.AddRow("2(1 − 1/C)·opt", fmt.Sprintf("%.4f", r.MCBound), fmt.Sprintf("Theorem 3's lower bound on err (opt err_iiv %.4f)", r.Opt))
-	}
-	t.Notes = r.Notes
-	return t.Render(w)
+	return report.WriteDeltaChoicesText(stdout, &out)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/ngram"
 	"github.com/hallu-dev/hallu/ngram/corpus"
+	"github.com/hallu-dev/hallu/report"
 	"github.com/spf13/cobra"
 )
 
@@ -37,25 +38,16 @@ func newNgramCmd() *cobra.Command {
 	return cmd
 }
 
-// textSource describes one training text in reports.
-type textSource struct {
-	Input     provenance.Input `json:"input"`
-	Kind      string           `json:"kind"` // "text" or "brown"
-	Files     int              `json:"files,omitempty"`
-	Sentences int              `json:"sentences,omitempty"`
-	Skipped   []string         `json:"skipped,omitempty"` // archive members that are not corpus texts
-}
-
 // addTexts adds each file to tr: plain text, or a Brown corpus tar archive,
 // either possibly compressed. With no files it adds the built-in Moby-Dick.
-func addTexts(tr *ngram.Trainer, paths []string) ([]textSource, error) {
+func addTexts(tr *ngram.Trainer, paths []string) ([]report.NgramText, error) {
 	if len(paths) == 0 {
 		if err := tr.AddText(corpus.MobyDick()); err != nil {
 			return nil, err
 		}
-		return []textSource{{Input: provenance.Input{Path: corpus.MobyDickName, SHA256: corpus.MobyDickSHA256}, Kind: "text"}}, nil
+		return []report.NgramText{{Input: provenance.Input{Path: corpus.MobyDickName, SHA256: corpus.MobyDickSHA256}, Kind: "text"}}, nil
 	}
-	var out []textSource
+	var out []report.NgramText
 	for _, p := range paths {
 		src, err := addText(tr, p)
 		if err != nil {
@@ -66,15 +58,15 @@ func addTexts(tr *ngram.Trainer, paths []string) ([]textSource, error) {
 	return out, nil
 }
 
-func addText(tr *ngram.Trainer, path string) (textSource, error) {
+func addText(tr *ngram.Trainer, path string) (report.NgramText, error) {
 	f, err := input.Open(path)
 	if err != nil {
-		return textSource{}, err
+		return report.NgramText{}, err
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 1<<16)
 	head, _ := br.Peek(262)
-	src := textSource{Kind: "text"}
+	src := report.NgramText{Kind: "text"}
 	if len(head) == 262 && string(head[257:262]) == "ustar" {
 		st, err := tr.AddBrown(br)
 		if err != nil {

@@ -98,7 +98,7 @@ func runNgramCor2(ctx context.Context, opts ngramCor2Options, paths []string, st
 }
 
 // writeCor2 writes Corollary 2's results as text or JSON.
-func writeCor2(stdout io.Writer, opts ngramCor2Options, texts []textSource, params map[string]any, inputs []provenance.Input, results []ngram.Cor2Result, instance *provenance.Input, notes []string) error {
+func writeCor2(stdout io.Writer, opts ngramCor2Options, texts []report.NgramText, params map[string]any, inputs []provenance.Input, results []ngram.Cor2Result, instance *provenance.Input, notes []string) error {
 	if opts.JSON {
 		return provenance.WriteJSON(stdout, provenance.NewEnvelope("ngram cor2", params, struct {
 			Results  []ngram.Cor2Result `json:"results"`
@@ -108,7 +108,7 @@ func writeCor2(stdout io.Writer, opts ngramCor2Options, texts []textSource, para
 	return report.WriteCor2Text(stdout, textNames(texts), opts.Repeat, results, notes)
 }
 
-func textNames(texts []textSource) string {
+func textNames(texts []report.NgramText) string {
 	if len(texts) == 1 {
 		return texts[0].Input.Path
 	}

@@ -17,16 +17,6 @@ type ngramPerplexityOptions struct {
 	JSON  bool
 }
 
-// ngramPerplexityRow is the perplexity of one held-out file.
-type ngramPerplexityRow struct {
-	Input        provenance.Input `json:"input"`
-	Tokens       int              `json:"tokens"`
-	OOV          int              `json:"oov"`
-	LogProb      float64          `json:"logprob"`
-	Perplexity   float64          `json:"perplexity"`
-	PerplexityIV float64          `json:"perplexity_without_oov"`
-}
-
 func newNgramPerplexityCmd() *cobra.Command {
 	var opts ngramPerplexityOptions
 	cmd := &cobra.Command{
@@ -52,7 +42,7 @@ func runNgramPerplexity(ctx context.Context, opts ngramPerplexityOptions, paths 
 	if err != nil {
 		return err
 	}
-	var rows []ngramPerplexityRow
+	var rows []report.NgramPerplexity
 	for _, p := range paths {
 		row, err := perplexityOf(ctx, m, p)
 		if err != nil {
@@ -67,29 +57,22 @@ func runNgramPerplexity(ctx context.Context, opts ngramPerplexityOptions, paths 
 		}
 		return provenance.WriteJSON(stdout, provenance.NewEnvelope("ngram perplexity", map[string]any{"model": model.Path}, rows, inputs...))
 	}
-	t := report.Table{
-		Title:  fmt.Sprintf("model %s: order %d, vocabulary %d", model.Path, m.Order(), m.VocabSize()),
-		Header: []string{"text", "tokens", "oov", "ln p", "perplexity", "without oov"},
-	}
-	for _, r := range rows {
-		t.AddRow(r.Input.Path, r.Tokens, r.OOV, r.LogProb, r.Perplexity, r.PerplexityIV)
-	}
-	return t.Render(stdout)
+	return report.WriteNgramPerplexityText(stdout, m, model.Path, rows)
 }
 
-func perplexityOf(ctx context.Context, m *ngram.Model, path string) (ngramPerplexityRow, error) {
+func perplexityOf(ctx context.Context, m *ngram.Model, path string) (report.NgramPerplexity, error) {
 	f, err := input.Open(path)
 	if err != nil {
-		return ngramPerplexityRow{}, err
+		return report.NgramPerplexity{}, err
 	}
 	defer f.Close()
 	p, err := m.Perplexity(ctx, f)
 	if err != nil {
-		return ngramPerplexityRow{}, fmt.Errorf("%s: %w", path, err)
+		return report.NgramPerplexity{}, fmt.Errorf("%s: %w", path, err)
 	}
 	if p.Tokens == 0 {
-		return ngramPerplexityRow{}, fmt.Errorf("%s: no tokens to score", path)
+		return report.NgramPerplexity{}, fmt.Errorf("%s: no tokens to score", path)
 	}
-	return ngramPerplexityRow{Input: f.Input(), Tokens: p.Tokens, OOV: p.OOV, LogProb: p.LogProb,
+	return report.NgramPerplexity{Input: f.Input(), Tokens: p.Tokens, OOV: p.OOV, LogProb: p.LogProb,
 		Perplexity: p.PPL(), PerplexityIV: p.PPLKnown()}, nil
 }

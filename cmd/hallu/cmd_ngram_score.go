@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"math"
 
 	"github.com/hallu-dev/hallu/internal/provenance"
-	"github.com/hallu-dev/hallu/ngram"
 	"github.com/hallu-dev/hallu/report"
 	"github.com/spf13/cobra"
 )
@@ -52,12 +49,5 @@ func runNgramScore(ctx context.Context, opts ngramScoreOptions, stdout io.Writer
 		params := map[string]any{"model": model.Path, "context": opts.Context, "response": opts.Response}
 		return provenance.WriteJSON(stdout, provenance.NewEnvelope("ngram score", params, sc, model))
 	}
-	t := report.Table{
-		Title:  fmt.Sprintf("ln p̂(response | context) = %s  (p̂ = %s), model %s", report.F(sc.LogProb), report.F(math.Exp(sc.LogProb)), model.Path),
-		Header: []string{"token", "known", "ln p", "p"},
-	}
-	for _, tp := range sc.Tokens {
-		t.AddRow(tp.Word, fmt.Sprint(tp.ID != ngram.UNKID), tp.LogProb, math.Exp(tp.LogProb))
-	}
-	return t.Render(stdout)
+	return report.WriteNgramScoreText(stdout, sc, model.Path)
 }

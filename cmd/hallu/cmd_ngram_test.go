@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hallu-dev/hallu/ngram"
+	"github.com/hallu-dev/hallu/report"
 	"github.com/klauspost/compress/gzip"
 )
 
@@ -41,7 +42,7 @@ func TestNgramTrainThenUse(t *testing.T) {
 			t.Fatal(err)
 		}
 		var env struct {
-			Result ngramTrainResult `json:"result"`
+			Result report.NgramTrain `json:"result"`
 		}
 		if err := json.Unmarshal(out.Bytes(), &env); err != nil {
 			t.Fatal(err)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 
 	"github.com/hallu-dev/hallu/internal/provenance"
@@ -15,17 +14,6 @@ type ngramTrainOptions struct {
 	Order int
 	Out   string
 	JSON  bool
-}
-
-// ngramTrainResult describes a trained model.
-type ngramTrainResult struct {
-	Model     provenance.Input `json:"model"`
-	Order     int              `json:"order"`
-	Tokens    int              `json:"tokens"`
-	Vocab     int              `json:"vocab"`
-	NGrams    []int            `json:"ngrams"`
-	Discounts []ngram.Discount `json:"discounts"`
-	Texts     []textSource     `json:"texts"`
 }
 
 func newNgramTrainCmd() *cobra.Command {
@@ -70,7 +58,7 @@ func runNgramTrain(ctx context.Context, opts ngramTrainOptions, paths []string, 
 	if err != nil {
 		return err
 	}
-	res := ngramTrainResult{Model: file, Order: m.Order(), Tokens: m.TrainingTokens(), Vocab: m.VocabSize(),
+	res := report.NgramTrain{Model: file, Order: m.Order(), Tokens: m.TrainingTokens(), Vocab: m.VocabSize(),
 		NGrams: m.NGrams(), Discounts: m.Discounts(), Texts: texts}
 	if opts.JSON {
 		inputs := make([]provenance.Input, len(texts))
@@ -79,23 +67,5 @@ func runNgramTrain(ctx context.Context, opts ngramTrainOptions, paths []string, 
 		}
 		return provenance.WriteJSON(stdout, provenance.NewEnvelope("ngram train", map[string]any{"order": opts.Order, "out": opts.Out}, res, inputs...))
 	}
-	t := report.Table{
-		Title:  fmt.Sprintf("%s: order %d, %d training tokens, vocabulary %d, %d bytes", file.Path, res.Order, res.Tokens, res.Vocab, file.Bytes),
-		Header: []string{"order", "n-grams", "D1", "D2", "D3+", "n1", "n2", "n3", "n4", "discounts"},
-	}
-	for k, d := range res.Discounts {
-		how := "estimated"
-		if d.Fallback {
-			how = "fallback"
-		}
-		t.AddRow(k+1, res.NGrams[k], d.D1, d.D2, d.D3, d.N[0], d.N[1], d.N[2], d.N[3], how)
-	}
-	for _, s := range texts {
-		note := fmt.Sprintf("text %s (%s)", s.Input.Path, s.Kind)
-		if s.Kind == "brown" {
-			note += fmt.Sprintf(": %d files, %d sentences; skipped %v", s.Files, s.Sentences, s.Skipped)
-		}
-		t.Notes = append(t.Notes, note)
-	}
-	return t.Render(stdout)
+	return report.WriteNgramTrainText(stdout, &res)
 }

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"strings"
 
 	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/llm"
@@ -62,31 +60,13 @@ func newProbeCmd() *cobra.Command {
 	return cmd
 }
 
-// probeResult is the JSON result of `hallu probe`.
-type probeResult struct {
-	BaseURL      string              `json:"base_url"`
-	Model        string              `json:"model"`
-	Server       string              `json:"server,omitempty"`
-	Findings     []llm.Finding       `json:"capabilities"`
-	Measurements []measurementResult `json:"measurements"`
-}
-
-type measurementResult struct {
-	llm.Measurement
-	Possible bool `json:"possible"`
-	// Missing lists the needs the endpoint lacks; Unknown those the probe
-	// could not establish.
-	Missing []llm.Capability `json:"missing,omitempty"`
-	Unknown []llm.Capability `json:"unknown,omitempty"`
-}
-
 func runProbe(ctx context.Context, o probeOptions, stdout io.Writer) error {
 	client, err := newClient(o.baseURL, o.apiKeyEnv, nil, o.client)
 	if err != nil {
 		return err
 	}
 	defer client.Close()
-	res := probeResult{BaseURL: llm.RedactURL(o.baseURL), Model: o.model}
+	res := report.Probe{BaseURL: llm.RedactURL(o.baseURL), Model: o.model}
 	byCap := map[llm.Capability]llm.Finding{}
 	for _, c := range llm.AllCapabilities {
 		f, err := client.Probe(ctx, res.Model, c)
@@ -106,7 +86,7 @@ func runProbe(ctx context.Context, o probeOptions, stdout io.Writer) error {
 		res.Findings = append(res.Findings, f)
 	}
 	for _, m := range llm.Measurements {
-		mr := measurementResult{Measurement: m, Possible: true}
+		mr := report.ProbeMeasurement{Measurement: m, Possible: true}
 		for _, need := range m.Needs {
 			switch f := byCap[need]; {
 			case !f.Known:
@@ -122,51 +102,5 @@ func runProbe(ctx context.Context, o probeOptions, stdout io.Writer) error {
 		params := map[string]any{"base_url": llm.RedactURL(o.baseURL), "model": res.Model}
 		return provenance.WriteJSON(stdout, provenance.NewEnvelope("probe", params, res))
 	}
-	return renderProbe(stdout, &res)
-}
-
-func renderProbe(w io.Writer, r *probeResult) error {
-	title := fmt.Sprintf("Capabilities of %s, model %q", r.BaseURL, r.Model)
-	if r.Server != "" {
-		title += fmt.Sprintf(" (its model list looks like %s's)", r.Server)
-	}
-	t := report.Table{Title: title, Header: []string{"capability", "supported", "evidence"}}
-	for _, f := range r.Findings {
-		t.AddRow(string(f.Capability), supportedCell(f), f.Detail)
-	}
-	if err := t.Render(w); err != nil {
-		return err
-	}
-	fmt.Fprintln(w)
-	m := report.Table{Title: "Measurements this endpoint allows", Header: []string{"measurement", "possible", "missing", "instead"}}
-	for _, mr := range r.Measurements {
-		possible, instead := "yes", ""
-		if !mr.Possible {
-			possible, instead = "no", mr.Instead
-		} else if len(mr.Unknown) > 0 {
-			possible = "unknown"
-		}
-		m.AddRow(mr.Name, possible, joinCaps(append(mr.Missing, mr.Unknown...)), instead)
-	}
-	return m.Render(w)
-}
-
-func supportedCell(f llm.Finding) string {
-	switch {
-	case !f.Known:
-		return "unknown"
-	case !f.Supported:
-		return "no"
-	case f.TopLogprobs > 0:
-		return fmt.Sprintf("yes (%d)", f.TopLogprobs)
-	}
-	return "yes"
-}
-
-func joinCaps(cs []llm.Capability) string {
-	s := make([]string, len(cs))
-	for i, c := range cs {
-		s[i] = string(c)
-	}
-	return strings.Join(s, ", ")
+	return report.WriteProbeText(stdout, &res)
 }

@@ -200,11 +200,8 @@ func openEndpoint(base, keyEnv, path, def string, disabled bool, c clientOptions
 
 // runSummary is the JSON result of `hallu run`.
 type runSummary struct {
-	Run      harness.Result `json:"run"`
-	Requests llm.Stats      `json:"requests"`
-	Seconds  float64        `json:"seconds"`
-	RunFile  string         `json:"run_file"`
-	Score    *scoreResult   `json:"score"`
+	report.RunSummary
+	Score *scoreResult `json:"score"`
 }
 
 func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
@@ -279,7 +276,7 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	sum := runSummary{Run: res, Requests: client.Stats(), Seconds: elapsed.Seconds(), RunFile: o.out}
+	sum := runSummary{RunSummary: report.RunSummary{Run: res, Requests: client.Stats(), Seconds: elapsed.Seconds(), RunFile: o.out}}
 	sum.Score, err = scoreRunFile(ctx, o.out, targets)
 	if sum.Score == nil {
 		return err
@@ -299,7 +296,7 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	if werr := renderRun(stdout, &sum); werr != nil {
+	if werr := report.WriteRunText(stdout, &sum.RunSummary, scoreInputs(sum.Score.Inputs), sum.Score.Report); werr != nil {
 		return werr
 	}
 	return err // after the tables, so that the user sees what cannot mean what it says
@@ -309,22 +306,6 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 // that cannot mean what they say come with a *rescore.UnusableError.
 func scoreRunFile(ctx context.Context, path string, targets []float64) (*scoreResult, error) {
 	return rescore.Logs(ctx, []string{path}, rescore.Options{Format: evallog.Run, Config: score.Config{Targets: targets, Seed: 1}})
-}
-
-func renderRun(w io.Writer, s *runSummary) error {
-	t := report.Table{Title: "Run", Header: []string{"pairs", "resumed", "written", "invalid", "requests sent", "retries", "cache hits", "re-sent", "seconds", "pairs/s"}}
-	rate := 0.0
-	if s.Seconds > 0 {
-		rate = float64(s.Run.Written) / s.Seconds
-	}
-	t.AddRow(s.Run.Pairs, s.Run.Resumed, s.Run.Written, s.Run.Invalid, s.Requests.Sent, s.Requests.Retries,
-		s.Requests.CacheHits, s.Requests.Resent, fmt.Sprintf("%.1f", s.Seconds), fmt.Sprintf("%.1f", rate))
-	t.Notes = []string{"Run file: " + s.RunFile + ". re-sent: requests an earlier run sent without its answer being kept (possibly billed twice)."}
-	if err := t.Render(w); err != nil {
-		return err
-	}
-	fmt.Fprintln(w)
-	return report.WriteScoreText(w, scoreInputs(s.Score.Inputs), s.Score.Report)
 }
 
 // showRunProgress redraws one status line on w five times a second until

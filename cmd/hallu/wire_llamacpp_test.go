@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hallu-dev/hallu/internal/wiretest"
+	"github.com/hallu-dev/hallu/report"
 )
 
 // ggufWriter writes the little-endian GGUF v3 format that llama.cpp reads
@@ -208,7 +209,7 @@ func TestRealLlamaServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var probe probeResult
+	var probe report.Probe
 	runJSON(t, []string{"probe", "--base-url", base, "--json"}, &probe)
 	for _, f := range probe.Findings {
 		if w := want.Expect[string(f.Capability)]; f.Supported != w || !f.Known {
@@ -226,7 +227,7 @@ func TestRealLlamaServer(t *testing.T) {
 	if err := os.WriteFile(mc, []byte(mcItems), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var d deltaChoicesResult
+	var d report.DeltaChoices
 	runJSON(t, []string{"delta", "--choices", mc, "--threshold", "1/4", "--base-url", base, "--model", "tiny", "--no-cache", "--concurrency", "1", "--json"}, &d)
 	if d.Method != "letters" {
 		t.Fatalf("method %q, want letters (llama.cpp has no echo)", d.Method)

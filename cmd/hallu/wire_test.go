@@ -13,6 +13,7 @@ import (
 	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/instances"
 	"github.com/hallu-dev/hallu/internal/wiretest"
+	"github.com/hallu-dev/hallu/report"
 )
 
 // mcItems are four-choice items; the fake model's letter probabilities
@@ -39,7 +40,7 @@ func TestWireEachServer(t *testing.T) {
 			srv := wiretest.StartServer(t, name)
 			common := []string{"--base-url", srv.URL, "--model", "m", "--no-cache", "--max-retries", "0"}
 
-			var probe probeResult
+			var probe report.Probe
 			runJSON(t, []string{"probe", "--base-url", srv.URL, "--model", "m", "--json"}, &probe)
 			for _, f := range probe.Findings {
 				if want := srv.Expect[string(f.Capability)]; f.Supported != want || !f.Known {
@@ -78,7 +79,7 @@ func TestWireEachServer(t *testing.T) {
 
 			// δ on multiple-choice items: by echo where the server echoes,
 			// else by letter probabilities.
-			var d deltaChoicesResult
+			var d report.DeltaChoices
 			runJSON(t, append([]string{"delta", "--choices", mc, "--threshold", "1/4", "--json"}, common...), &d)
 			wantMethod := "letters"
 			if srv.Expect["echo with logprobs"] {
@@ -104,7 +105,7 @@ func TestWireEachServer(t *testing.T) {
 // hand from the model's letter probabilities p (A the only one above τ
 // after renormalising) and the seeded order that gives each gold its
 // letter, to within tol.
-func checkLetterDelta(t *testing.T, d *deltaChoicesResult, p map[string]float64, tol float64) {
+func checkLetterDelta(t *testing.T, d *report.DeltaChoices, p map[string]float64, tol float64) {
 	t.Helper()
 	sum := p["A"] + p["B"] + p["C"] + p["D"]
 	sets, _, err := instances.ReadMultipleChoice(strings.NewReader(mcItems), "mc", evallog.Limits{})
