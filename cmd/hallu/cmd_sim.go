@@ -142,11 +142,11 @@ func runSim(ctx context.Context, stdout, stderr io.Writer, opts simOptions) erro
 	render := func(w io.Writer) error {
 		switch {
 		case opts.json:
-			return provenance.WriteJSON(w, provenance.NewEnvelope("sim", simParams(opts, e), simResultJSON(e, sim), inputs...))
+			return provenance.WriteJSON(w, provenance.NewEnvelope("sim", simParams(opts, e), report.NewSimData(e, sim), inputs...))
 		case opts.csv && opts.perRun:
-			return writeSimRunsCSV(w, sim)
+			return report.WriteSimRunsCSV(w, sim)
 		case opts.csv:
-			return writeSimSummaryCSV(w, sim)
+			return report.WriteSimSummaryCSV(w, sim)
 		}
 		return report.WriteSimText(w, e, sim)
 	}

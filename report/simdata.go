@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"encoding/csv"
@@ -8,18 +8,18 @@ import (
 	"github.com/hallu-dev/hallu/facts"
 )
 
-// simJSON is the result of hallu sim --json.
-type simJSON struct {
-	Points []simPointJSON `json:"points"`
+// SimData is the result of hallu sim --json.
+type SimData struct {
+	Points []simPointData `json:"points"`
 }
 
-type simPointJSON struct {
+type simPointData struct {
 	N       int              `json:"n"`
 	Mu      string           `json:"mu"`
 	Prompts int              `json:"prompts"`
 	Answers string           `json:"answers"`
 	Alpha   string           `json:"alpha"`
-	Summary []simSummaryJSON `json:"summary"`
+	Summary []simSummaryData `json:"summary"`
 	Runs    []simRunRecord   `json:"runs"`
 }
 
@@ -49,10 +49,10 @@ type simRunRecord struct {
 	Thm2Lower99 float64     `json:"thm2_lower_99"`
 	Thm2Upper   float64     `json:"thm2_upper"`
 	Thm2Upper99 float64     `json:"thm2_upper_99"`
-	Held        simHeldJSON `json:"held"`
+	Held        simHeldData `json:"held"`
 }
 
-type simHeldJSON struct {
+type simHeldData struct {
 	Thm1        bool `json:"thm1"`
 	Thm2Lower   bool `json:"thm2_lower"`
 	Thm2Lower99 bool `json:"thm2_lower_99"`
@@ -61,7 +61,7 @@ type simHeldJSON struct {
 	Lemma1      bool `json:"lemma1"`
 }
 
-type simStatJSON struct {
+type simStatData struct {
 	Mean   float64 `json:"mean"`
 	Min    float64 `json:"min"`
 	Q05    float64 `json:"q05"`
@@ -70,7 +70,7 @@ type simStatJSON struct {
 	Max    float64 `json:"max"`
 }
 
-type simRatesJSON struct {
+type simRatesData struct {
 	Thm1        float64 `json:"thm1"`
 	Thm2Lower   float64 `json:"thm2_lower"`
 	Thm2Lower99 float64 `json:"thm2_lower_99"`
@@ -79,42 +79,43 @@ type simRatesJSON struct {
 	Lemma1      float64 `json:"lemma1"`
 }
 
-type simSummaryJSON struct {
+type simSummaryData struct {
 	Learner     string       `json:"learner"`
 	Runs        int          `json:"runs"`
-	SR          simStatJSON  `json:"sr"`
-	MM          simStatJSON  `json:"mm"`
-	Err         simStatJSON  `json:"err"`
-	Delta       simStatJSON  `json:"delta"`
-	DeltaMaxZ   simStatJSON  `json:"delta_max_z"`
-	ErrIIV      simStatJSON  `json:"err_iiv"`
-	Abstention  simStatJSON  `json:"abstention"`
-	Thm1Bound   simStatJSON  `json:"thm1_bound"`
-	Thm2Lower   simStatJSON  `json:"thm2_lower"`
-	Thm2Lower99 simStatJSON  `json:"thm2_lower_99"`
-	Thm2Upper   simStatJSON  `json:"thm2_upper"`
-	Thm2Upper99 simStatJSON  `json:"thm2_upper_99"`
-	Held        simRatesJSON `json:"held"`
-	Promised    simRatesJSON `json:"promised"`
+	SR          simStatData  `json:"sr"`
+	MM          simStatData  `json:"mm"`
+	Err         simStatData  `json:"err"`
+	Delta       simStatData  `json:"delta"`
+	DeltaMaxZ   simStatData  `json:"delta_max_z"`
+	ErrIIV      simStatData  `json:"err_iiv"`
+	Abstention  simStatData  `json:"abstention"`
+	Thm1Bound   simStatData  `json:"thm1_bound"`
+	Thm2Lower   simStatData  `json:"thm2_lower"`
+	Thm2Lower99 simStatData  `json:"thm2_lower_99"`
+	Thm2Upper   simStatData  `json:"thm2_upper"`
+	Thm2Upper99 simStatData  `json:"thm2_upper_99"`
+	Held        simRatesData `json:"held"`
+	Promised    simRatesData `json:"promised"`
 }
 
-func simResultJSON(e facts.Experiment, sim *facts.Simulation) simJSON {
-	var out simJSON
+// NewSimData gathers the figures of sim, run on e, for JSON.
+func NewSimData(e facts.Experiment, sim *facts.Simulation) SimData {
+	var out SimData
 	for _, p := range sim.Points {
-		pj := simPointJSON{N: p.N, Mu: p.Mu.String(), Prompts: p.Prompts, Answers: e.World.Answers.String(), Alpha: e.World.Alpha.String()}
+		pj := simPointData{N: p.N, Mu: p.Mu.String(), Prompts: p.Prompts, Answers: e.World.Answers.String(), Alpha: e.World.Alpha.String()}
 		for _, s := range p.Summaries {
-			pj.Summary = append(pj.Summary, simSummaryJSON{
+			pj.Summary = append(pj.Summary, simSummaryData{
 				Learner: s.Learner.String(), Runs: s.Runs,
-				SR: statJSON(s.SR), MM: statJSON(s.MM), Err: statJSON(s.Err), Delta: statJSON(s.Delta),
-				DeltaMaxZ: statJSON(s.DeltaMaxZ), ErrIIV: statJSON(s.ErrIIV), Abstention: statJSON(s.Abstention),
-				Thm1Bound: statJSON(s.Thm1Bound), Thm2Lower: statJSON(s.Thm2Lower), Thm2Lower99: statJSON(s.Thm2Lower99),
-				Thm2Upper: statJSON(s.Thm2Upper), Thm2Upper99: statJSON(s.Thm2Upper99),
-				Held: simRatesJSON(s.Held), Promised: simRatesJSON(s.Promised),
+				SR: simStat(s.SR), MM: simStat(s.MM), Err: simStat(s.Err), Delta: simStat(s.Delta),
+				DeltaMaxZ: simStat(s.DeltaMaxZ), ErrIIV: simStat(s.ErrIIV), Abstention: simStat(s.Abstention),
+				Thm1Bound: simStat(s.Thm1Bound), Thm2Lower: simStat(s.Thm2Lower), Thm2Lower99: simStat(s.Thm2Lower99),
+				Thm2Upper: simStat(s.Thm2Upper), Thm2Upper99: simStat(s.Thm2Upper99),
+				Held: simRatesData(s.Held), Promised: simRatesData(s.Promised),
 			})
 		}
 		for _, r := range p.Runs {
 			for _, l := range r.Learners {
-				pj.Runs = append(pj.Runs, runRecord(r, l))
+				pj.Runs = append(pj.Runs, simRun(r, l))
 			}
 		}
 		out.Points = append(out.Points, pj)
@@ -122,16 +123,16 @@ func simResultJSON(e facts.Experiment, sim *facts.Simulation) simJSON {
 	return out
 }
 
-func statJSON(s facts.Stat) simStatJSON { return simStatJSON(s) }
+func simStat(s facts.Stat) simStatData { return simStatData(s) }
 
-func runRecord(r facts.RunResult, l facts.LearnerResult) simRunRecord {
+func simRun(r facts.RunResult, l facts.LearnerResult) simRunRecord {
 	return simRunRecord{
 		Learner: l.Learner.String(), Run: r.Run, Seed: r.Seed, N: r.N, Answered: r.Answered, Singletons: r.Singletons,
 		SR: r.SR, MM: r.MM, MMLow: r.MMLow, MMHigh: r.MMHigh, AlphaHat: r.AlphaHat,
 		Err: l.Err, Threshold: l.Threshold, PA: l.PA, PhatA: l.PhatA, Delta: l.Delta, DeltaMaxZ: l.DeltaMaxZ,
 		ErrIIV: l.ErrIIV, Abstention: l.Abstention, Thm1Bound: l.Thm1Bound,
 		Thm2Lower: l.Thm2Lower, Thm2Lower99: l.Thm2Lower99, Thm2Upper: l.Thm2Upper, Thm2Upper99: l.Thm2Upper99,
-		Held: simHeldJSON(l.Held),
+		Held: simHeldData(l.Held),
 	}
 }
 
@@ -156,16 +157,16 @@ var simFigures = []struct {
 
 var simBounds = []string{"thm1", "thm2_lower", "thm2_lower_99", "thm2_upper", "thm2_upper_99", "lemma1"}
 
-func rates(r facts.Rates) []float64 {
+func simRates(r facts.Rates) []float64 {
 	return []float64{r.Thm1, r.Thm2Lower, r.Thm2Lower99, r.Thm2Upper, r.Thm2Upper99, r.Lemma1}
 }
 
 func csvFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
-// writeSimSummaryCSV writes one row per sweep point and learner: each
+// WriteSimSummaryCSV writes one row per sweep point and learner: each
 // figure's mean, 5%, 50% and 95% quantiles, then the fraction of runs in
 // which each bound held and the probability promised.
-func writeSimSummaryCSV(w io.Writer, sim *facts.Simulation) error {
+func WriteSimSummaryCSV(w io.Writer, sim *facts.Simulation) error {
 	cw := csv.NewWriter(w)
 	header := []string{"n", "mu", "prompts", "learner", "runs"}
 	for _, f := range simFigures {
@@ -186,10 +187,10 @@ func writeSimSummaryCSV(w io.Writer, sim *facts.Simulation) error {
 				st := f.get(s)
 				row = append(row, csvFloat(st.Mean), csvFloat(st.Q05), csvFloat(st.Median), csvFloat(st.Q95))
 			}
-			for _, x := range rates(s.Held) {
+			for _, x := range simRates(s.Held) {
 				row = append(row, csvFloat(x))
 			}
-			for _, x := range rates(s.Promised) {
+			for _, x := range simRates(s.Promised) {
 				row = append(row, csvFloat(x))
 			}
 			cw.Write(row)
@@ -199,8 +200,8 @@ func writeSimSummaryCSV(w io.Writer, sim *facts.Simulation) error {
 	return cw.Error()
 }
 
-// writeSimRunsCSV writes one row per sweep point, run and learner.
-func writeSimRunsCSV(w io.Writer, sim *facts.Simulation) error {
+// WriteSimRunsCSV writes one row per sweep point, run and learner.
+func WriteSimRunsCSV(w io.Writer, sim *facts.Simulation) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"mu", "prompts", "learner", "run", "seed", "n", "answered", "singletons", "sr", "mm", "mm_low", "mm_high", "alpha_hat",
 		"err", "threshold", "p_A", "phat_A", "delta", "delta_max_z", "err_iiv", "abstention", "thm1_bound",
@@ -215,7 +216,7 @@ func writeSimRunsCSV(w io.Writer, sim *facts.Simulation) error {
 	for _, p := range sim.Points {
 		for _, r := range p.Runs {
 			for _, l := range r.Learners {
-				x := runRecord(r, l)
+				x := simRun(r, l)
 				cw.Write([]string{p.Mu.String(), strconv.Itoa(p.Prompts), x.Learner, strconv.Itoa(x.Run), strconv.FormatUint(x.Seed, 10),
 					strconv.Itoa(x.N), strconv.Itoa(x.Answered), strconv.Itoa(x.Singletons),
 					csvFloat(x.SR), csvFloat(x.MM), csvFloat(x.MMLow), csvFloat(x.MMHigh), csvFloat(x.AlphaHat),
