@@ -64,7 +64,7 @@ func TestBuildLMEval(t *testing.T) {
 	if b.LMEval == nil || b.LMEval.Samples != 3 || b.LMEval.Norm != evallog.NormLength || b.Questions != nil || b.Scoring != nil {
 		t.Errorf("stats: lm-eval %+v, questions %v, scoring %v", b.LMEval, b.Questions, b.Scoring)
 	}
-	if len(b.Notes) < 2 || b.Notes[0] != RestrictionNote(QuestionSource{Format: FormatLMEval})+"." || !strings.HasPrefix(b.Notes[1], "--norm length:") {
+	if len(b.Notes) < 2 || b.Notes[0] != RestrictionNote(QuestionSource{Format: FormatLMEval})+"." || !strings.HasPrefix(b.Notes[1], "BuildOptions.Norm length:") {
 		t.Errorf("notes %q", b.Notes)
 	}
 }

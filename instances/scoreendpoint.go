@@ -108,7 +108,7 @@ func ScoreEndpoint[T iiv.Scalar[T]](ctx context.Context, sets []CandidateSet, e 
 			return out, lettersErr
 		}
 		e.Method = MethodLetters
-		out.Notes = append(out.Notes, fmt.Sprintf("--method auto chose letters: the endpoint lacks %s (%s).", noEcho.Finding.Capability, noEcho.Finding.Detail))
+		out.Notes = append(out.Notes, fmt.Sprintf("Endpoint.Method auto chose letters: the endpoint lacks %s (%s).", noEcho.Finding.Capability, noEcho.Finding.Detail))
 	}
 	out.Method = e.Method
 	if e.Method == MethodLetters {
@@ -135,7 +135,7 @@ func ScoreEndpoint[T iiv.Scalar[T]](ctx context.Context, sets []CandidateSet, e 
 		return out, err
 	}
 	out.Rows, out.Choices = rows, &st
-	how := "each option listed under a letter (order drawn from --seed), the letter's probability read"
+	how := "each option listed under a letter (order drawn from Endpoint.Seed), the letter's probability read"
 	if cs.Labels == OptionText {
 		how = "the option's own text read as the first token"
 	}
