@@ -132,6 +132,13 @@ type retold struct {
 func (e retold) Error() string { return e.msg }
 func (e retold) Unwrap() error { return e.err }
 
+// serveAllowAdvice tells a client hallu serve refuses for its host or
+// origin which flag would allow it (serve.Server.AllowAdvice).
+func serveAllowAdvice(option, value string) string {
+	flag := map[string]string{"AllowHosts": "allow-host", "AllowOrigins": "allow-origin"}[option]
+	return fmt.Sprintf("hallu serve is started with --%s %s", flag, value)
+}
+
 // auditFlags maps the fields of audit.Config to hallu audit's flags.
 var auditFlags = map[string]string{
 	"Kind": "kind", "Format": "format", "Prompt": "prompt", "IDK": "idk", "Gamma": "gamma",

@@ -108,3 +108,25 @@ func TestFlagNotes(t *testing.T) {
 		}
 	}
 }
+
+// TestServeAllowAdvice checks the advice hallu serve gives a refused
+// client: the flag of hallu serve that allows its host or origin.
+func TestServeAllowAdvice(t *testing.T) {
+	serve, _, err := newRootCmd().Find([]string{"serve"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, flag := range []string{"allow-host", "allow-origin"} {
+		if serve.Flags().Lookup(flag) == nil {
+			t.Errorf("hallu serve has no --%s", flag)
+		}
+	}
+	for option, want := range map[string]string{
+		"AllowHosts":   "hallu serve is started with --allow-host box.lan",
+		"AllowOrigins": "hallu serve is started with --allow-origin box.lan",
+	} {
+		if got := serveAllowAdvice(option, "box.lan"); got != want {
+			t.Errorf("%s: %q, want %q", option, got, want)
+		}
+	}
+}
