@@ -11,6 +11,7 @@ import (
 	"github.com/hallu-dev/hallu/audit"
 	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/instances"
+	"github.com/hallu-dev/hallu/report"
 	"github.com/hallu-dev/hallu/rescore"
 	"github.com/spf13/cobra"
 )
@@ -138,6 +139,9 @@ func serveAllowAdvice(option, value string) string {
 	flag := map[string]string{"AllowHosts": "allow-host", "AllowOrigins": "allow-origin"}[option]
 	return fmt.Sprintf("hallu serve is started with --%s %s", flag, value)
 }
+
+// auditAdvice names hallu audit's flags in its report.
+var auditAdvice = report.AuditAdvice{Answers: "--answers", AllRows: "--freq-csv or --json give them all"}
 
 // auditFlags maps the fields of audit.Config to hallu audit's flags.
 var auditFlags = map[string]string{
