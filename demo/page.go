@@ -11,7 +11,9 @@ import (
 // report, each step introduced by what it shows and the command that
 // reproduces it.
 func (r *Result) Page() (report.Page, error) {
-	auditSec, err := report.AuditSections(FactsFile, r.Audit, r.AuditConfig)
+	// The page shows the hallu commands that reproduce each step, so it
+	// names hallu audit's flags.
+	auditSec, err := report.AuditSections(FactsFile, r.Audit, r.AuditConfig, report.AuditAdvice{Answers: "--answers", AllRows: "--freq-csv or --json give them all"})
 	if err != nil {
 		return report.Page{}, err
 	}

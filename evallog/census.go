@@ -110,23 +110,23 @@ func (c *census) check(name string, f Format, m ColumnMap, head []byte, opt Opti
 	}
 	names := m.names()
 	if m.given&(1<<fGrade) != 0 && names[fGrade] != "" && opt.GradeValues == nil && c.has[fGrade] > 0 {
-		st.note("column %q read as correctness: yes/true/1/correct are correct, no/false/0/wrong are wrong; if it says whether an answer is wrong (e.g. hallucinated), give --grade-values yes=wrong,no=correct", names[fGrade])
+		st.note("column %q read as correctness: yes/true/1/correct are correct, no/false/0/wrong are wrong; if it says whether an answer is wrong (e.g. hallucinated), give Options.GradeValues yes=wrong,no=correct", names[fGrade])
 	}
 	seen := func() string { return firstKeys(head, f) }
 	for i, col := range names {
 		if m.given&(1<<i) != 0 && col != "" && c.has[i] == 0 && i != fAliases {
 			return &ColumnError{File: name, Format: f, Field: fieldNames[i], Column: col,
-				Reason: fmt.Sprintf("no value in any of the %d records; check the spelling in --map", c.samples), Seen: seen()}
+				Reason: fmt.Sprintf("no value in any of the %d records; check the spelling in Options.Map", c.samples), Seen: seen()}
 		}
 	}
 	if c.has[fResponse] == 0 && c.has[fGrade] == 0 {
 		return &ColumnError{File: name, Format: f,
-			Reason: fmt.Sprintf("none of the %d records has a response (column %q) or a grade (column %q): nothing to score; name the columns with --map response=COLUMN,grade=COLUMN",
+			Reason: fmt.Sprintf("none of the %d records has a response (column %q) or a grade (column %q): nothing to score; name the columns with Options.Map response=COLUMN,grade=COLUMN",
 				c.samples, names[fResponse], names[fGrade]), Seen: seen()}
 	}
 	if c.has[fGrade] == 0 && c.has[fGold] == 0 {
 		return &ColumnError{File: name, Format: f,
-			Reason: fmt.Sprintf("none of the %d records has a grade (column %q) or a gold answer (column %q) to grade its response against; name one with --map grade=COLUMN or --map gold=COLUMN",
+			Reason: fmt.Sprintf("none of the %d records has a grade (column %q) or a gold answer (column %q) to grade its response against; name one with Options.Map grade=COLUMN or Options.Map gold=COLUMN",
 				c.samples, names[fGrade], names[fGold]), Seen: seen()}
 	}
 	if total := c.unread; total > 0 {
@@ -137,12 +137,12 @@ func (c *census) check(name string, f Format, m ColumnMap, head []byte, opt Opti
 		hint := ""
 		for v := range c.unknown {
 			if u := strings.ToUpper(strings.TrimSpace(v)); u == `"A"` || u == `"B"` {
-				hint = `; A and B look like SimpleQA's grader letters (A correct, B incorrect, C not attempted), which hallu would misread (it reads c as correct): give --grade-values a=correct,b=wrong,c=abstained`
+				hint = `; A and B look like SimpleQA's grader letters (A correct, B incorrect, C not attempted), which hallu would misread (it reads c as correct): give Options.GradeValues a=correct,b=wrong,c=abstained`
 			}
 		}
 		return &ColumnError{File: name, Format: f, Field: "grade", Column: names[fGrade],
 			Seen: "values seen: " + counted(c.unknown) + hint,
-			Reason: fmt.Sprintf("%d of %d records have a grade hallu does not read (it reads correct/right/true/yes/1/c, wrong/incorrect/false/no/0/i, abstained/not_attempted/idk/n, invalid/error); name their outcomes with --grade-values (e.g. maybe=abstained), or give --skip-bad to count them invalid",
+			Reason: fmt.Sprintf("%d of %d records have a grade hallu does not read (it reads correct/right/true/yes/1/c, wrong/incorrect/false/no/0/i, abstained/not_attempted/idk/n, invalid/error); name their outcomes with Options.GradeValues (e.g. maybe=abstained), or give Options.SkipBad to count them invalid",
 				total, c.samples)}
 	}
 	return nil

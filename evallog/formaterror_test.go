@@ -59,3 +59,43 @@ func TestLimitErrorOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestMessagesNameOptions checks that the advice in ColumnErrors, in
+// Stats.Notes and in number-field errors names the field of Options that
+// acts on it (which a command maps to its flag), and no flag.
+func TestMessagesNameOptions(t *testing.T) {
+	gsm8k, err := os.ReadFile("testdata/lmeval_samples_gsm8k_2025-09-09T13-31-53.431753.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(string(gsm8k), "\n")
+	other := strings.TrimSuffix(string(gsm8k), "\n") + "\n" + strings.Replace(first, `"strict-match"`, `"flexible-extract"`, 1)
+	for _, tc := range []struct {
+		name, log, m string
+		opt          Options
+		want         string // the option the message names
+	}{
+		{"misspelt column", `{"id":"1","answer":"x","golds":["x"]}`, "response=answr", Options{Format: JSONL}, "Options.Map"},
+		{"nothing to score", `{"a":1}`, "", Options{Format: JSONL}, "Options.Map"},
+		{"no gold, no grade", `{"id":"1","response":"x"}`, "", Options{Format: JSONL}, "Options.Map"},
+		{"unknown grades", `{"response":"x","outcome":"maybe"}`, "", Options{Format: JSONL}, "Options.SkipBad"},
+		{"grader letters", `{"response":"x","outcome":"A"}`, "", Options{Format: JSONL}, "Options.GradeValues"},
+		{"a grade column named", `{"response":"x","hallucinated":"yes"}`, "grade=hallucinated", Options{Format: JSONL}, "Options.GradeValues"},
+		{"a target column of text", `{"response":"x","target":"Paris"}`, "", Options{Format: JSONL}, "Options.Map"},
+		{"other lm-eval filters", other, "", Options{Format: LMEval}, "Options.LMEvalFilter"},
+	} {
+		_, st, err := readMapped(t, tc.log+"\n", tc.m, tc.opt)
+		msgs := st.Notes
+		if err != nil {
+			msgs = append(msgs, err.Error())
+		}
+		if !strings.Contains(strings.Join(msgs, "\n"), tc.want) {
+			t.Errorf("%s: messages %q do not name %s", tc.name, msgs, tc.want)
+		}
+		for _, m := range msgs {
+			if strings.Contains(m, "--") {
+				t.Errorf("%s: message %q names a flag", tc.name, m)
+			}
+		}
+	}
+}

@@ -86,7 +86,7 @@ func (b *sampleBuilder) finish(src score.Source) *score.Sample {
 // named "target" is often the gold answer, not hallu's confidence target.
 func numberHint(f int) string {
 	if f == fTarget {
-		return " (hallu reads this column as the confidence target t; if it holds something else, map it with --map gold=COLUMN, or away with --map target=)"
+		return " (hallu reads this column as the confidence target t; if it holds something else, map it with Options.Map gold=COLUMN, or away with Options.Map target=)"
 	}
 	return ""
 }
@@ -97,7 +97,7 @@ func (b *sampleBuilder) setGrade(text string) {
 	if o, ok := b.opt.GradeValues[strings.ToLower(strings.TrimSpace(text))]; ok {
 		b.s.Outcome = o
 		if o == score.Invalid && b.s.Reason == "" {
-			b.s.Reason = "graded invalid by --grade-values"
+			b.s.Reason = "graded invalid by the given grade values"
 		}
 		return
 	}

@@ -143,7 +143,7 @@ func (l *lmLog) sample(raw []byte, src score.Source) (ok bool, field string, err
 // notes records in the stats what was left out.
 func (l *lmLog) notes() {
 	for f, n := range l.otherFilters {
-		l.st.note("ignored %d lines of lm-eval filter %q (read filter %q; choose with --lm-eval-filter)", n, f, l.filter)
+		l.st.note("ignored %d lines of lm-eval filter %q (read filter %q; choose with Options.LMEvalFilter)", n, f, l.filter)
 	}
 	if l.duplicates > 0 {
 		l.st.note("skipped %d lines repeating a (doc_id, filter) pair", l.duplicates)

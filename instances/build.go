@@ -161,7 +161,7 @@ func buildLMEval[T iiv.Scalar[T]](path string, opt BuildOptions) (Built[T], erro
 	b.Inputs, b.LMEval = []provenance.Input{in}, &st
 	b.Notes = []string{RestrictionNote(QuestionSource{Format: FormatLMEval}) + ".", lmevalNormNote(st.Norm)}
 	if st.Skipped > 0 {
-		b.Notes = append(b.Notes, fmt.Sprintf("%d samples skipped (--skip-bad); first: %s", st.Skipped, st.FirstSkipped))
+		b.Notes = append(b.Notes, fmt.Sprintf("%d samples skipped (BuildOptions.SkipBad); first: %s", st.Skipped, st.FirstSkipped))
 	}
 	if st.Duplicates > 0 {
 		b.Notes = append(b.Notes, fmt.Sprintf("%d lines repeating a (doc_id, filter) left out", st.Duplicates))
@@ -175,11 +175,11 @@ func buildLMEval[T iiv.Scalar[T]](path string, opt BuildOptions) (Built[T], erro
 func lmevalNormNote(n evallog.Norm) string {
 	switch n {
 	case evallog.NormLength:
-		return "--norm length: each log-likelihood is divided by its choice's length in characters before the softmax, as lm-eval's acc_norm ranks choices."
+		return "BuildOptions.Norm length: each log-likelihood is divided by its choice's length in characters before the softmax, as lm-eval's acc_norm ranks choices."
 	case evallog.NormBytes:
-		return "--norm bytes: each log-likelihood is divided by its choice's length in UTF-8 bytes before the softmax, as lm-eval's acc_bytes ranks choices."
+		return "BuildOptions.Norm bytes: each log-likelihood is divided by its choice's length in UTF-8 bytes before the softmax, as lm-eval's acc_bytes ranks choices."
 	}
-	return "--norm raw: the softmax of the raw log-likelihoods, as lm-eval's acc ranks choices."
+	return "BuildOptions.Norm raw: the softmax of the raw log-likelihoods, as lm-eval's acc ranks choices."
 }
 
 // buildQuestions builds the instance of a file of scored multiple-choice
@@ -195,7 +195,7 @@ func buildQuestions[T iiv.Scalar[T]](src Source, opt BuildOptions) (Built[T], er
 	b.Rows = QuestionRows[T](qs, strings.TrimSuffix(filepath.Base(src.Path), ".gz"))
 	b.Notes = append([]string{RestrictionNote(qsrc) + "."}, st.Notes...)
 	if st.Skipped > 0 {
-		b.Notes = append(b.Notes, fmt.Sprintf("%d questions skipped (--skip-bad); first: %s", st.Skipped, st.FirstSkipped))
+		b.Notes = append(b.Notes, fmt.Sprintf("%d questions skipped (BuildOptions.SkipBad); first: %s", st.Skipped, st.FirstSkipped))
 	}
 	return b, nil
 }

@@ -64,7 +64,7 @@ func TestBuildLMEval(t *testing.T) {
 	if b.LMEval == nil || b.LMEval.Samples != 3 || b.LMEval.Norm != evallog.NormLength || b.Questions != nil || b.Scoring != nil {
 		t.Errorf("stats: lm-eval %+v, questions %v, scoring %v", b.LMEval, b.Questions, b.Scoring)
 	}
-	if len(b.Notes) < 2 || b.Notes[0] != RestrictionNote(QuestionSource{Format: FormatLMEval})+"." || !strings.HasPrefix(b.Notes[1], "--norm length:") {
+	if len(b.Notes) < 2 || b.Notes[0] != RestrictionNote(QuestionSource{Format: FormatLMEval})+"." || !strings.HasPrefix(b.Notes[1], "BuildOptions.Norm length:") {
 		t.Errorf("notes %q", b.Notes)
 	}
 }
@@ -349,5 +349,39 @@ func TestRestrictionNote(t *testing.T) {
 	}
 	if b.Notes[0] != RestrictionNote(QuestionSource{Format: FormatChoices})+"." {
 		t.Errorf("first note %q", b.Notes[0])
+	}
+}
+
+// TestMessagesNameOptions checks that the notes Build writes and the
+// measurements ScoreEndpoint requires name the options of BuildOptions and
+// Endpoint, and no flag.
+func TestMessagesNameOptions(t *testing.T) {
+	msgs := []string{MeasureEcho.Name, MeasureEcho.Instead, MeasureLetters.Name, MeasureLetters.Instead}
+	for _, n := range []evallog.Norm{evallog.NormRaw, evallog.NormLength, evallog.NormBytes} {
+		note := lmevalNormNote(n)
+		if !strings.HasPrefix(note, "BuildOptions.Norm "+string(n)+":") {
+			t.Errorf("norm %s: note %q", n, note)
+		}
+		msgs = append(msgs, note)
+	}
+	log, err := os.ReadFile(evallogData + "lmeval_mc_negotiationtom.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "bad.jsonl")
+	if err := os.WriteFile(p, append(log, "{\"doc_id\": 99, \"filter\": \"none\"}\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Build[iiv.Float](context.Background(), Source{Format: FormatLMEval, Path: p}, BuildOptions{SkipBad: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(b.Notes, "\n"), "1 samples skipped (BuildOptions.SkipBad)") {
+		t.Errorf("notes %q do not name BuildOptions.SkipBad", b.Notes)
+	}
+	for _, m := range append(msgs, b.Notes...) {
+		if strings.Contains(m, "--") {
+			t.Errorf("%q names a flag", m)
+		}
 	}
 }

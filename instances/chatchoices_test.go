@@ -137,3 +137,26 @@ func TestChoiceScorerCountsMissingAndBad(t *testing.T) {
 		t.Errorf("got %v, stats %+v", err, st)
 	}
 }
+
+// On a fake llama.cpp, which echoes no prompt log-probabilities, MethodAuto
+// scores by letters and its notes say so, naming Endpoint's fields and no
+// flag.
+func TestScoreEndpointAutoNotes(t *testing.T) {
+	base := wiretest.StartServer(t, "llamacpp").URL
+	client, err := llm.New(llm.Config{BaseURL: base, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := CandidateSet{Context: "Q: What is the capital of France?\nA:", Valid: []string{" Paris"}, Errors: []string{" Lyon", " Nice"}}
+	out, err := ScoreEndpoint[iiv.Float](context.Background(), []CandidateSet{set}, Endpoint{Client: client, Model: "m"}, ScoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(out.Notes, "\n")
+	if out.Method != MethodLetters || !strings.Contains(notes, "Endpoint.Method auto chose letters") || !strings.Contains(notes, "order drawn from Endpoint.Seed") {
+		t.Errorf("method %s, notes %q", out.Method, out.Notes)
+	}
+	if strings.Contains(notes, "--") {
+		t.Errorf("notes %q name a flag", out.Notes)
+	}
+}

@@ -63,5 +63,5 @@ func ExampleBuild() {
 	fmt.Println(b.Notes[1])
 	// Output:
 	// 12 rows from 3 samples, sha256 1e1a55d74eb3…
-	// --norm length: each log-likelihood is divided by its choice's length in characters before the softmax, as lm-eval's acc_norm ranks choices.
+	// BuildOptions.Norm length: each log-likelihood is divided by its choice's length in characters before the softmax, as lm-eval's acc_norm ranks choices.
 }

@@ -9,6 +9,15 @@ import (
 	"github.com/hallu-dev/hallu/llm"
 )
 
+// The measurements ScoreEndpoint makes, one per Method, with what to use
+// when the endpoint lacks a capability one needs.
+var (
+	MeasureEcho = llm.Measurement{Name: "scores of given answers by echo", Needs: []llm.Capability{llm.Completions, llm.Echo},
+		Instead: "if the endpoint has chat top_logprobs, use Endpoint.Method letters (option probabilities from the first generated token); probing the endpoint says which it has"}
+	MeasureLetters = llm.Measurement{Name: "δ and err_iiv by letter probabilities", Needs: []llm.Capability{llm.Chat, llm.ChatTopLogprobs},
+		Instead: "if the endpoint echoes prompt log-probabilities on /completions, use Endpoint.Method echo; probing the endpoint says which it has"}
+)
+
 // Method says how an Endpoint scores candidate sets.
 type Method string
 
@@ -82,15 +91,15 @@ func ScoreEndpoint[T iiv.Scalar[T]](ctx context.Context, sets []CandidateSet, e 
 	client, model := e.Client, e.Model
 	switch e.Method {
 	case MethodEcho:
-		if err := client.Require(ctx, model, llm.MeasureEchoScore); err != nil {
+		if err := client.Require(ctx, model, MeasureEcho); err != nil {
 			return out, err
 		}
 	case MethodLetters:
-		if err := client.Require(ctx, model, llm.MeasureLetters); err != nil {
+		if err := client.Require(ctx, model, MeasureLetters); err != nil {
 			return out, err
 		}
 	case MethodAuto:
-		echoErr := client.Require(ctx, model, llm.MeasureEchoScore)
+		echoErr := client.Require(ctx, model, MeasureEcho)
 		var noEcho, noLetters *llm.MissingError
 		if echoErr == nil {
 			e.Method = MethodEcho
@@ -99,7 +108,7 @@ func ScoreEndpoint[T iiv.Scalar[T]](ctx context.Context, sets []CandidateSet, e 
 		if !errors.As(echoErr, &noEcho) {
 			return out, echoErr
 		}
-		lettersErr := client.Require(ctx, model, llm.MeasureLetters)
+		lettersErr := client.Require(ctx, model, MeasureLetters)
 		if errors.As(lettersErr, &noLetters) {
 			return out, fmt.Errorf("the endpoint can score candidates neither by echo (%s: %s) nor by letter probabilities (%s: %s); hallu serve and vLLM echo, and OpenAI, vLLM, llama.cpp, Ollama ≥ 0.12.11, SGLang and TGI give chat top_logprobs (hallu probe checks an endpoint)",
 				noEcho.Finding.Capability, noEcho.Finding.Detail, noLetters.Finding.Capability, noLetters.Finding.Detail)
@@ -108,7 +117,7 @@ func ScoreEndpoint[T iiv.Scalar[T]](ctx context.Context, sets []CandidateSet, e 
 			return out, lettersErr
 		}
 		e.Method = MethodLetters
-		out.Notes = append(out.Notes, fmt.Sprintf("--method auto chose letters: the endpoint lacks %s (%s).", noEcho.Finding.Capability, noEcho.Finding.Detail))
+		out.Notes = append(out.Notes, fmt.Sprintf("Endpoint.Method auto chose letters: the endpoint lacks %s (%s).", noEcho.Finding.Capability, noEcho.Finding.Detail))
 	}
 	out.Method = e.Method
 	if e.Method == MethodLetters {
@@ -135,7 +144,7 @@ func ScoreEndpoint[T iiv.Scalar[T]](ctx context.Context, sets []CandidateSet, e 
 		return out, err
 	}
 	out.Rows, out.Choices = rows, &st
-	how := "each option listed under a letter (order drawn from --seed), the letter's probability read"
+	how := "each option listed under a letter (order drawn from Endpoint.Seed), the letter's probability read"
 	if cs.Labels == OptionText {
 		how = "the option's own text read as the first token"
 	}

@@ -65,30 +65,14 @@ type Finding struct {
 	Server string `json:"server,omitempty"`
 }
 
-// Measurement is a hallu measurement and the capabilities it needs.
+// Measurement is a measurement made through an endpoint and the
+// capabilities it needs (Client.Require checks them).
 type Measurement struct {
 	Name  string       `json:"name"`
 	Needs []Capability `json:"needs"`
 	// Instead says what to use when a need is missing.
 	Instead string `json:"instead"`
 }
-
-// The measurements hallu makes through an endpoint.
-var (
-	MeasureRun = Measurement{"run under confidence targets (hallu run)", []Capability{Chat},
-		"hallu run asks /chat/completions; point --base-url at a server that has it, or score existing answers with hallu score"}
-	MeasureJudge = Measurement{"LLM judge (hallu run --judge-model)", []Capability{Chat},
-		"the judge answers on /chat/completions; give --judge-base-url a server that has it, or drop --judge-model to grade by matching"}
-	MeasureDeltaEcho = Measurement{"δ on open questions by echo (hallu delta --dataset)", []Capability{Completions, Echo, CompletionsN},
-		"if the endpoint has chat top_logprobs, measure δ on multiple-choice items by letter probabilities: hallu delta --choices FILE (hallu probe says which it has)"}
-	MeasureEchoScore = Measurement{"scores of given answers by echo (hallu bound --from, hallu delta --choices --method echo)", []Capability{Completions, Echo},
-		"if the endpoint has chat top_logprobs, use --method letters (option probabilities from the first generated token); hallu probe says which it has"}
-	MeasureLetters = Measurement{"δ and err_iiv by letter probabilities (--method letters)", []Capability{Chat, ChatTopLogprobs},
-		"if the endpoint echoes prompt log-probabilities on /completions, use --method echo; hallu probe says which it has"}
-)
-
-// Measurements lists every Measurement, in the order reports show them.
-var Measurements = []Measurement{MeasureRun, MeasureJudge, MeasureDeltaEcho, MeasureEchoScore, MeasureLetters}
 
 // MissingError says that an endpoint lacks a capability a measurement
 // needs, found before the measurement sent any request.

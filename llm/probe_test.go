@@ -58,12 +58,14 @@ func TestRequireNamesMissingCapability(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = c.Require(context.Background(), "m", llm.MeasureEchoScore)
+	echo := llm.Measurement{Name: "echo scores", Needs: []llm.Capability{llm.Completions, llm.Echo}}
+	letters := llm.Measurement{Name: "letters", Needs: []llm.Capability{llm.Chat, llm.ChatTopLogprobs}}
+	err = c.Require(context.Background(), "m", echo)
 	var me *llm.MissingError
 	if !errors.As(err, &me) || me.Finding.Capability != llm.Echo {
 		t.Fatalf("got %v, want a MissingError for echo", err)
 	}
-	if err := c.Require(context.Background(), "m", llm.MeasureLetters); err != nil {
+	if err := c.Require(context.Background(), "m", letters); err != nil {
 		t.Fatalf("letters on llama.cpp: %v", err)
 	}
 }

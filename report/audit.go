@@ -10,8 +10,35 @@ import (
 )
 
 // shownFreqRows is how many rows of the frequency-of-frequencies table a
-// report shows; --freq-csv and --json give them all.
+// report shows; AuditAdvice.AllRows says where the others are.
 const shownFreqRows = 12
+
+// AuditAdvice is how an audit's report tells its reader to give what the
+// audit lacked or to get what the report leaves out: a command names its
+// flags ("--answers"); empty fields name the fields of audit.Config and
+// audit.Stats.
+type AuditAdvice struct {
+	// Answers is the option that gives the number of plausible answers
+	// per prompt |R_c|, which Theorem 2's floor needs.
+	Answers string
+	// AllRows says where every row of the frequency of frequencies is,
+	// as words that end "… 20 more rows (…)".
+	AllRows string
+}
+
+func (a AuditAdvice) answers() string {
+	if a.Answers == "" {
+		return "Config.Answers"
+	}
+	return a.Answers
+}
+
+func (a AuditAdvice) allRows() string {
+	if a.AllRows == "" {
+		return "Stats.FreqOfFreq has them all"
+	}
+	return a.AllRows
+}
 
 // auditTables are the tables of an audit, text and HTML alike.
 type auditTables struct {
@@ -32,7 +59,7 @@ func (t auditTables) all() []Table {
 
 // newAuditTables builds the tables of an audit of a fact corpus
 // (Definition 2, Lemma 1, Theorem 2 of arXiv:2509.04664) run with cfg.
-func newAuditTables(res *audit.Result, cfg audit.Config) auditTables {
+func newAuditTables(res *audit.Result, cfg audit.Config, adv AuditAdvice) auditTables {
 	level := fmt.Sprintf("%g%%", 100*(1-cfg.Gamma))
 	s := res.Stats
 	var at auditTables
@@ -53,13 +80,13 @@ func newAuditTables(res *audit.Result, cfg audit.Config) auditTables {
 	if res.Skipped > 0 {
 		main.AddRow("malformed records skipped", res.Skipped)
 	}
-	main.Notes = append(main.Notes, theoremNote(s.Bounds, cfg.Gamma))
+	main.Notes = append(main.Notes, theoremNote(s.Bounds, cfg.Gamma, adv))
 	at.summary = main
 
 	fof := Table{Title: "frequency of frequencies (answered count j, prompts f_j)", Header: []string{"j", "f_j"}}
 	for i, c := range s.FreqOfFreq {
 		if i == shownFreqRows {
-			fof.Notes = append(fof.Notes, fmt.Sprintf("… %d more rows (--freq-csv or --json give them all)", len(s.FreqOfFreq)-i))
+			fof.Notes = append(fof.Notes, fmt.Sprintf("… %d more rows (%s)", len(s.FreqOfFreq)-i, adv.allRows()))
 			break
 		}
 		fof.AddRow(c.J, c.F)
@@ -115,9 +142,9 @@ func newAuditTables(res *audit.Result, cfg audit.Config) auditTables {
 }
 
 // theoremNote states Theorem 2's bounds in words.
-func theoremNote(b audit.Bounds, gamma float64) string {
+func theoremNote(b audit.Bounds, gamma float64, adv AuditAdvice) string {
 	if b.Floor99 == nil {
-		return "\nTheorem 2's floor needs the number of plausible answers per prompt: --answers K (|R_c|), for all prompts or per group."
+		return "\nTheorem 2's floor needs the number of plausible answers per prompt: " + adv.answers() + " K (|R_c|), for all prompts or per group."
 	}
 	wrong := fmt.Sprintf("|E_c| = %d", *b.MinWrong)
 	if *b.MaxWrong != *b.MinWrong {
@@ -142,20 +169,20 @@ func optional(v *float64) string {
 }
 
 // WriteAuditText writes the tables of an audit as text.
-func WriteAuditText(w io.Writer, res *audit.Result, cfg audit.Config) error {
-	return writeText(w, newAuditTables(res, cfg).all())
+func WriteAuditText(w io.Writer, res *audit.Result, cfg audit.Config, adv AuditAdvice) error {
+	return writeText(w, newAuditTables(res, cfg, adv).all())
 }
 
 // AuditSections renders an audit of a fact corpus (Definition 2, Lemma 1,
 // Theorem 2 of Kalai et al. 2025) with the tables of WriteAuditText: the
 // singleton rate and Theorem 2's floor, and the frequency-of-frequencies
 // table beside its chart on log–log axes.
-func AuditSections(name string, res *audit.Result, cfg audit.Config) ([]Section, error) {
+func AuditSections(name string, res *audit.Result, cfg audit.Config, adv AuditAdvice) ([]Section, error) {
 	s := res.Stats
-	at := newAuditTables(res, cfg)
+	at := newAuditTables(res, cfg, adv)
 	summary := Section{
 		Heading:    "Singleton rate and Theorem 2",
-		Paragraphs: []string{auditVerdict(s)},
+		Paragraphs: []string{auditVerdict(s, adv)},
 		Tables:     []Table{at.summary},
 	}
 
@@ -196,10 +223,10 @@ func AuditSections(name string, res *audit.Result, cfg audit.Config) ([]Section,
 }
 
 // auditVerdict states the singleton rate and Theorem 2's floor in a sentence.
-func auditVerdict(s audit.Stats) string {
+func auditVerdict(s audit.Stats, adv AuditAdvice) string {
 	head := fmt.Sprintf("%s of the %d records are facts seen exactly once (sr = %s).", percent(s.SingletonRate), s.Records, F(s.SingletonRate))
 	if s.Floor99 == nil {
-		return head + " Theorem 2's floor needs the number of plausible answers per prompt (--answers)."
+		return head + " Theorem 2's floor needs the number of plausible answers per prompt (" + adv.answers() + ")."
 	}
 	if *s.Floor99 <= 0 {
 		return head + fmt.Sprintf(" Theorem 2's floor is %s ≤ 0 here: with N = %d its finite-sample term swamps sr, so it says nothing.", F(*s.Floor99), s.Records)
@@ -209,8 +236,8 @@ func auditVerdict(s audit.Stats) string {
 }
 
 // AuditPage is the page of hallu audit --html.
-func AuditPage(name string, res *audit.Result, cfg audit.Config, provenance []string) (Page, error) {
-	sections, err := AuditSections(name, res, cfg)
+func AuditPage(name string, res *audit.Result, cfg audit.Config, adv AuditAdvice, provenance []string) (Page, error) {
+	sections, err := AuditSections(name, res, cfg, adv)
 	if err != nil {
 		return Page{}, err
 	}

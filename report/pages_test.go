@@ -73,7 +73,7 @@ func TestAuditPage(t *testing.T) {
 	}
 	res := &audit.Result{Kind: audit.Records, Stats: audit.Stats{Summary: sum, Prompts: 14, FreqOfFreq: fof,
 		Bounds: audit.Bounds{MinWrong: ptr[int64](999), MaxWrong: ptr[int64](999), Floor99: ptr(-3.25), Upper99: ptr(3.3), Floor: ptr(-3.2), Upper: ptr(3.1)}}}
-	p, err := AuditPage("facts.tsv", res, audit.Config{Gamma: 0.01}, []string{"input facts.tsv"})
+	p, err := AuditPage("facts.tsv", res, audit.Config{Gamma: 0.01}, AuditAdvice{}, []string{"input facts.tsv"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,4 +241,47 @@ func TestScorePageBehavioral(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkPage(t, p, 1, "Behavioural calibration", "75.0%", "100.0%", "0.5 (run)")
+}
+
+// TestAuditAdvice checks that an audit without |R_c| and with more
+// frequencies than shown tells its reader how to give |R_c| and where the
+// other rows are: by audit's fields when no advice is given, never by a
+// flag, and by the words a command gives.
+func TestAuditAdvice(t *testing.T) {
+	var fof missingmass.FreqOfFreq
+	n := int64(0)
+	for j := int64(1); j <= shownFreqRows+3; j++ {
+		fof = append(fof, missingmass.Class{J: j, F: 1})
+		n += j
+	}
+	sum, err := missingmass.Summarize(fof, n, 0.01)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := &audit.Result{Kind: audit.Records, Stats: audit.Stats{Summary: sum, Prompts: int64(len(fof)), FreqOfFreq: fof}}
+	for _, tc := range []struct {
+		adv  AuditAdvice
+		want []string
+	}{
+		{AuditAdvice{}, []string{"per prompt: Config.Answers K (|R_c|)", "… 3 more rows (Stats.FreqOfFreq has them all)", "per prompt (Config.Answers)."}},
+		{AuditAdvice{Answers: "--answers", AllRows: "--json gives them"}, []string{"per prompt: --answers K (|R_c|)", "… 3 more rows (--json gives them)", "per prompt (--answers)."}},
+	} {
+		var text strings.Builder
+		if err := WriteAuditText(&text, res, audit.Config{Gamma: 0.01}, tc.adv); err != nil {
+			t.Fatal(err)
+		}
+		sections, err := AuditSections("facts.tsv", res, audit.Config{Gamma: 0.01}, tc.adv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := text.String() + sections[0].Paragraphs[0]
+		for _, w := range tc.want {
+			if !strings.Contains(all, w) {
+				t.Errorf("advice %+v: %q lacks %q", tc.adv, all, w)
+			}
+		}
+		if tc.adv == (AuditAdvice{}) && regexp.MustCompile(`--[a-z]`).MatchString(all) {
+			t.Errorf("no advice given, yet %q names a flag", all)
+		}
+	}
 }

@@ -75,9 +75,9 @@ func TestAuditPageTotal(t *testing.T) {
 			res.Groups = []audit.Group{{Group: "g", Stats: st}}
 		}
 		cfg := audit.Config{Gamma: gamma}
-		p, err := AuditPage("facts.tsv", res, cfg, nil)
+		p, err := AuditPage("facts.tsv", res, cfg, AuditAdvice{}, nil)
 		renders(t, p, err)
-		agrees(t, p, func(w io.Writer) error { return WriteAuditText(w, res, cfg) })
+		agrees(t, p, func(w io.Writer) error { return WriteAuditText(w, res, cfg, AuditAdvice{}) })
 	})
 }
 

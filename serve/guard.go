@@ -23,10 +23,14 @@ import (
 type access struct {
 	anyHost, anyOrigin bool
 	hosts, origins     map[string]bool
+	advice             func(option, value string) string // Server.AllowAdvice, never nil
 }
 
-func newAccess(hosts, origins []string) access {
-	a := access{hosts: map[string]bool{}, origins: map[string]bool{}}
+func newAccess(hosts, origins []string, advice func(option, value string) string) access {
+	if advice == nil {
+		advice = func(option, value string) string { return fmt.Sprintf("the server's %s names %s", option, value) }
+	}
+	a := access{hosts: map[string]bool{}, origins: map[string]bool{}, advice: advice}
 	for _, h := range hosts {
 		if h == "*" {
 			a.anyHost = true
@@ -93,15 +97,15 @@ func (a access) originAllowed(origin string) bool {
 func (a access) guard(w http.ResponseWriter, r *http.Request) bool {
 	if !a.hostAllowed(r.Host) {
 		writeError(w, &apiError{Status: http.StatusForbidden, Type: "permission_error", Code: "host_not_allowed",
-			Message: fmt.Sprintf("requests for host %q are refused; only loopback hosts are allowed unless hallu serve is started with --allow-host %s",
-				r.Host, normalHost(r.Host))})
+			Message: fmt.Sprintf("requests for host %q are refused; only loopback hosts are allowed unless %s",
+				r.Host, a.advice("AllowHosts", normalHost(r.Host)))})
 		return false
 	}
 	origin := r.Header.Get("Origin")
 	if !a.originAllowed(origin) {
 		writeError(w, &apiError{Status: http.StatusForbidden, Type: "permission_error", Code: "origin_not_allowed",
-			Message: fmt.Sprintf("requests from web pages at %q are refused; only loopback origins are allowed unless hallu serve is started with --allow-origin %s",
-				origin, origin)})
+			Message: fmt.Sprintf("requests from web pages at %q are refused; only loopback origins are allowed unless %s",
+				origin, a.advice("AllowOrigins", origin))})
 		return false
 	}
 	if origin != "" {

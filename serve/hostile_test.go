@@ -318,6 +318,13 @@ func TestHostOriginContentType(t *testing.T) {
 			if json.Unmarshal(b, &e) != nil || e.Error.Message == "" || c.code != "" && (e.Error.Code == nil || *e.Error.Code != c.code) {
 				t.Errorf("%s: error body %s, want code %q", c.name, b, c.code)
 			}
+			// The refusal says which option of the Server would allow
+			// the request, and names no flag.
+			advice := map[string]string{"host_not_allowed": "the server's AllowHosts names " + normalHost(c.host),
+				"origin_not_allowed": "the server's AllowOrigins names " + c.origin}[c.code]
+			if advice != "" && !strings.HasSuffix(e.Error.Message, "allowed unless "+advice) || strings.Contains(e.Error.Message, "--") {
+				t.Errorf("%s: message %q, want it to end %q", c.name, e.Error.Message, advice)
+			}
 		}
 		if acao := resp.Header.Get("Access-Control-Allow-Origin"); c.status < 400 && acao != c.origin {
 			t.Errorf("%s: Access-Control-Allow-Origin %q, want %q", c.name, acao, c.origin)

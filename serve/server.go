@@ -51,8 +51,14 @@ type Server struct {
 	// AllowOrigins are the web origins ("https://app.example"), beyond
 	// loopback ones, whose pages may call the API; "*" allows any.
 	AllowOrigins []string
-	Created      time.Time    // reported as the model's creation time
-	Logger       *slog.Logger // request log at debug level, failures at error; nil: slog.Default()
+	// AllowAdvice tells a client refused for its host or origin how the
+	// server's operator would allow it: given the option ("AllowHosts" or
+	// "AllowOrigins") and the host or origin, the words that end "only
+	// loopback hosts are allowed unless …". Nil says "the server's
+	// AllowHosts names HOST" (or AllowOrigins).
+	AllowAdvice func(option, value string) string
+	Created     time.Time    // reported as the model's creation time
+	Logger      *slog.Logger // request log at debug level, failures at error; nil: slog.Default()
 
 	once sync.Once
 	st   *state
@@ -87,7 +93,7 @@ func (s *Server) state() *state {
 		case queue < 0:
 			queue = 0
 		}
-		s.st = &state{limits: s.limits(), gate: newGate(parallel, queue), access: newAccess(s.AllowHosts, s.AllowOrigins)}
+		s.st = &state{limits: s.limits(), gate: newGate(parallel, queue), access: newAccess(s.AllowHosts, s.AllowOrigins, s.AllowAdvice)}
 	})
 	return s.st
 }

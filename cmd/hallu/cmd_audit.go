@@ -136,7 +136,7 @@ func runAudit(ctx context.Context, o auditOptions, args []string, stdout, stderr
 	if o.json {
 		err = provenance.WriteJSON(stdout, provenance.NewEnvelope("audit", cfg.Parameters(), res, inputs()...))
 	} else {
-		err = report.WriteAuditText(stdout, res, cfg)
+		err = report.WriteAuditText(stdout, res, cfg, auditAdvice)
 	}
 	if err != nil {
 		return err
@@ -148,7 +148,7 @@ func runAudit(ctx context.Context, o auditOptions, args []string, stdout, stderr
 	}
 	if o.html != "" {
 		return writePage(o.html, func() (report.Page, error) {
-			return report.AuditPage(inputsName(paths), res, cfg, pageProvenance(cfg.Parameters(), inputs()...))
+			return report.AuditPage(inputsName(paths), res, cfg, auditAdvice, pageProvenance(cfg.Parameters(), inputs()...))
 		})
 	}
 	return nil

@@ -76,6 +76,7 @@ func boundFrom[T iiv.Scalar[T]](ctx context.Context, stdout io.Writer, path stri
 	if err != nil {
 		return err
 	}
+	inst.Notes = flagNotes("bound", inst.Notes)
 	if opts.from.writeInstance != "" {
 		if err := atomicfile.Write(opts.from.writeInstance, func(f *os.File) error { return iiv.Write(f, inst.Rows) }); err != nil {
 			return err

@@ -143,7 +143,7 @@ func runDelta(ctx context.Context, o deltaOptions, stdout io.Writer) error {
 		return err
 	}
 	defer closeEndpoint()
-	if err := client.Require(ctx, o.model, llm.MeasureDeltaEcho); err != nil {
+	if err := client.Require(ctx, o.model, measureDeltaEcho); err != nil {
 		return fmt.Errorf("delta: %w", err)
 	}
 	cfg := harness.DeltaConfig{Client: client, Model: o.model, Questions: qs, Samples: o.samples,

@@ -48,6 +48,7 @@ func runDeltaChoices(ctx context.Context, o deltaOptions, tau float64, stdout io
 	if err != nil {
 		return fmt.Errorf("delta: %s: %w", o.choices, optionUsage(err))
 	}
+	scored.Notes = flagNotes("delta", scored.Notes)
 	var acc iiv.Accumulator[iiv.Float]
 	for _, r := range scored.Rows {
 		if err := acc.Add(r); err != nil {

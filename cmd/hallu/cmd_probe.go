@@ -85,7 +85,7 @@ func runProbe(ctx context.Context, o probeOptions, stdout io.Writer) error {
 		byCap[c] = f
 		res.Findings = append(res.Findings, f)
 	}
-	for _, m := range llm.Measurements {
+	for _, m := range probeMeasurements {
 		mr := report.ProbeMeasurement{Measurement: m, Possible: true}
 		for _, need := range m.Needs {
 			switch f := byCap[need]; {

@@ -232,11 +232,11 @@ func runRun(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
 			defer judge.Close()
 		}
 		grader = &harness.LetterJudge{Client: judge, Model: o.judgeModel}
-		if err := judge.Require(ctx, o.judgeModel, llm.MeasureJudge); err != nil {
+		if err := judge.Require(ctx, o.judgeModel, measureJudge); err != nil {
 			return fmt.Errorf("run: %w", err)
 		}
 	}
-	if err := client.Require(ctx, o.model, llm.MeasureRun); err != nil {
+	if err := client.Require(ctx, o.model, measureRun); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
 	rf, err := harness.OpenRunFile(o.out, o.retryInvalid)

@@ -233,6 +233,9 @@ func runScore(ctx context.Context, o scoreOptions, args []string, w io.Writer) e
 	if res == nil { // with scores, err says why they cannot mean what they say
 		return err
 	}
+	for i := range res.Inputs {
+		res.Inputs[i].Notes = flagNotes("score", res.Inputs[i].Notes)
+	}
 	params := map[string]any{
 		"format": o.Format, "map": o.Map, "model": o.Model, "targets": opt.Config.Targets, "skip_bad": o.SkipBad,
 		"abstain_phrases": cmp.Or(o.AbstainPhrases, "built-in"), "abstain_detect": !o.NoAbstain,

@@ -108,6 +108,7 @@ func runAgree(ctx context.Context, o scoreOptions, a *agreement, r *rescore.Read
 		if !found {
 			return fmt.Errorf("%s: no record has the key %q given to --reference", path, a.Reference)
 		}
+		ir.Notes = flagNotes("score", ir.Notes)
 		res.Inputs = append(res.Inputs, ir)
 		inputs = append(inputs, in...)
 	}

@@ -146,7 +146,7 @@ func runServe(ctx context.Context, opts serveOptions, logger *slog.Logger, liste
 	s := &serve.Server{Model: m, ModelID: opts.ModelID, MaxBodyBytes: opts.MaxBodyBytes, MaxTokens: opts.MaxTokens,
 		MaxPromptTokens: opts.MaxPrompt, MaxChoices: opts.MaxChoices, MaxRequestTokens: opts.MaxRequest,
 		MaxReplyBytes: opts.MaxReplyBytes, Parallel: opts.Parallel, MaxQueue: queue,
-		AllowHosts: opts.AllowHosts, AllowOrigins: opts.AllowOrigins, Created: time.Now(), Logger: logger}
+		AllowHosts: opts.AllowHosts, AllowOrigins: opts.AllowOrigins, AllowAdvice: serveAllowAdvice, Created: time.Now(), Logger: logger}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return err

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/hallu-dev/hallu/audit"
 	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/instances"
+	"github.com/hallu-dev/hallu/report"
 	"github.com/hallu-dev/hallu/rescore"
 	"github.com/spf13/cobra"
 )
@@ -55,7 +60,59 @@ func withFlagHint(cmd *cobra.Command, err error) error {
 	if errors.Is(err, instances.ErrRawOnly) && has("norm") {
 		return hinted{err, " (give --norm raw)"}
 	}
+	if msg := err.Error(); flagText(msg, has) != msg {
+		return retold{err, flagText(msg, has)}
+	}
 	return err
+}
+
+// libraryFlags maps the options the libraries name in their advice and
+// notes ("give Options.GradeValues yes=wrong,no=correct") to hallu's flags.
+var libraryFlags = map[string]string{
+	"Options.Map": "map", "Options.GradeValues": "grade-values", "Options.SkipBad": "skip-bad", // evallog.Options
+	"Options.LMEvalFilter": "lm-eval-filter",
+	"BuildOptions.Norm":    "norm", "BuildOptions.SkipBad": "skip-bad", // instances.BuildOptions
+	"Endpoint.Method": "method", "Endpoint.Seed": "seed", // instances.Endpoint
+}
+
+// libraryOptions lists libraryFlags' keys, longest first, so that no option is
+// read as the start of a longer one.
+var libraryOptions = slices.SortedFunc(maps.Keys(libraryFlags), func(a, b string) int {
+	return cmp.Or(len(b)-len(a), strings.Compare(a, b))
+})
+
+// flagText returns s with each option libraryFlags knows replaced by its
+// flag, "--grade-values", where has(flag) says the command has that flag.
+func flagText(s string, has func(flag string) bool) string {
+	var pairs []string
+	for _, o := range libraryOptions {
+		if strings.Contains(s, o) && has(libraryFlags[o]) {
+			pairs = append(pairs, o, "--"+libraryFlags[o])
+		}
+	}
+	if pairs == nil {
+		return s
+	}
+	return strings.NewReplacer(pairs...).Replace(s)
+}
+
+// noteFlags lists, for each command that shows the notes of a library, the
+// flags of libraryFlags it has.
+var noteFlags = map[string][]string{
+	"score": {"map", "grade-values", "skip-bad", "lm-eval-filter"}, // evallog's notes
+	"bound": {"norm", "skip-bad", "method", "seed"},                // instances.Build's and ScoreEndpoint's
+	"delta": {"method", "seed"},                                    // instances.ScoreEndpoint's
+}
+
+// flagNotes returns notes, what a library noted for hallu's command, with
+// the options in them named by the command's flags.
+func flagNotes(command string, notes []string) []string {
+	has := func(flag string) bool { return slices.Contains(noteFlags[command], flag) }
+	out := make([]string, len(notes))
+	for i, n := range notes {
+		out[i] = flagText(n, has)
+	}
+	return out
 }
 
 // hinted is an error with a flag hint after its message.
@@ -66,6 +123,25 @@ type hinted struct {
 
 func (e hinted) Error() string { return e.err.Error() + e.hint }
 func (e hinted) Unwrap() error { return e.err }
+
+// retold is an error whose message names flags where err's names options.
+type retold struct {
+	err error
+	msg string
+}
+
+func (e retold) Error() string { return e.msg }
+func (e retold) Unwrap() error { return e.err }
+
+// serveAllowAdvice tells a client hallu serve refuses for its host or
+// origin which flag would allow it (serve.Server.AllowAdvice).
+func serveAllowAdvice(option, value string) string {
+	flag := map[string]string{"AllowHosts": "allow-host", "AllowOrigins": "allow-origin"}[option]
+	return fmt.Sprintf("hallu serve is started with --%s %s", flag, value)
+}
+
+// auditAdvice names hallu audit's flags in its report.
+var auditAdvice = report.AuditAdvice{Answers: "--answers", AllRows: "--freq-csv or --json give them all"}
 
 // auditFlags maps the fields of audit.Config to hallu audit's flags.
 var auditFlags = map[string]string{
