@@ -73,6 +73,7 @@ var libraryFlags = map[string]string{
 	"Options.LMEvalFilter": "lm-eval-filter",
 	"BuildOptions.Norm":    "norm", "BuildOptions.SkipBad": "skip-bad", // instances.BuildOptions
 	"Endpoint.Method": "method", "Endpoint.Seed": "seed", // instances.Endpoint
+	"AgreeOptions.Map": "ref-map", // rescore.AgreeOptions
 }
 
 // libraryOptions lists libraryFlags' keys, longest first, so that no option is
