@@ -113,3 +113,31 @@ func TestBoundFromLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareDeltaLimits: compare's logs and delta --choices' items are
+// bounded by their own --max-line (and compare's --max-doc), named in the
+// error.
+func TestCompareDeltaLimits(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("a", 3000)
+	samples := filepath.Join(dir, "samples_task.jsonl")
+	os.WriteFile(samples, []byte(`{"doc_id":0,"doc":{"q":"`+long+`"}}`+"\n"), 0o644)
+	array := filepath.Join(dir, "samples_task.json")
+	os.WriteFile(array, []byte(`[{"doc_id":0,"doc":{"q":"`+long+`"}}]`), 0o644)
+	items := filepath.Join(dir, "items.jsonl")
+	os.WriteFile(items, []byte(`{"question":"`+long+`","choices":["a","b"],"gold":0}`+"\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"compare", "--max-line", "1K", samples}, samples + ": line 1: line longer than the limit of 1KiB (raise it with --max-line)"},
+		{[]string{"compare", "--max-doc", "2K", array}, "longer than the limit of 2KiB (raise it with --max-doc)"},
+		{[]string{"delta", "--choices", items, "--threshold", "0.01", "--max-line", "1K", "--base-url", "http://127.0.0.1:1/v1", "--model", "m", "--no-cache"},
+			items + ": line 1: line longer than the limit of 1KiB (raise it with --max-line)"},
+	} {
+		code, _, stderr := hallu(t, tc.args...)
+		if code != exitError || !strings.Contains(stderr, tc.want) {
+			t.Errorf("hallu %v: exit %d, stderr %q; want exit %d and %q", tc.args, code, stderr, exitError, tc.want)
+		}
+	}
+}

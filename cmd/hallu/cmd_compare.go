@@ -59,6 +59,7 @@ type compareOptions struct {
 	bins      int
 	json      bool
 	html      string
+	limits    evallog.Limits
 }
 
 // questionFlags are the flags that say how to read a file of scored
@@ -163,14 +164,15 @@ func isDir(path string) bool {
 	return err == nil && fi.IsDir()
 }
 
-// readQuestions reads the questions of path (instances.ReadQuestionsFile),
-// appending the input to inputs.
-func (q *questionFlags) readQuestions(path string, inputs *[]provenance.Input) ([]instances.Question, instances.QuestionStats, string, error) {
+// readQuestions reads the questions of path (instances.ReadQuestionsFile)
+// within lim, appending the input to inputs.
+func (q *questionFlags) readQuestions(path string, lim evallog.Limits, inputs *[]provenance.Input) ([]instances.Question, instances.QuestionStats, string, error) {
 	format := q.detectFormat(path)
 	src, err := q.source(format)
 	if err != nil {
 		return nil, instances.QuestionStats{}, format, err
 	}
+	src.Limits = lim
 	qs, st, in, err := instances.ReadQuestionsFile(path, src)
 	if err != nil {
 		return nil, st, format, err
@@ -211,6 +213,9 @@ func newCompareCmd() *cobra.Command {
 	f.IntVar(&o.bins, "bins", 10, "equal-width bins of ECE and the reliability diagram")
 	f.BoolVar(&o.json, "json", false, "print JSON")
 	f.StringVar(&o.html, "html", "", "also write a self-contained HTML report to `FILE`")
+	o.limits = evallog.Limits{MaxLine: input.DefaultMaxLine, MaxDocument: input.DefaultMaxDocument}
+	f.Var(sizeFlag{&o.limits.MaxLine}, "max-line", "longest line of a line-oriented log (lm-eval JSONL, a JSONL choice table), or a CSV record (see docs/limits.md)")
+	f.Var(sizeFlag{&o.limits.MaxDocument}, "max-doc", "largest log read whole (an lm-eval JSON array, lm-eval v0.3, HELM)")
 	return cmd
 }
 
@@ -229,7 +234,7 @@ func runCompare(ctx context.Context, stdout io.Writer, paths []string, o compare
 	files := map[string]int{} // files read so far, by model name
 	allText := true
 	for i, path := range paths {
-		qs, st, format, err := o.questions.readQuestions(path, &inputs)
+		qs, st, format, err := o.questions.readQuestions(path, o.limits, &inputs)
 		if err != nil {
 			return err
 		}

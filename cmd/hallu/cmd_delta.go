@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hallu-dev/hallu/harness"
+	"github.com/hallu-dev/hallu/internal/input"
 	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/llm"
 	"github.com/hallu-dev/hallu/report"
@@ -42,6 +43,7 @@ letters; see hallu probe and docs/endpoints.md).`
 type deltaOptions struct {
 	baseURL, model, dataset, threshold, cache, apiKeyEnv string
 	choices, choicesFormat                               string
+	maxLine                                              int64
 	noCache, shuffle, json                               bool
 	client                                               clientOptions
 	scoring                                              methodOptions
@@ -89,6 +91,8 @@ func newDeltaCmd() *cobra.Command {
 	o.client.register(cmd)
 	f.StringVar(&o.choices, "choices", "", "multiple-choice items to measure δ on instead of --dataset (see --choices-format)")
 	f.StringVar(&o.choicesFormat, "choices-format", "mc", `--choices file: "mc" (JSONL question, choices, gold) or "candidates" (JSONL context, valid, errors)`)
+	o.maxLine = input.DefaultMaxLine
+	f.Var(sizeFlag{&o.maxLine}, "max-line", "longest line of the --choices file (see docs/limits.md)")
 	o.scoring.register(cmd)
 	f.BoolVar(&o.json, "json", false, "print JSON")
 	return cmd

@@ -22,9 +22,9 @@ func runDeltaChoices(ctx context.Context, o deltaOptions, tau float64, stdout io
 	err := readInput(o.choices, &inputs, func(r io.Reader) (err error) {
 		switch o.choicesFormat {
 		case "mc":
-			sets, _, err = instances.ReadMultipleChoice(r, o.choices, evallog.Limits{})
+			sets, _, err = instances.ReadMultipleChoice(r, o.choices, evallog.Limits{MaxLine: o.maxLine})
 		case "candidates":
-			sets, err = instances.ReadCandidates(r, o.choices, evallog.Limits{})
+			sets, err = instances.ReadCandidates(r, o.choices, evallog.Limits{MaxLine: o.maxLine})
 		default:
 			err = usagef("--choices-format %q: want mc or candidates", o.choicesFormat)
 		}
