@@ -114,6 +114,27 @@ type ConfigError struct {
 
 func (e *ConfigError) Error() string { return e.Reason }
 
+// NameOptions returns err, what Validate returned, with each *ConfigError
+// joined in it prefixed by name(its Option), where name gives one: a
+// command names its flags, "--gamma: γ = 2 outside (0, 1)". The errors
+// stay *ConfigErrors underneath.
+func NameOptions(err error, name func(option string) string) error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var errs []error
+		for _, e := range j.Unwrap() {
+			errs = append(errs, NameOptions(e, name))
+		}
+		return errors.Join(errs...)
+	}
+	var ce *ConfigError
+	if errors.As(err, &ce) {
+		if n := name(ce.Option); n != "" {
+			return fmt.Errorf("%s: %w", n, err)
+		}
+	}
+	return err
+}
+
 func (c *Config) validate() error {
 	var errs []error
 	bad := func(option, format string, args ...any) {

@@ -203,7 +203,7 @@ func (o auditOptions) config() (audit.Config, error) {
 	}
 	cfg.MaxRecord = o.maxRecord
 	if err := cfg.Validate(); err != nil { // every option comes from a flag
-		return cfg, usageError{auditFlagErrors(err)}
+		return cfg, usageError{audit.NameOptions(err, auditFlag)}
 	}
 	return cfg, nil
 }

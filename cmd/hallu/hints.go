@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hallu-dev/hallu/audit"
 	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/instances"
 	"github.com/hallu-dev/hallu/report"
@@ -151,20 +150,11 @@ var auditFlags = map[string]string{
 	"MemBytes": "mem", "Workers": "workers", "MaxRecord": "max-record",
 }
 
-// auditFlagErrors names, in each audit.ConfigError joined in err (what
-// audit.Config.Validate returns), the flag of hallu audit that set the
-// option: "--gamma: γ = 2 outside (0, 1)".
-func auditFlagErrors(err error) error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var errs []error
-		for _, e := range j.Unwrap() {
-			errs = append(errs, auditFlagErrors(e))
-		}
-		return errors.Join(errs...)
+// auditFlag is the flag of hallu audit that sets option, a field of
+// audit.Config, for audit.NameOptions: "--gamma".
+func auditFlag(option string) string {
+	if f := auditFlags[option]; f != "" {
+		return "--" + f
 	}
-	var ce *audit.ConfigError
-	if errors.As(err, &ce) && auditFlags[ce.Option] != "" {
-		return fmt.Errorf("--%s: %w", auditFlags[ce.Option], err)
-	}
-	return err
+	return ""
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -81,7 +80,7 @@ func (o options) config() (audit.Config, error) {
 		return cfg, usagef("--gamma 0: want a number in (0, 1)")
 	}
 	if err := cfg.Validate(); err != nil {
-		return cfg, usageError{flagErrors(err)}
+		return cfg, usageError{audit.NameOptions(err, configFlag)}
 	}
 	return cfg, nil
 }
@@ -92,22 +91,13 @@ var configFlags = map[string]string{
 	"Answers": "answers", "GroupAnswers": "answers", "Delta": "delta", "ShowConflicts": "show-conflicts",
 }
 
-// flagErrors names, in each audit.ConfigError joined in err (what
-// audit.Config.Validate returns), the flag that set the option:
-// "--gamma: γ = 2 outside (0, 1)".
-func flagErrors(err error) error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var errs []error
-		for _, e := range j.Unwrap() {
-			errs = append(errs, flagErrors(e))
-		}
-		return errors.Join(errs...)
+// configFlag is the flag that sets option, a field of audit.Config, for
+// audit.NameOptions: "--gamma".
+func configFlag(option string) string {
+	if f := configFlags[option]; f != "" {
+		return "--" + f
 	}
-	var ce *audit.ConfigError
-	if errors.As(err, &ce) && configFlags[ce.Option] != "" {
-		return fmt.Errorf("--%s: %w", configFlags[ce.Option], err)
-	}
-	return err
+	return ""
 }
 
 // list is a repeatable string flag.
