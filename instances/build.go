@@ -1,6 +1,7 @@
 package instances
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -219,6 +220,39 @@ func ReadQuestionsFile(path string, src QuestionSource) ([]Question, QuestionSta
 func isDir(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.IsDir()
+}
+
+// DetectQuestionFormat returns the format of the per-choice scores at
+// path: by its name (or a HELM run directory), else by the first 64 KiB
+// of its content (the keys each format writes), else a choice table if
+// the caller names score columns (scoreColumns), else an lm-eval log.
+func DetectQuestionFormat(path string, scoreColumns bool) string {
+	base := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(filepath.Base(path)), ".gz"), ".zst")
+	switch {
+	case strings.HasSuffix(base, "_write_out_info.json"):
+		return FormatLMEvalV03
+	case strings.HasSuffix(base, "scenario_state.json") || isDir(path):
+		return FormatHELM
+	case strings.HasSuffix(base, ".csv"):
+		return FormatChoices
+	}
+	if f, err := input.OpenUnhashed(path); err == nil {
+		head := make([]byte, 64<<10)
+		n, _ := io.ReadFull(f, head)
+		f.Close()
+		switch head = head[:n]; {
+		case bytes.Contains(head, []byte(`"resps"`)):
+			return FormatLMEval
+		case bytes.Contains(head, []byte(`"request_states"`)):
+			return FormatHELM
+		case bytes.Contains(head, []byte(`"logit_0"`)):
+			return FormatLMEvalV03
+		}
+	}
+	if scoreColumns {
+		return FormatChoices
+	}
+	return FormatLMEval
 }
 
 // readSets reads the candidate sets of src, appending the files read to

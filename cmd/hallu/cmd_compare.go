@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -118,50 +116,19 @@ func (q *questionFlags) choiceTable() evallog.ChoiceTable {
 	return t
 }
 
-// detectFormat returns the format of path under --from auto: by its name,
-// else by the first 64 KiB of its content (the keys each format writes),
-// else a choice table if --scores is set, else an lm-eval log.
+// detectFormat returns the format of path: --from, or under --from auto
+// what instances.DetectQuestionFormat finds.
 func (q *questionFlags) detectFormat(path string) string {
 	if q.format != "" && q.format != "auto" {
 		return q.format
 	}
-	base := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(filepath.Base(path)), ".gz"), ".zst")
-	switch {
-	case strings.HasSuffix(base, "_write_out_info.json"):
-		return instances.FormatLMEvalV03
-	case strings.HasSuffix(base, "scenario_state.json") || isDir(path):
-		return instances.FormatHELM
-	case strings.HasSuffix(base, ".csv"):
-		return instances.FormatChoices
-	}
-	if f, err := input.OpenUnhashed(path); err == nil {
-		head := make([]byte, 64<<10)
-		n, _ := io.ReadFull(f, head)
-		f.Close()
-		switch head = head[:n]; {
-		case bytes.Contains(head, []byte(`"resps"`)):
-			return instances.FormatLMEval
-		case bytes.Contains(head, []byte(`"request_states"`)):
-			return instances.FormatHELM
-		case bytes.Contains(head, []byte(`"logit_0"`)):
-			return instances.FormatLMEvalV03
-		}
-	}
-	if q.table.Scores != "" {
-		return instances.FormatChoices
-	}
-	return instances.FormatLMEval
+	return instances.DetectQuestionFormat(path, q.table.Scores != "")
 }
 
 // tableParams are the choice-table flags, for a report's parameters.
 func (q *questionFlags) tableParams() map[string]string {
 	return map[string]string{"scores": q.table.Scores, "gold": q.table.Gold, "gold_as": q.goldAs,
 		"kind": q.kind, "texts": q.table.Texts, "question": q.table.Question, "id": q.table.ID}
-}
-
-func isDir(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && fi.IsDir()
 }
 
 // readQuestions reads the questions of path (instances.ReadQuestionsFile)
