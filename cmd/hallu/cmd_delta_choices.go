@@ -8,6 +8,7 @@ import (
 	"github.com/hallu-dev/hallu/evallog"
 	"github.com/hallu-dev/hallu/iiv"
 	"github.com/hallu-dev/hallu/instances"
+	"github.com/hallu-dev/hallu/internal/input"
 	"github.com/hallu-dev/hallu/internal/provenance"
 	"github.com/hallu-dev/hallu/llm"
 	"github.com/hallu-dev/hallu/report"
@@ -17,9 +18,8 @@ import (
 // endpoint by echo or by letter probabilities, through iiv's one
 // computation of δ, err_iiv and the bounds.
 func runDeltaChoices(ctx context.Context, o deltaOptions, tau float64, stdout io.Writer) error {
-	var inputs []provenance.Input
 	var sets []instances.CandidateSet
-	err := readInput(o.choices, &inputs, func(r io.Reader) (err error) {
+	in, err := input.Read(o.choices, func(r io.Reader) (err error) {
 		switch o.choicesFormat {
 		case "mc":
 			sets, _, err = instances.ReadMultipleChoice(r, o.choices, evallog.Limits{MaxLine: o.maxLine})
@@ -71,7 +71,7 @@ func runDeltaChoices(ctx context.Context, o deltaOptions, tau float64, stdout io
 		params := map[string]any{"base_url": llm.RedactURL(o.baseURL), "model": o.model, "choices": o.choices, "choices_format": o.choicesFormat,
 			"threshold": tau, "limit": o.limit, "seed": o.seed, "method": scored.Method, "labels": o.scoring.labels,
 			"top_logprobs": o.scoring.topLogprobs}
-		return provenance.WriteJSON(stdout, provenance.NewEnvelope("delta", params, out, inputs...))
+		return provenance.WriteJSON(stdout, provenance.NewEnvelope("delta", params, out, in))
 	}
 	return report.WriteDeltaChoicesText(stdout, &out)
 }
